@@ -1,0 +1,2 @@
+/** KV-cache and G-cache contracts; implementations are in pldr-cache. */
+package io.pldr.api.cache;

@@ -1,0 +1,115 @@
+package io.pldr.api.config;
+
+import com.google.protobuf.TextFormat;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads, validates and completes {@link ModelConfig}s written in Protocol Buffers text format.
+ * Unknown fields and impossible values fail with a {@link ConfigException} naming the field.
+ */
+public final class ModelConfigs {
+  /** The operator used when a configuration names none: PLGA's learned deep net. */
+  public static final String DEFAULT_OPERATOR = "learned";
+
+  /** The attention variant used when a configuration names none. */
+  public static final String DEFAULT_ATTENTION = "power_law_graph";
+
+  private ModelConfigs() {}
+
+  /** Reads and validates a text-format file. */
+  public static ModelConfig read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses and validates text format; {@code source} names it in errors. */
+  public static ModelConfig parse(String text, String source) {
+    ModelConfig.Builder b = ModelConfig.newBuilder();
+    try {
+      TextFormat.getParser().merge(text, b);
+    } catch (TextFormat.ParseException e) {
+      throw new ConfigException(source, "not a valid ModelConfig: " + e.getMessage(), e);
+    }
+    return validate(b.build(), source);
+  }
+
+  /** Checks every field and fills the defaults (operator, attention, token ids, precision). */
+  public static ModelConfig validate(ModelConfig c, String source) {
+    positive(source, "num_layers", c.getNumLayers());
+    positive(source, "d_model", c.getDModel());
+    positive(source, "num_heads", c.getNumHeads());
+    positive(source, "dff", c.getDff());
+    positive(source, "vocab_size", c.getVocabSize());
+    positive(source, "max_seq_len", c.getMaxSeqLen());
+    if (c.getDModel() % c.getNumHeads() != 0) {
+      throw new ConfigException(source, "num_heads", "must divide d_model=" + c.getDModel()
+          + ", found num_heads=" + c.getNumHeads());
+    }
+    int depth = c.getDModel() / c.getNumHeads();
+    if (depth % 2 != 0) {
+      throw new ConfigException(source, "d_model", "d_model / num_heads must be even for the"
+          + " rotary embedding, found depth " + depth);
+    }
+    ModelConfig.Builder b = c.toBuilder();
+    if (b.getPrecision() == Precision.PRECISION_UNSPECIFIED) {
+      b.setPrecision(Precision.FLOAT32);
+    }
+    if (b.getTensorOperator().getName().isEmpty()) {
+      b.getTensorOperatorBuilder().setName(DEFAULT_OPERATOR);
+    }
+    if (b.getTensorOperator().getName().equals(DEFAULT_OPERATOR)) {
+      positive(source, "a_dff", c.getADff());
+      if (c.getNumReslayerA() > 0) {
+        positive(source, "num_dense_a", c.getNumDenseA());
+      }
+    }
+    if (b.getAttention().isEmpty()) {
+      b.setAttention(DEFAULT_ATTENTION);
+    }
+    TokenIds.Builder ids = b.getTokenIdsBuilder();
+    if (!ids.hasPad()) {
+      ids.setPad(0);
+    }
+    if (!ids.hasBos()) {
+      ids.setBos(2);
+    }
+    if (!ids.hasEos()) {
+      ids.setEos(3);
+    }
+    tokenId(source, "token_ids.pad", ids.getPad(), c.getVocabSize());
+    tokenId(source, "token_ids.bos", ids.getBos(), c.getVocabSize());
+    tokenId(source, "token_ids.eos", ids.getEos(), c.getVocabSize());
+    return b.build();
+  }
+
+  /** The text format of a configuration, as a person would edit it. */
+  public static String toText(ModelConfig c) {
+    return TextFormat.printer().printToString(c);
+  }
+
+  /** Head depth d = d_model / num_heads. */
+  public static int depth(ModelConfig c) {
+    return c.getDModel() / c.getNumHeads();
+  }
+
+  private static void positive(String source, String field, int value) {
+    if (value <= 0) {
+      throw new ConfigException(source, field, "must be a positive integer, found " + value);
+    }
+  }
+
+  private static void tokenId(String source, String field, int id, int vocab) {
+    if (id >= vocab) {
+      throw new ConfigException(source, field,
+          "must be below vocab_size=" + vocab + ", found " + id);
+    }
+  }
+}

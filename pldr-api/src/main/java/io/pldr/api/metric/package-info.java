@@ -1,0 +1,2 @@
+/** The metric SPI: name, update, result, reset. */
+package io.pldr.api.metric;

@@ -1,0 +1,2 @@
+/** Import of checkpoints written by the paper's reference implementation. */
+package io.pldr.tf.checkpoint;

@@ -1,0 +1,15 @@
+package io.pldr.tf.inject;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.tf.operator.IdentityOperatorProvider;
+
+/** Installs the identity operator (scaled dot-product attention) as {@code identity}. */
+public final class IdentityOperatorModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
+        .addBinding(IdentityOperatorProvider.NAME).to(IdentityOperatorProvider.class);
+  }
+}

@@ -1,0 +1,249 @@
+package io.pldr.tf.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header
+ * length, a JSON header {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}},
+ * then the raw little-endian data. No Java library fits JDK 17 (see docs/architecture.md), so
+ * this is pldr's own. Reads F32, F64, F16, BF16, I64, I32; writes F32, F64, I64, I32. Tensors
+ * are mapped from the file, not read whole; writes are atomic.
+ */
+public final class Safetensors {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_HEADER = 100L << 20;
+
+  private Safetensors() {}
+
+  /** A file's tensors, in header order, and its {@code __metadata__}. */
+  public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {}
+
+  /** Reads every tensor of a file; errors name the file and the tensor. */
+  public static Contents read(Path file) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size < 8) {
+        throw new IOException(file + ": not a safetensors file (" + size + " bytes)");
+      }
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      readFully(ch, len, 0);
+      long headerLength = len.flip().getLong();
+      if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+        throw new IOException(file + ": not a safetensors file (header length " + headerLength
+            + " for a file of " + size + " bytes)");
+      }
+      ByteBuffer header = ByteBuffer.allocate((int) headerLength);
+      readFully(ch, header, 8);
+      JsonNode root;
+      try {
+        root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
+      } catch (JsonProcessingException e) {
+        throw new IOException(file + ": the safetensors header is not valid JSON: "
+            + e.getOriginalMessage(), e);
+      }
+      long dataStart = 8 + headerLength;
+      Map<String, HostTensor> tensors = new LinkedHashMap<>();
+      Map<String, String> metadata = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        if (e.getKey().equals("__metadata__")) {
+          e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          continue;
+        }
+        tensors.put(e.getKey(), tensor(file, ch, dataStart, size, e.getKey(), e.getValue()));
+      }
+      return new Contents(tensors, metadata);
+    }
+  }
+
+  private static HostTensor tensor(Path file, FileChannel ch, long dataStart, long fileSize,
+      String name, JsonNode info) throws IOException {
+    String where = file + ": tensor '" + name + "'";
+    String dtype = info.path("dtype").asText();
+    JsonNode shapeNode = info.path("shape");
+    JsonNode offsets = info.path("data_offsets");
+    if (!shapeNode.isArray() || !offsets.isArray() || offsets.size() != 2) {
+      throw new IOException(where + ": header entry needs 'shape' and two 'data_offsets'");
+    }
+    long[] dims = new long[shapeNode.size()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = shapeNode.get(i).asLong();
+    }
+    Shape shape = Shape.of(dims);
+    int width = switch (dtype) {
+      case "F64", "I64" -> 8;
+      case "F32", "I32" -> 4;
+      case "F16", "BF16" -> 2;
+      default -> throw new IOException(where + ": unsupported dtype '" + dtype
+          + "' (expected F32, F64, F16, BF16, I64 or I32)");
+    };
+    long begin = offsets.get(0).asLong();
+    long end = offsets.get(1).asLong();
+    long count = shape.size();
+    if (end - begin != count * width || begin < 0 || dataStart + end > fileSize) {
+      throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] do not hold "
+          + count + " elements of " + dtype + " " + shape + " within the file");
+    }
+    double[] v = new double[Math.toIntExact(count)];
+    MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
+    buf.order(ByteOrder.LITTLE_ENDIAN);
+    DType type;
+    switch (dtype) {
+      case "F64" -> {
+        buf.asDoubleBuffer().get(v);
+        type = DType.FLOAT64;
+      }
+      case "F32" -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = buf.getFloat(4 * i);
+        }
+        type = DType.FLOAT32;
+      }
+      case "F16" -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = halfToFloat(buf.getShort(2 * i));
+        }
+        type = DType.FLOAT32;
+      }
+      case "BF16" -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = Float.intBitsToFloat((buf.getShort(2 * i) & 0xffff) << 16);
+        }
+        type = DType.FLOAT32;
+      }
+      case "I64" -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = buf.getLong(8 * i);
+        }
+        type = DType.INT64;
+      }
+      default -> {
+        for (int i = 0; i < v.length; i++) {
+          v[i] = buf.getInt(4 * i);
+        }
+        type = DType.INT32;
+      }
+    }
+    return HostTensor.wrap(type, shape, v);
+  }
+
+  /**
+   * Writes tensors (in map order) and metadata to {@code file} atomically: a temporary file in
+   * the same folder, forced to disk, then renamed over the target.
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
+      throws IOException {
+    ObjectNode header = JSON.createObjectNode();
+    if (!metadata.isEmpty()) {
+      ObjectNode meta = header.putObject("__metadata__");
+      metadata.forEach(meta::put);
+    }
+    long offset = 0;
+    List<HostTensor> order = new ArrayList<>();
+    for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+      HostTensor t = e.getValue();
+      ObjectNode n = header.putObject(e.getKey());
+      n.put("dtype", code(t.dtype()));
+      var shape = n.putArray("shape");
+      for (long d : t.shape().dims()) {
+        shape.add(d);
+      }
+      long bytes = (long) t.size() * t.dtype().byteSize();
+      n.putArray("data_offsets").add(offset).add(offset + bytes);
+      offset += bytes;
+      order.add(t);
+    }
+    byte[] json = JSON.writeValueAsBytes(header);
+    int padded = (json.length + 7) / 8 * 8;
+    AtomicFiles.write(file, out -> {
+      ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+      head.putLong(padded).put(json);
+      while (head.hasRemaining()) {
+        head.put((byte) ' ');
+      }
+      out.write(head.flip());
+      for (HostTensor t : order) {
+        writeData(out, t);
+      }
+    });
+  }
+
+  private static void writeData(FileChannel out, HostTensor t) throws IOException {
+    int width = t.dtype().byteSize();
+    int chunk = 1 << 16;
+    ByteBuffer buf = ByteBuffer.allocate(chunk * width).order(ByteOrder.LITTLE_ENDIAN);
+    for (int start = 0; start < t.size(); start += chunk) {
+      buf.clear();
+      int end = Math.min(t.size(), start + chunk);
+      for (int i = start; i < end; i++) {
+        double v = t.get(i);
+        switch (t.dtype()) {
+          case FLOAT32 -> buf.putFloat((float) v);
+          case FLOAT64 -> buf.putDouble(v);
+          case INT64 -> buf.putLong((long) v);
+          case INT32 -> buf.putInt((int) v);
+          default -> throw new IllegalStateException();
+        }
+      }
+      buf.flip();
+      while (buf.hasRemaining()) {
+        out.write(buf);
+      }
+    }
+  }
+
+  /** IEEE 754 binary16 to float (Float.float16ToFloat arrived only in Java 20). */
+  static float halfToFloat(short bits) {
+    int h = bits & 0xffff;
+    int sign = (h & 0x8000) << 16;
+    int exp = (h >>> 10) & 0x1f;
+    int mant = h & 0x3ff;
+    if (exp == 0x1f) {
+      return Float.intBitsToFloat(sign | 0x7f800000 | (mant << 13));
+    }
+    if (exp == 0) {
+      float v = mant * 0x1p-24f;
+      return sign == 0 ? v : -v;
+    }
+    return Float.intBitsToFloat(sign | ((exp + 112) << 23) | (mant << 13));
+  }
+
+  private static String code(DType t) {
+    return switch (t) {
+      case FLOAT32 -> "F32";
+      case FLOAT64 -> "F64";
+      case INT64 -> "I64";
+      case INT32 -> "I32";
+    };
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
+    long pos = position;
+    while (dst.hasRemaining()) {
+      int n = ch.read(dst, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of file");
+      }
+      pos += n;
+    }
+  }
+}

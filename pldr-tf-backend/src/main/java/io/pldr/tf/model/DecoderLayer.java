@@ -1,0 +1,91 @@
+package io.pldr.tf.model;
+
+import io.pldr.api.attention.Attention;
+import io.pldr.api.attention.AttentionContext;
+import io.pldr.api.attention.AttentionInputs;
+import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.attention.AttentionResult;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.operator.OperatorContext;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.tf.ops.TfTensorOps;
+import java.util.List;
+import org.tensorflow.Operand;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * One post-norm decoder layer of PLDR-LLM v510, parameters {@code decoder.dec_layers.i.*}:
+ * <pre>
+ *   q, k, v = Linear_D(x), split into heads          [B, T, H, d]
+ *   q, k    = rotary(q), rotary(k)
+ *   heads   = attention(q, k, v, mask, operator)     [B, H, T, d]
+ *   x       = LN_D(x + dense(merge(heads)))          [B, T, D]
+ *   x       = LN_D(x + GLU_{D→F→D}(x))
+ * </pre>
+ */
+public final class DecoderLayer {
+  private final TfTensorOps ops;
+  private final int heads;
+  private final int depth;
+  private final int dModel;
+  private final Linear wq;
+  private final Linear wk;
+  private final Linear wv;
+  private final Attention attention;
+  private final Linear dense;
+  private final Glu ffn;
+  private final LayerNorm norm1;
+  private final LayerNorm norm2;
+
+  /** The layer's output and its attention result. */
+  public record Output(Operand<TFloating> x, AttentionResult attention) {}
+
+  public DecoderLayer(TfTensorOps ops, ModelConfig config, int index,
+      TensorOperatorProvider operator, AttentionProvider attentionProvider) {
+    this.ops = ops;
+    this.heads = config.getNumHeads();
+    this.dModel = config.getDModel();
+    this.depth = dModel / heads;
+    String name = "decoder.dec_layers." + index;
+    String mha = name + ".mha1";
+    this.wq = new Linear(ops, mha + ".wq", dModel, dModel);
+    this.wk = new Linear(ops, mha + ".wk", dModel, dModel);
+    this.wv = new Linear(ops, mha + ".wv", dModel, dModel);
+    OperatorContext layer = new OperatorContext(index, config, ops, mha);
+    this.attention = attentionProvider.create(new AttentionContext(layer, operator.create(layer)));
+    this.dense = new Linear(ops, mha + ".dense", dModel, dModel);
+    this.ffn = new Glu(ops, name + ".ffn", dModel, config.getDff(), dModel);
+    this.norm1 = new LayerNorm(ops, name + ".layernorm1", dModel);
+    this.norm2 = new LayerNorm(ops, name + ".layernorm2", dModel);
+  }
+
+  /** {@code x [B, T, D]}, {@code mask} broadcastable to {@code [B, H, T, T]}. */
+  public Output apply(Operand<TFloating> x, Operand<TFloating> mask, RotaryEmbedding rotary,
+      Operand<TInt32> positions) {
+    Ops tf = ops.tf();
+    Operand<TInt32> shape = tf.shape(x);
+    Operand<TInt32> headShape = tf.concat(List.of(
+        tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceTo(-1)),
+        tf.constant(new int[] {heads, depth})), tf.constant(0));
+    Operand<TFloating> q = tf.reshape(ops.unwrap(wq.apply(ops.wrap(x))), headShape);
+    Operand<TFloating> k = tf.reshape(ops.unwrap(wk.apply(ops.wrap(x))), headShape);
+    Operand<TFloating> v = tf.reshape(ops.unwrap(wv.apply(ops.wrap(x))), headShape);
+    q = rotary.apply(q, positions);
+    k = rotary.apply(k, positions);
+    Operand<TInt32> toHeads = tf.constant(new int[] {0, 2, 1, 3});
+    AttentionResult att = attention.attend(AttentionInputs.of(
+        ops.wrap(tf.linalg.transpose(q, toHeads)),
+        ops.wrap(tf.linalg.transpose(k, toHeads)),
+        ops.wrap(tf.linalg.transpose(v, toHeads)),
+        ops.wrap(mask)));
+    Operand<TFloating> merged = tf.reshape(
+        tf.linalg.transpose(ops.<TFloating>unwrap(att.output()), toHeads), shape);
+    Operand<TFloating> h = ops.unwrap(norm1.apply(
+        ops.add(ops.wrap(x), dense.apply(ops.wrap(merged)))));
+    Operand<TFloating> out = ops.unwrap(norm2.apply(
+        ops.add(ops.wrap(h), ffn.apply(ops.wrap(h)))));
+    return new Output(out, att);
+  }
+}

@@ -1,0 +1,2 @@
+/** Built-in tensor operators: the learned PLGA deep net and the identity constant. */
+package io.pldr.tf.operator;

@@ -1,0 +1,89 @@
+package io.pldr.tf.runtime;
+
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.ops.TfTypes;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/** Copies between {@link HostTensor}s and TensorFlow tensors. */
+public final class HostTensors {
+  private HostTensors() {}
+
+  /** A TensorFlow tensor of {@code dtype} holding {@code t}'s values; the caller closes it. */
+  public static Tensor toTensor(HostTensor t, DType dtype) {
+    org.tensorflow.ndarray.Shape shape = TfTypes.shape(t.shape());
+    double[] v = t.toDoubleArray();
+    switch (dtype) {
+      case FLOAT32 -> {
+        return TFloat32.tensorOf(shape, DataBuffers.of(t.toFloatArray(), true, false));
+      }
+      case FLOAT64 -> {
+        return TFloat64.tensorOf(shape, DataBuffers.of(v, true, false));
+      }
+      case INT64 -> {
+        long[] l = new long[v.length];
+        for (int i = 0; i < l.length; i++) {
+          l[i] = (long) v[i];
+        }
+        return TInt64.tensorOf(shape, DataBuffers.of(l, true, false));
+      }
+      case INT32 -> {
+        int[] n = new int[v.length];
+        for (int i = 0; i < n.length; i++) {
+          n[i] = (int) v[i];
+        }
+        return TInt32.tensorOf(shape, DataBuffers.of(n, true, false));
+      }
+      default -> throw new IllegalArgumentException("unsupported type " + dtype);
+    }
+  }
+
+  /** An int64 tensor of token rows; the caller closes it. */
+  public static TInt64 tokens(long[][] rows) {
+    int cols = rows.length == 0 ? 0 : rows[0].length;
+    long[] flat = new long[rows.length * cols];
+    for (int r = 0; r < rows.length; r++) {
+      System.arraycopy(rows[r], 0, flat, r * cols, cols);
+    }
+    return TInt64.tensorOf(org.tensorflow.ndarray.Shape.of(rows.length, cols),
+        DataBuffers.of(flat, true, false));
+  }
+
+  /** A host copy of a floating-point or integer TensorFlow tensor. */
+  public static HostTensor fromTensor(Tensor t) {
+    io.pldr.api.tensor.Shape shape = TfTypes.shape(t.shape());
+    int n = Math.toIntExact(t.shape().size());
+    double[] d = new double[n];
+    if (t instanceof TFloat32 f) {
+      float[] v = new float[n];
+      f.copyTo(DataBuffers.of(v, false, false));
+      for (int i = 0; i < n; i++) {
+        d[i] = v[i];
+      }
+      return HostTensor.wrap(DType.FLOAT32, shape, d);
+    } else if (t instanceof TFloat64 f) {
+      f.copyTo(DataBuffers.of(d, false, false));
+      return HostTensor.wrap(DType.FLOAT64, shape, d);
+    } else if (t instanceof TInt64 l) {
+      long[] v = new long[n];
+      l.copyTo(DataBuffers.of(v, false, false));
+      for (int i = 0; i < n; i++) {
+        d[i] = v[i];
+      }
+      return HostTensor.wrap(DType.INT64, shape, d);
+    } else if (t instanceof TInt32 l) {
+      int[] v = new int[n];
+      l.copyTo(DataBuffers.of(v, false, false));
+      for (int i = 0; i < n; i++) {
+        d[i] = v[i];
+      }
+      return HostTensor.wrap(DType.INT32, shape, d);
+    }
+    throw new IllegalArgumentException("unsupported tensor type " + t.dataType());
+  }
+}
