@@ -117,20 +117,22 @@ public final class TfPldrModel implements PldrModel {
   @Override
   public ForwardResult forward(long[][] rows) {
     InputCheck.tokens(rows, config);
-    Session.Runner runner = session.runner();
-    runner.fetch(outputs.logits()).fetch(outputs.decoderOutput());
+    Fetches fetches = new Fetches();
+    fetches.add(outputs.logits());
+    fetches.add(outputs.decoderOutput());
     for (PldrDecoder.LayerGraph l : outputs.layers()) {
-      runner.fetch(l.aLm()).fetch(l.gLm()).fetch(l.attentionLogits());
+      fetches.add(l.aLm());
+      fetches.add(l.gLm());
+      fetches.add(l.attentionLogits());
     }
-    try (TInt64 t = HostTensors.tokens(rows); Result r = runner.feed(tokens, t).run()) {
+    try (TInt64 t = HostTensors.tokens(rows);
+        Result r = fetches.fetchAll(session.runner()).feed(tokens, t).run()) {
+      List<HostTensor> v = fetches.read(r);
       List<LayerOutputs> layers = new ArrayList<>();
       for (int i = 0; i < outputs.layers().size(); i++) {
-        layers.add(new LayerOutputs(HostTensors.fromTensor(r.get(2 + 3 * i)),
-            HostTensors.fromTensor(r.get(3 + 3 * i)),
-            HostTensors.fromTensor(r.get(4 + 3 * i))));
+        layers.add(new LayerOutputs(v.get(2 + 3 * i), v.get(3 + 3 * i), v.get(4 + 3 * i)));
       }
-      return new ForwardResult(HostTensors.fromTensor(r.get(0)),
-          HostTensors.fromTensor(r.get(1)), layers);
+      return new ForwardResult(v.get(0), v.get(1), layers);
     }
   }
 

@@ -1,0 +1,54 @@
+package io.pldr.tf.testing;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import io.pldr.api.operator.DeductiveOutputs;
+import io.pldr.api.operator.OperatorContext;
+import io.pldr.api.operator.TensorOperator;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.tensor.Tensor;
+
+/**
+ * A user's plug-in as a user would write it, against pldr-api and Guice only: the constant
+ * operator G_LM = s·I, with s from the option {@code scale}.
+ */
+public final class ScaledIdentityOperatorModule extends AbstractModule {
+  /** The operator's name in configurations. */
+  public static final String NAME = "scaled_identity";
+
+  @Override
+  protected void configure() {
+    MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
+        .addBinding(NAME).toInstance(new Provider());
+  }
+
+  static final class Provider implements TensorOperatorProvider {
+    @Override
+    public String name() {
+      return NAME;
+    }
+
+    @Override
+    public String description() {
+      return "constant G_LM = scale·I";
+    }
+
+    @Override
+    public TensorOperator create(OperatorContext ctx) {
+      double scale = Double.parseDouble(
+          ctx.config().getTensorOperator().getOptionsOrDefault("scale", "1"));
+      Tensor g = ctx.ops().scale(ctx.ops().eye(ctx.depth()), scale);
+      return new TensorOperator() {
+        @Override
+        public boolean usesMetric() {
+          return false;
+        }
+
+        @Override
+        public DeductiveOutputs deduce(Tensor metric) {
+          return new DeductiveOutputs(g, g);
+        }
+      };
+    }
+  }
+}
