@@ -26,12 +26,21 @@ public final class PldrInjectors {
   }
 
   /**
+   * The built-in modules and every module listed for {@link ServiceLoader} under
+   * {@code META-INF/services/com.google.inject.Module} on the class path.
+   */
+  public static List<Module> standard() {
+    List<Module> modules = new ArrayList<>(builtIn());
+    ServiceLoader.load(Module.class).forEach(modules::add);
+    return modules;
+  }
+
+  /**
    * An injector for one model configuration: built-ins, discovered plug-ins, the configuration's
    * plug-in modules and {@code extra}, with {@link ConfiguredModelModule} for {@code config}.
    */
   public static Injector forConfig(ModelConfig config, Module... extra) {
-    List<Module> modules = new ArrayList<>(builtIn());
-    ServiceLoader.load(Module.class).forEach(modules::add);
+    List<Module> modules = standard();
     modules.addAll(pluginModules(config));
     modules.addAll(List.of(extra));
     modules.add(new ConfiguredModelModule(config));

@@ -1,0 +1,108 @@
+package io.pldr.cli;
+
+import com.google.inject.Guice;
+import io.pldr.api.config.Precision;
+import io.pldr.api.model.ForwardResult;
+import io.pldr.api.model.ModelFactory;
+import io.pldr.api.model.PldrModel;
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.checkpoint.ReferenceCheckpoint;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.Safetensors;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Runs a reference checkpoint on the tokens of an inputs file and writes what the reference
+ * implementation writes, under its names, so the two can be compared tensor by tensor.
+ */
+@Command(
+    name = "reference-run",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Load a reference checkpoint (config.json + model.safetensors), run it on",
+        "'input.tokens' of the --io file, and write full.logits, full.decoder_output and",
+        "full.layer{i}.A_LM / G_LM / attention_logits to --out (safetensors).",
+        "If --io also holds those tensors (a fixture), print the largest difference to each."})
+final class ReferenceRunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReferenceRunCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "Folder with the reference's config.json and model.safetensors.")
+  Path checkpoint;
+
+  @Option(names = "--io", required = true, paramLabel = "FILE",
+      description = "safetensors file with 'input.tokens' (int64 [batch, seq_len]).")
+  Path io;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE",
+      description = "safetensors file to write.")
+  Path out;
+
+  @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
+      description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  @Override
+  public Integer call() throws Exception {
+    Precision p = switch (precision) {
+      case "float32" -> Precision.FLOAT32;
+      case "float64" -> Precision.FLOAT64;
+      default -> throw new IllegalArgumentException(
+          "--precision: expected float32 or float64, found '" + precision + "'");
+    };
+    Map<String, HostTensor> inputs = Safetensors.read(io).tensors();
+    HostTensor tokens = inputs.get("input.tokens");
+    if (tokens == null) {
+      throw new IllegalArgumentException(io + ": no tensor 'input.tokens' (int64 [batch, seq_len])");
+    }
+    if (tokens.dtype().isFloating() || tokens.shape().rank() != 2) {
+      throw new IllegalArgumentException(io + ": 'input.tokens' must be an integer tensor "
+          + "[batch, seq_len], found " + tokens.dtype() + " " + tokens.shape());
+    }
+    ModelFactory factory = Guice.createInjector(PldrInjectors.standard())
+        .getInstance(ModelFactory.class);
+    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(checkpoint, p);
+    Map<String, HostTensor> result = new LinkedHashMap<>();
+    long start = System.nanoTime();
+    try (PldrModel model = ckpt.load(factory)) {
+      LOG.info("loaded {} parameters from {}", model.parameterSpecs().size(), checkpoint);
+      ForwardResult r = model.forward(tokens.toLongRows());
+      result.put("full.logits", r.logits());
+      result.put("full.decoder_output", r.decoderOutput());
+      for (int i = 0; i < r.layers().size(); i++) {
+        result.put("full.layer" + i + ".A_LM", r.layers().get(i).aLm());
+        result.put("full.layer" + i + ".G_LM", r.layers().get(i).gLm());
+        result.put("full.layer" + i + ".attention_logits", r.layers().get(i).attentionLogits());
+      }
+    }
+    DType outType = p == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    Map<String, HostTensor> written = new LinkedHashMap<>();
+    result.forEach((k, v) -> written.put(k, v.as(outType)));
+    Safetensors.write(out, written, Map.of("source", "pldr reference-run",
+        "precision", precision, "checkpoint", checkpoint.toString()));
+    var w = spec.commandLine().getOut();
+    w.printf("wrote %d tensors to %s (%.0f ms)%n", written.size(), out,
+        (System.nanoTime() - start) / 1e6);
+    for (Map.Entry<String, HostTensor> e : result.entrySet()) {
+      HostTensor expected = inputs.get(e.getKey());
+      if (expected != null && expected.shape().equals(e.getValue().shape())) {
+        w.printf("  %-30s %-16s max|Δ| vs %s: %.3e%n", e.getKey(), e.getValue().shape(),
+            io.getFileName(), e.getValue().maxAbsDiff(expected));
+      }
+    }
+    w.flush();
+    return 0;
+  }
+}

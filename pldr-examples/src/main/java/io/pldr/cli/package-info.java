@@ -1,0 +1,2 @@
+/** The {@code pldr} command-line tool. */
+package io.pldr.cli;

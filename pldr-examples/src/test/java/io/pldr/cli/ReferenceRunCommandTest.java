@@ -1,0 +1,100 @@
+package io.pldr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import io.pldr.tf.io.Safetensors;
+import io.pldr.tf.testing.ReferenceFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code ./pldr reference-run} end to end on the reference fixture. */
+class ReferenceRunCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int status = PldrCli.run(args);
+      return new Run(status, out.toString(StandardCharsets.UTF_8),
+          err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void writesEveryFullTensorUnderTheReferenceNames() throws Exception {
+    ReferenceFixture f = ReferenceFixture.extractTo(dir);
+    Path out = dir.resolve("out.safetensors");
+    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+        "--io", f.ioFile().toString(), "--out", out.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out()).contains("full.logits").contains("max|Δ|");
+
+    Map<String, HostTensor> written = Safetensors.read(out).tensors();
+    assertThat(written.keySet()).containsExactly("full.logits", "full.decoder_output",
+        "full.layer0.A_LM", "full.layer0.G_LM", "full.layer0.attention_logits",
+        "full.layer1.A_LM", "full.layer1.G_LM", "full.layer1.attention_logits");
+    for (Map.Entry<String, HostTensor> e : written.entrySet()) {
+      HostTensor expected = f.io(e.getKey());
+      assertThat(e.getValue().dtype()).isEqualTo(DType.FLOAT32);
+      assertThat(e.getValue().maxAbsDiff(expected)).as(e.getKey())
+          .isLessThanOrEqualTo(ReferenceFixture.tolerance(expected, 1e-4));
+    }
+  }
+
+  @Test
+  void inputsWithoutTokensFailWithOneClearLine() throws Exception {
+    ReferenceFixture f = ReferenceFixture.extractTo(dir);
+    Path io = dir.resolve("no-tokens.safetensors");
+    Safetensors.write(io, Map.of("x", HostTensor.of(DType.FLOAT32, Shape.of(1), new double[1])),
+        Map.of());
+    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+        "--io", io.toString(), "--out", dir.resolve("o").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("no tensor 'input.tokens'").doesNotContain("\tat ");
+  }
+
+  @Test
+  void tokenOutsideTheVocabularyFailsWithoutAStackTrace() throws Exception {
+    ReferenceFixture f = ReferenceFixture.extractTo(dir);
+    Path io = dir.resolve("bad.safetensors");
+    Safetensors.write(io, Map.of("input.tokens",
+        HostTensor.of(DType.INT64, Shape.of(1, 3), new double[] {1, 256, 2})), Map.of());
+    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+        "--io", io.toString(), "--out", dir.resolve("o").toString());
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("id 256 at row 0, position 1 is outside the vocabulary [0, 256)")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    Run r = run("--help");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("reference-run").contains("operators");
+  }
+
+  @Test
+  void operatorsListsTheBuiltIns() {
+    Run r = run("operators");
+    assertThat(r.status()).isZero();
+    assertThat(r.out()).contains("learned").contains("identity").contains("power_law_graph");
+  }
+}
