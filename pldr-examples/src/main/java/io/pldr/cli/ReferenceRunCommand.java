@@ -2,12 +2,12 @@ package io.pldr.cli;
 
 import com.google.inject.Guice;
 import io.pldr.api.config.Precision;
-import io.pldr.api.model.ForwardResult;
 import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
+import io.pldr.tf.checkpoint.ReferenceOutputs;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.Safetensors;
 import java.nio.file.Path;
@@ -29,10 +29,12 @@ import picocli.CommandLine.Model.CommandSpec;
     name = "reference-run",
     mixinStandardHelpOptions = true,
     description = {
-        "Load a reference checkpoint (config.json + model.safetensors), run it on",
-        "'input.tokens' of the --io file, and write full.logits, full.decoder_output and",
+        "Run a reference checkpoint on given tokens and write its outputs.",
+        "",
+        "Loads config.json + model.safetensors from --checkpoint, runs the model on",
+        "'input.tokens' of the --io file, and writes full.logits, full.decoder_output and",
         "full.layer{i}.A_LM / G_LM / attention_logits to --out (safetensors).",
-        "If --io also holds those tensors (a fixture), print the largest difference to each."})
+        "If --io also holds those tensors (a fixture), prints the largest difference to each."})
 final class ReferenceRunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceRunCommand.class);
 
@@ -78,14 +80,7 @@ final class ReferenceRunCommand implements Callable<Integer> {
     long start = System.nanoTime();
     try (PldrModel model = ckpt.load(factory)) {
       LOG.info("loaded {} parameters from {}", model.parameterSpecs().size(), checkpoint);
-      ForwardResult r = model.forward(tokens.toLongRows());
-      result.put("full.logits", r.logits());
-      result.put("full.decoder_output", r.decoderOutput());
-      for (int i = 0; i < r.layers().size(); i++) {
-        result.put("full.layer" + i + ".A_LM", r.layers().get(i).aLm());
-        result.put("full.layer" + i + ".G_LM", r.layers().get(i).gLm());
-        result.put("full.layer" + i + ".attention_logits", r.layers().get(i).attentionLogits());
-      }
+      result.putAll(ReferenceOutputs.full(model.forward(tokens.toLongRows())));
     }
     DType outType = p == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     Map<String, HostTensor> written = new LinkedHashMap<>();

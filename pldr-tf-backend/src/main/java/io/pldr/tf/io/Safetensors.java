@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,9 @@ public final class Safetensors {
       long dataStart = 8 + headerLength;
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       Map<String, String> metadata = new LinkedHashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : root.properties()) {
         if (e.getKey().equals("__metadata__")) {
-          e.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+          e.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
           continue;
         }
         tensors.put(e.getKey(), tensor(file, ch, dataStart, size, e.getKey(), e.getValue()));

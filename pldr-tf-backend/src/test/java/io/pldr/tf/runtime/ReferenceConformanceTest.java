@@ -3,15 +3,14 @@ package io.pldr.tf.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.config.Precision;
-import io.pldr.api.model.ForwardResult;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
+import io.pldr.tf.checkpoint.ReferenceOutputs;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.testing.ReferenceFixture;
 import io.pldr.api.model.ModelFactory;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,15 +30,7 @@ class ReferenceConformanceTest {
         .getInstance(ModelFactory.class);
     try (PldrModel model = ReferenceCheckpoint.read(fixture.checkpointDir(), precision)
         .load(factory)) {
-      ForwardResult r = model.forward(fixture.tokens());
-      Map<String, HostTensor> actual = new LinkedHashMap<>();
-      actual.put("full.logits", r.logits());
-      actual.put("full.decoder_output", r.decoderOutput());
-      for (int i = 0; i < r.layers().size(); i++) {
-        actual.put("full.layer" + i + ".A_LM", r.layers().get(i).aLm());
-        actual.put("full.layer" + i + ".G_LM", r.layers().get(i).gLm());
-        actual.put("full.layer" + i + ".attention_logits", r.layers().get(i).attentionLogits());
-      }
+      Map<String, HostTensor> actual = ReferenceOutputs.full(model.forward(fixture.tokens()));
       assertThat(actual).hasSize(2 + 3 * model.config().getNumLayers());
       for (Map.Entry<String, HostTensor> e : actual.entrySet()) {
         HostTensor expected = fixture.io(e.getKey());
