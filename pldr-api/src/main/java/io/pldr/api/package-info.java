@@ -10,6 +10,7 @@
  *   <li>{@link io.pldr.api.cache}: KV-cache and G-cache contracts;</li>
  *   <li>{@link io.pldr.api.metric}: the metric SPI shared by training and evaluation;</li>
  *   <li>{@link io.pldr.api.model}: a runnable model and its results;</li>
+ *   <li>{@link io.pldr.api.text}: the tokenizer SPI;</li>
  *   <li>{@link io.pldr.api.config}: the model configuration (Protocol Buffers, text format).</li>
  * </ul>
  */
