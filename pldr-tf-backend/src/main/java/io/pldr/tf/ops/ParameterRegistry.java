@@ -7,6 +7,7 @@ import io.pldr.api.tensor.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
@@ -35,8 +36,9 @@ public final class ParameterRegistry {
     Placeholder<? extends TFloating> feed =
         tf.withName(name + "_feed").placeholder(type, Placeholder.shape(tfShape));
     Assign<? extends TFloating> assign = assign(name, variable, feed);
+    Operand<? extends TFloating> read = tf.withName(name + "_read").identity(variable);
     Parameter p = new Parameter(new ParameterSpec(name, shape, dtype), initializer, variable,
-        feed, assign);
+        read, feed, assign);
     parameters.put(name, p);
     return p;
   }

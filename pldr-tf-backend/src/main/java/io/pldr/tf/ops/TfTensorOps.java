@@ -151,7 +151,23 @@ public final class TfTensorOps implements TensorOps {
 
   @Override
   public Tensor softmax(Tensor x) {
-    return wrap(tf.nn.softmax(f(x)));
+    return wrap(lastAxisRank2(f(x), tf.nn::softmax));
+  }
+
+  /**
+   * Applies {@code op} over the last axis of a tensor of any rank through a rank-2 view. In
+   * TensorFlow 2.18 the C++ gradients of Softmax and LogSoftmax (the ones graph-mode Java uses)
+   * sum over axis 1, which is only the class axis for rank-2 inputs.
+   */
+  public <T extends TFloating> Operand<T> lastAxisRank2(Operand<T> x,
+      java.util.function.Function<Operand<T>, Operand<T>> op) {
+    if (x.shape().numDimensions() == 2) {
+      return op.apply(x);
+    }
+    Operand<TInt32> shape = tf.shape(x);
+    Operand<TInt32> last = tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceFrom(-1));
+    Operand<TInt32> flat = tf.concat(List.of(tf.constant(new int[] {-1}), last), tf.constant(0));
+    return tf.reshape(op.apply(tf.reshape(x, flat)), shape);
   }
 
   @Override

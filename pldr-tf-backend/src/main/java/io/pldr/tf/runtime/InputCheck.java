@@ -3,10 +3,10 @@ package io.pldr.tf.runtime;
 import io.pldr.api.config.ModelConfig;
 
 /** Checks token input before it reaches TensorFlow, so that bad input gets a clear message. */
-final class InputCheck {
+public final class InputCheck {
   private InputCheck() {}
 
-  static void tokens(long[][] rows, ModelConfig config) {
+  public static void tokens(long[][] rows, ModelConfig config) {
     if (rows.length == 0 || rows[0].length == 0) {
       throw new IllegalArgumentException("tokens: expected at least one row of at least one token");
     }

@@ -1,0 +1,121 @@
+package io.pldr.tf.runtime;
+
+import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.Precision;
+import io.pldr.api.model.ParameterSpec;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.model.PldrDecoder;
+import io.pldr.tf.ops.Initializers;
+import io.pldr.tf.ops.Parameter;
+import io.pldr.tf.ops.ParameterRegistry;
+import io.pldr.tf.ops.TfTensorOps;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.tensorflow.Graph;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+
+/**
+ * A graph holding one PLDR-LLM's parameters and decoder, to which inference ({@link TfPldrModel})
+ * or training adds its own inputs and outputs before opening a session. Also loads and reads
+ * parameter values through a session.
+ */
+public final class ModelGraph implements AutoCloseable {
+  private final ModelConfig config;
+  private final DType dtype;
+  private final Graph graph;
+  private final TfTensorOps ops;
+  private final PldrDecoder decoder;
+
+  public ModelGraph(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention) {
+    this.config = config;
+    this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    this.graph = new Graph();
+    try {
+      Ops tf = Ops.create(graph);
+      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype));
+      this.decoder = new PldrDecoder(ops, config, operator, attention);
+    } catch (RuntimeException e) {
+      graph.close();
+      throw e;
+    }
+  }
+
+  public ModelConfig config() {
+    return config;
+  }
+
+  /** The model's floating-point type. */
+  public DType dtype() {
+    return dtype;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The op builder of the graph. */
+  public Ops tf() {
+    return ops.tf();
+  }
+
+  /** The tensor algebra over the graph. */
+  public TfTensorOps ops() {
+    return ops;
+  }
+
+  /** The decoder, to build forward passes with. */
+  public PldrDecoder decoder() {
+    return decoder;
+  }
+
+  /** Every parameter, in creation order. */
+  public Map<String, Parameter> parameters() {
+    return ops.parameters().all();
+  }
+
+  /** Every parameter's spec, in creation order. */
+  public Map<String, ParameterSpec> parameterSpecs() {
+    Map<String, ParameterSpec> specs = new LinkedHashMap<>();
+    parameters().forEach((name, p) -> specs.put(name, p.spec()));
+    return Collections.unmodifiableMap(specs);
+  }
+
+  /** A session on this graph with the process's one session configuration. */
+  public Session openSession() {
+    return new Session(graph, SessionConfigs.standard());
+  }
+
+  /** First values of every parameter, reproducible from {@code seed}. */
+  public Map<String, HostTensor> initialValues(long seed) {
+    Map<String, HostTensor> initial = new LinkedHashMap<>();
+    for (Parameter p : parameters().values()) {
+      initial.put(p.spec().name(), HostTensor.wrap(dtype, p.spec().shape(),
+          Initializers.sample(p.initializer(), p.spec().shape(), seed, p.spec().name())));
+    }
+    return initial;
+  }
+
+  /**
+   * Loads every parameter in one run; the map must hold exactly the parameters (checked, naming
+   * any tensor that is missing, unexpected, of the wrong shape or not floating-point).
+   */
+  public void assign(Session session, Map<String, HostTensor> values, String source) {
+    VariableIo.assign(session, ops.parameters(), values, source);
+  }
+
+  /** The current value of every parameter. */
+  public Map<String, HostTensor> read(Session session) {
+    return VariableIo.read(session, ops.parameters());
+  }
+
+  @Override
+  public void close() {
+    graph.close();
+  }
+}

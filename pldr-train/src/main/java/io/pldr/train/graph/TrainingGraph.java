@@ -1,0 +1,220 @@
+package io.pldr.train.graph;
+
+import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.tf.model.PldrDecoder;
+import io.pldr.tf.ops.Parameter;
+import io.pldr.tf.ops.ParameterRegistry;
+import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.train.optim.AdamW;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.op.Op;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Everything one training step needs, built once in the model's graph:
+ * <pre>
+ *   batch [B, T+1] → inputs batch[:, :-1], targets batch[:, 1:]
+ *   loss, accuracy = masked cross-entropy(decoder(inputs), targets)
+ *   g = ∂loss/∂θ, clipped by value or by global norm
+ *   AdamW(θ, g, lr)  (or, with accumulation, g summed into accumulators first)
+ * </pre>
+ */
+public final class TrainingGraph {
+  /** How gradients are clipped. */
+  public sealed interface Clip {
+    /** No clipping. */
+    record None() implements Clip {}
+
+    /** Each element into [-limit, limit]. */
+    record ByValue(double limit) implements Clip {}
+
+    /** All gradients scaled so that their global L2 norm is at most {@code limit}. */
+    record ByGlobalNorm(double limit) implements Clip {}
+  }
+
+  private final ModelGraph model;
+  private final Placeholder<TInt64> batch;
+  private final Placeholder<TFloating> learningRate;
+  private final MaskedCrossEntropy.Outputs metrics;
+  private final Map<String, Operand<TFloating>> rawGradients = new java.util.LinkedHashMap<>();
+  private final Operand<TFloating> gradientNorm;
+  private final AdamW optimizer;
+  private final ParameterRegistry accumulators;
+  private final Op accumulate;
+  private final Op resetAccumulators;
+  private final int accumulationSteps;
+
+  public TrainingGraph(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention, Clip clip, AdamW.Settings adam, int accumulationSteps) {
+    this.model = new ModelGraph(config, operator, attention);
+    this.accumulationSteps = accumulationSteps;
+    TfTensorOps ops = model.ops();
+    Ops tf = ops.tf();
+    this.batch = tf.withName("batch").placeholder(TInt64.class,
+        Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, -1)));
+    this.learningRate = tf.withName("learning_rate").placeholder(ops.type(),
+        Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
+    Operand<TInt64> inputs = tf.stridedSlice(batch, Indices.all(), Indices.sliceTo(-1));
+    Operand<TInt64> targets = tf.stridedSlice(batch, Indices.all(), Indices.sliceFrom(1));
+    PldrDecoder.Outputs out = model.decoder().forward(inputs);
+    this.metrics = MaskedCrossEntropy.build(ops, out.logits(), targets,
+        config.getTokenIds().getPad(), config.getVocabSize());
+
+    Map<String, Parameter> params = model.parameters();
+    Output<?>[] vars = new Output<?>[params.size()];
+    int i = 0;
+    for (Parameter p : params.values()) {
+      vars[i++] = p.value().asOutput();
+    }
+    Output<?>[] raw = model.graph().addGradients(metrics.loss().asOutput(), vars);
+    List<Operand<TFloating>> grads = new ArrayList<>();
+    i = 0;
+    for (String name : params.keySet()) {
+      Operand<TFloating> g = cast(raw[i++]);
+      grads.add(g);
+      rawGradients.put(name, g);
+    }
+    this.gradientNorm = globalNorm(ops, grads);
+
+    Operand<TFloating> k = ops.scalar(accumulationSteps);
+    List<Operand<TFloating>> applied;
+    if (accumulationSteps > 1) {
+      this.accumulators = new ParameterRegistry(tf, model.dtype());
+      List<Op> adds = new ArrayList<>();
+      List<Op> zeros = new ArrayList<>();
+      applied = new ArrayList<>();
+      i = 0;
+      for (Parameter p : params.values()) {
+        Parameter acc = accumulators.create("accumulated." + p.spec().name(), p.spec().shape(),
+            io.pldr.api.tensor.Initializer.zeros());
+        adds.add(tf.assignAdd(acc.<TFloating>variableRef(), grads.get(i++)));
+        zeros.add(tf.assign(acc.<TFloating>variableRef(), tf.zerosLike(acc.<TFloating>value())));
+        applied.add(tf.math.div(acc.<TFloating>value(), k));
+      }
+      this.accumulate = tf.withControlDependencies(adds).noOp();
+      this.resetAccumulators = tf.withControlDependencies(zeros).noOp();
+    } else {
+      this.accumulators = null;
+      this.accumulate = null;
+      this.resetAccumulators = null;
+      applied = grads;
+    }
+    this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloating> cast(Output<?> g) {
+    if (g == null) {
+      throw new IllegalStateException("a parameter has no gradient path to the loss");
+    }
+    return (Operand<TFloating>) g;
+  }
+
+  private static Operand<TFloating> globalNorm(TfTensorOps ops, List<Operand<TFloating>> grads) {
+    Ops tf = ops.tf();
+    List<Operand<TFloating>> squares = new ArrayList<>();
+    for (Operand<TFloating> g : grads) {
+      squares.add(tf.sum(tf.math.square(g), allAxes(tf, g)));
+    }
+    return tf.math.sqrt(tf.math.addN(squares));
+  }
+
+  private static Operand<org.tensorflow.types.TInt32> allAxes(Ops tf, Operand<?> g) {
+    return tf.range(tf.constant(0), tf.rank(g), tf.constant(1));
+  }
+
+  private static List<Operand<TFloating>> clip(TfTensorOps ops, List<Operand<TFloating>> grads,
+      Clip clip) {
+    Ops tf = ops.tf();
+    List<Operand<TFloating>> out = new ArrayList<>();
+    if (clip instanceof Clip.ByValue v) {
+      for (Operand<TFloating> g : grads) {
+        out.add(tf.clipByValue(g, ops.scalar(-v.limit()), ops.scalar(v.limit())));
+      }
+    } else if (clip instanceof Clip.ByGlobalNorm n) {
+      Operand<TFloating> norm = globalNorm(ops, grads);
+      Operand<TFloating> scale = tf.math.div(ops.scalar(n.limit()),
+          tf.math.maximum(norm, ops.scalar(n.limit())));
+      for (Operand<TFloating> g : grads) {
+        out.add(tf.math.mul(g, scale));
+      }
+    } else {
+      out.addAll(grads);
+    }
+    return out;
+  }
+
+  /** The model's graph, parameters and decoder. */
+  public ModelGraph model() {
+    return model;
+  }
+
+  /** Token rows {@code [B, T+1]}: inputs and shifted targets in one. */
+  public Placeholder<TInt64> batch() {
+    return batch;
+  }
+
+  /** The learning rate of this step. */
+  public Placeholder<TFloating> learningRate() {
+    return learningRate;
+  }
+
+  public Operand<TFloating> loss() {
+    return metrics.loss();
+  }
+
+  public Operand<TFloating> accuracy() {
+    return metrics.accuracy();
+  }
+
+  /** Targets that counted (not padding). */
+  public Operand<TFloating> targetCount() {
+    return metrics.targetCount();
+  }
+
+  /** This batch's unclipped gradient of the loss for each parameter, by parameter name. */
+  public Map<String, Operand<TFloating>> gradients() {
+    return rawGradients;
+  }
+
+  /** Global L2 norm of this batch's unclipped gradients. */
+  public Operand<TFloating> gradientNorm() {
+    return gradientNorm;
+  }
+
+  /** Applies the (averaged, clipped) gradients with AdamW. */
+  public Op update() {
+    return optimizer.update();
+  }
+
+  /** The optimiser's state variables. */
+  public ParameterRegistry optimizerState() {
+    return optimizer.state();
+  }
+
+  /** Micro-batches per update. */
+  public int accumulationSteps() {
+    return accumulationSteps;
+  }
+
+  /** Adds this batch's gradients to the accumulators (accumulation only). */
+  public Op accumulate() {
+    return accumulate;
+  }
+
+  /** Zeroes the accumulators (accumulation only). */
+  public Op resetAccumulators() {
+    return resetAccumulators;
+  }
+}
