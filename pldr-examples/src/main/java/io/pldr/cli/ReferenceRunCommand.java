@@ -1,6 +1,7 @@
 package io.pldr.cli;
 
 import com.google.inject.Guice;
+import com.google.inject.Injector;
 import io.pldr.api.config.Precision;
 import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
@@ -8,8 +9,10 @@ import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.checkpoint.ReferenceOutputs;
+import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.Safetensors;
+import io.pldr.train.graph.LossAndGradients;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +36,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Loads config.json + model.safetensors from --checkpoint, runs the model on",
         "'input.tokens' of the --io file, and writes full.logits, full.decoder_output and",
-        "full.layer{i}.A_LM / G_LM / attention_logits to --out (safetensors).",
+        "full.layer{i}.A_LM / G_LM / attention_logits, then train.loss (masked next-token",
+        "cross-entropy of tokens[:, :-1] against tokens[:, 1:]) and grad.<parameter> from one",
+        "backward pass, to --out (safetensors).",
         "If --io also holds those tensors (a fixture), prints the largest difference to each."})
 final class ReferenceRunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceRunCommand.class);
@@ -73,14 +78,18 @@ final class ReferenceRunCommand implements Callable<Integer> {
       throw new IllegalArgumentException(io + ": 'input.tokens' must be an integer tensor "
           + "[batch, seq_len], found " + tokens.dtype() + " " + tokens.shape());
     }
-    ModelFactory factory = Guice.createInjector(PldrInjectors.standard())
-        .getInstance(ModelFactory.class);
+    Injector injector = Guice.createInjector(PldrInjectors.standard());
+    Components components = injector.getInstance(Components.class);
+    ModelFactory factory = injector.getInstance(ModelFactory.class);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(checkpoint, p);
     Map<String, HostTensor> result = new LinkedHashMap<>();
     long start = System.nanoTime();
     try (PldrModel model = ckpt.load(factory)) {
       LOG.info("loaded {} parameters from {}", model.parameterSpecs().size(), checkpoint);
       result.putAll(ReferenceOutputs.full(model.forward(tokens.toLongRows())));
+      result.putAll(LossAndGradients.compute(ckpt.config(), components.operator(ckpt.config()),
+          components.attention(ckpt.config()), ckpt.tensors(), tokens.toLongRows())
+          .referenceTensors());
     }
     DType outType = p == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     Map<String, HostTensor> written = new LinkedHashMap<>();
@@ -92,10 +101,29 @@ final class ReferenceRunCommand implements Callable<Integer> {
         (System.nanoTime() - start) / 1e6);
     for (Map.Entry<String, HostTensor> e : result.entrySet()) {
       HostTensor expected = inputs.get(e.getKey());
-      if (expected != null && expected.shape().equals(e.getValue().shape())) {
+      if (expected != null && expected.shape().equals(e.getValue().shape())
+          && !e.getKey().startsWith("grad.")) {
         w.printf("  %-30s %-16s max|Δ| vs %s: %.3e%n", e.getKey(), e.getValue().shape(),
             io.getFileName(), e.getValue().maxAbsDiff(expected));
       }
+    }
+    double worst = 0;
+    String worstName = null;
+    for (Map.Entry<String, HostTensor> e : result.entrySet()) {
+      HostTensor expected = inputs.get(e.getKey());
+      if (e.getKey().startsWith("grad.") && expected != null
+          && expected.shape().equals(e.getValue().shape())) {
+        double rel = e.getValue().maxAbsDiff(expected) / Math.max(expected.maxAbs(), 1e-12);
+        if (worstName == null || rel > worst) {
+          worst = rel;
+          worstName = e.getKey();
+        }
+      }
+    }
+    if (worstName != null) {
+      w.printf("  %-30s %-16s max|Δ|/max|expected| vs %s: %.3e (largest of %d gradients)%n",
+          worstName, result.get(worstName).shape(), io.getFileName(), worst,
+          result.keySet().stream().filter(k -> k.startsWith("grad.")).count());
     }
     w.flush();
     return 0;

@@ -43,19 +43,27 @@ public final class ModelConfigs {
 
   /** Checks every field and fills the defaults (operator, attention, token ids, precision). */
   public static ModelConfig validate(ModelConfig c, String source) {
-    positive(source, "num_layers", c.getNumLayers());
-    positive(source, "d_model", c.getDModel());
-    positive(source, "num_heads", c.getNumHeads());
-    positive(source, "dff", c.getDff());
-    positive(source, "vocab_size", c.getVocabSize());
-    positive(source, "max_seq_len", c.getMaxSeqLen());
+    return validate(c, source, "");
+  }
+
+  /**
+   * As {@link #validate(ModelConfig, String)} for a configuration nested in another one, whose
+   * fields errors name with {@code prefix} (for example {@code "model."}).
+   */
+  public static ModelConfig validate(ModelConfig c, String source, String prefix) {
+    positive(source, prefix + "num_layers", c.getNumLayers());
+    positive(source, prefix + "d_model", c.getDModel());
+    positive(source, prefix + "num_heads", c.getNumHeads());
+    positive(source, prefix + "dff", c.getDff());
+    positive(source, prefix + "vocab_size", c.getVocabSize());
+    positive(source, prefix + "max_seq_len", c.getMaxSeqLen());
     if (c.getDModel() % c.getNumHeads() != 0) {
-      throw new ConfigException(source, "num_heads", "must divide d_model=" + c.getDModel()
+      throw new ConfigException(source, prefix + "num_heads", "must divide d_model=" + c.getDModel()
           + ", found num_heads=" + c.getNumHeads());
     }
     int depth = c.getDModel() / c.getNumHeads();
     if (depth % 2 != 0) {
-      throw new ConfigException(source, "d_model", "d_model / num_heads must be even for the"
+      throw new ConfigException(source, prefix + "d_model", "d_model / num_heads must be even for the"
           + " rotary embedding, found depth " + depth);
     }
     ModelConfig.Builder b = c.toBuilder();
@@ -66,9 +74,9 @@ public final class ModelConfigs {
       b.getTensorOperatorBuilder().setName(DEFAULT_OPERATOR);
     }
     if (b.getTensorOperator().getName().equals(DEFAULT_OPERATOR)) {
-      positive(source, "a_dff", c.getADff());
+      positive(source, prefix + "a_dff", c.getADff());
       if (c.getNumReslayerA() > 0) {
-        positive(source, "num_dense_a", c.getNumDenseA());
+        positive(source, prefix + "num_dense_a", c.getNumDenseA());
       }
     }
     if (b.getAttention().isEmpty()) {
@@ -84,9 +92,9 @@ public final class ModelConfigs {
     if (!ids.hasEos()) {
       ids.setEos(3);
     }
-    tokenId(source, "token_ids.pad", ids.getPad(), c.getVocabSize());
-    tokenId(source, "token_ids.bos", ids.getBos(), c.getVocabSize());
-    tokenId(source, "token_ids.eos", ids.getEos(), c.getVocabSize());
+    tokenId(source, prefix + "token_ids.pad", ids.getPad(), c.getVocabSize());
+    tokenId(source, prefix + "token_ids.bos", ids.getBos(), c.getVocabSize());
+    tokenId(source, prefix + "token_ids.eos", ids.getEos(), c.getVocabSize());
     return b.build();
   }
 

@@ -1,0 +1,199 @@
+package io.pldr.train.checkpoint;
+
+import com.google.protobuf.TextFormat;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.io.AtomicFiles;
+import io.pldr.tf.io.Safetensors;
+import io.pldr.train.config.CheckpointState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of a run, one folder each ({@code checkpoints/step-00000100/}) holding
+ * {@code model.safetensors}, {@code optimizer.safetensors}, {@code tokenizer.json} and
+ * {@code state.textproto} (format, step, data position, configuration, SHA-256 of each file).
+ * A checkpoint is written into a hidden temporary folder, every file forced to disk, then the
+ * folder is renamed into place: a reader sees a whole checkpoint or none. Only the newest
+ * {@code keep} are kept.
+ */
+public final class CheckpointStore {
+  /** The format name written into, and required from, {@code state.textproto}. */
+  public static final String FORMAT = "pldr-train-checkpoint";
+  /** The folder layout's version. */
+  public static final int VERSION = 1;
+
+  static final String MODEL_FILE = "model.safetensors";
+  static final String OPTIMIZER_FILE = "optimizer.safetensors";
+  static final String TOKENIZER_FILE = "tokenizer.json";
+  static final String STATE_FILE = "state.textproto";
+  private static final String PREFIX = "step-";
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+
+  private final Path root;
+  private final int keep;
+
+  /** Checkpoints under {@code root}, keeping the newest {@code keep}. */
+  public CheckpointStore(Path root, int keep) {
+    this.root = root;
+    this.keep = keep;
+  }
+
+  /** The folder of the checkpoints. */
+  public Path root() {
+    return root;
+  }
+
+  /**
+   * Writes a checkpoint atomically and deletes the oldest beyond the kept number. The state's
+   * checksums are filled in here.
+   */
+  public Path write(CheckpointState state, Map<String, HostTensor> model,
+      Map<String, HostTensor> optimizer, Path tokenizer) throws IOException {
+    Files.createDirectories(root);
+    String name = String.format("%s%08d", PREFIX, state.getStep());
+    Path tmp = Files.createTempDirectory(root, "." + name + ".tmp-");
+    try {
+      Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
+      Safetensors.write(tmp.resolve(MODEL_FILE), model, meta);
+      Safetensors.write(tmp.resolve(OPTIMIZER_FILE), optimizer, meta);
+      AtomicFiles.write(tmp.resolve(TOKENIZER_FILE), out -> {
+        try (FileChannel in = FileChannel.open(tokenizer, StandardOpenOption.READ)) {
+          in.transferTo(0, in.size(), out);
+        }
+      });
+      CheckpointState.Builder s = state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION)
+          .clearSha256();
+      for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
+        s.putSha256(f, sha256(tmp.resolve(f)));
+      }
+      byte[] text = TextFormat.printer().printToString(s.build()).getBytes(StandardCharsets.UTF_8);
+      AtomicFiles.write(tmp.resolve(STATE_FILE), out -> out.write(ByteBuffer.wrap(text)));
+      Path target = root.resolve(name);
+      if (Files.exists(target)) {
+        deleteTree(target);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      syncDir(root);
+      prune();
+      return target;
+    } finally {
+      if (Files.exists(tmp)) {
+        deleteTree(tmp);
+      }
+    }
+  }
+
+  /** The complete checkpoint folders, oldest first (temporary folders are not among them). */
+  public List<Path> list() throws IOException {
+    if (!Files.isDirectory(root)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      return s.filter(p -> p.getFileName().toString().matches(PREFIX + "\\d{8}"))
+          .filter(p -> Files.isRegularFile(p.resolve(STATE_FILE)))
+          .sorted(Comparator.comparing(p -> p.getFileName().toString()))
+          .toList();
+    }
+  }
+
+  /** The newest checkpoint, if any. */
+  public Optional<Path> latest() throws IOException {
+    List<Path> all = list();
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  /**
+   * Reads a checkpoint folder, refusing another format, a newer version, or a file whose
+   * checksum does not match.
+   */
+  public static Checkpoint read(Path dir) throws IOException {
+    Path stateFile = dir.resolve(STATE_FILE);
+    if (!Files.isRegularFile(stateFile)) {
+      throw new IOException(dir + ": not a pldr checkpoint (no " + STATE_FILE + ")");
+    }
+    CheckpointState.Builder b = CheckpointState.newBuilder();
+    try {
+      TextFormat.getParser().merge(Files.readString(stateFile, StandardCharsets.UTF_8), b);
+    } catch (TextFormat.ParseException e) {
+      throw new IOException(stateFile + ": unreadable: " + e.getMessage(), e);
+    }
+    CheckpointState state = b.build();
+    if (!FORMAT.equals(state.getFormat())) {
+      throw new IOException(stateFile + ": format '" + state.getFormat() + "', expected '" + FORMAT + "'");
+    }
+    if (state.getFormatVersion() > VERSION) {
+      throw new IOException(stateFile + ": format version " + state.getFormatVersion()
+          + " is newer than this pldr reads (" + VERSION + ")");
+    }
+    for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
+      String actual = sha256(dir.resolve(e.getKey()));
+      if (!actual.equals(e.getValue())) {
+        throw new IOException(dir.resolve(e.getKey()) + ": checksum mismatch (the file changed"
+            + " or is damaged): SHA-256 " + actual + ", recorded " + e.getValue());
+      }
+    }
+    return new Checkpoint(dir, state, Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
+        Safetensors.read(dir.resolve(OPTIMIZER_FILE)).tensors());
+  }
+
+  private void prune() throws IOException {
+    List<Path> all = new ArrayList<>(list());
+    while (all.size() > keep) {
+      Path old = all.remove(0);
+      deleteTree(old);
+      LOG.debug("deleted old checkpoint {}", old);
+    }
+    try (Stream<Path> s = Files.list(root)) {
+      for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
+        deleteTree(p);
+      }
+    }
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        md.update(buf, 0, n);
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    }
+  }
+
+  private static void syncDir(Path dir) {
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true);
+    } catch (IOException ignored) {
+      // Not every file system syncs a folder; the rename itself is atomic.
+    }
+  }
+}

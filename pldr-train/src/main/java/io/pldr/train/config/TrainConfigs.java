@@ -1,0 +1,183 @@
+package io.pldr.train.config;
+
+import com.google.protobuf.TextFormat;
+import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.ModelConfigs;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads and validates {@link TrainConfig}s in text format. Unknown fields and impossible values
+ * (heads not dividing d_model, a negative learning rate, warm-up longer than the run, ...) fail
+ * with a {@link ConfigException} naming the file and the field; defaults are filled in, so a
+ * validated configuration says everything the run does.
+ */
+public final class TrainConfigs {
+  /** The embedded corpus used when no training file is named. */
+  public static final String DEFAULT_CORPUS = "moby-dick";
+
+  private TrainConfigs() {}
+
+  /** Reads and validates a text-format file. */
+  public static TrainConfig read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
+    }
+    return parse(text, file.toString());
+  }
+
+  /** Parses and validates text format; {@code source} names it in errors. */
+  public static TrainConfig parse(String text, String source) {
+    TrainConfig.Builder b = TrainConfig.newBuilder();
+    try {
+      TextFormat.getParser().merge(text, b);
+    } catch (TextFormat.ParseException e) {
+      throw new ConfigException(source, "not a valid TrainConfig: " + e.getMessage(), e);
+    }
+    return validate(b.build(), source);
+  }
+
+  /** The text format of a configuration. */
+  public static String toText(TrainConfig c) {
+    return TextFormat.printer().printToString(c);
+  }
+
+  /** Checks every field and fills the defaults. */
+  public static TrainConfig validate(TrainConfig c, String source) {
+    if (!c.hasModel()) {
+      throw new ConfigException(source, "model", "missing: the model to train");
+    }
+    ModelConfig model = ModelConfigs.validate(c.getModel(), source, "model.");
+    TrainConfig.Builder b = c.toBuilder().setModel(model);
+    positive(source, "batch_size", c.getBatchSize());
+    positive(source, "seq_len", c.getSeqLen());
+    if (c.getSeqLen() > model.getMaxSeqLen()) {
+      throw new ConfigException(source, "seq_len", "must be at most model.max_seq_len="
+          + model.getMaxSeqLen() + ", found " + c.getSeqLen());
+    }
+    if (c.getSteps() <= 0) {
+      throw new ConfigException(source, "steps", "must be a positive integer, found " + c.getSteps());
+    }
+    if (b.getGradAccumulation() == 0) {
+      b.setGradAccumulation(1);
+    }
+    if (b.getKeepCheckpoints() == 0) {
+      b.setKeepCheckpoints(3);
+    }
+    if (b.getLogEvery() == 0) {
+      b.setLogEvery(10);
+    }
+    if (b.getOutDir().isEmpty()) {
+      throw new ConfigException(source, "out_dir", "missing: the folder for checkpoints and logs");
+    }
+
+    OptimizerConfig.Builder o = b.getOptimizerBuilder();
+    if (!(o.getLearningRate() > 0) || !Double.isFinite(o.getLearningRate())) {
+      throw new ConfigException(source, "optimizer.learning_rate",
+          "must be a positive number, found " + o.getLearningRate());
+    }
+    if (!o.hasBeta1()) {
+      o.setBeta1(0.9);
+    }
+    if (!o.hasBeta2()) {
+      o.setBeta2(0.95);
+    }
+    if (!o.hasEpsilon()) {
+      o.setEpsilon(1e-5);
+    }
+    if (!o.hasWeightDecay()) {
+      o.setWeightDecay(0.1);
+    }
+    inUnitInterval(source, "optimizer.beta1", o.getBeta1());
+    inUnitInterval(source, "optimizer.beta2", o.getBeta2());
+    if (!(o.getEpsilon() > 0)) {
+      throw new ConfigException(source, "optimizer.epsilon", "must be positive, found " + o.getEpsilon());
+    }
+    if (!(o.getWeightDecay() >= 0)) {
+      throw new ConfigException(source, "optimizer.weight_decay",
+          "must be zero or positive, found " + o.getWeightDecay());
+    }
+    if (o.getClipCase() == OptimizerConfig.ClipCase.CLIP_VALUE && !(o.getClipValue() > 0)) {
+      throw new ConfigException(source, "optimizer.clip_value", "must be positive, found " + o.getClipValue());
+    }
+    if (o.getClipCase() == OptimizerConfig.ClipCase.CLIP_GLOBAL_NORM && !(o.getClipGlobalNorm() > 0)) {
+      throw new ConfigException(source, "optimizer.clip_global_norm",
+          "must be positive, found " + o.getClipGlobalNorm());
+    }
+
+    ScheduleConfig.Builder s = b.getScheduleBuilder();
+    if (s.getWarmupSteps() > c.getSteps()) {
+      throw new ConfigException(source, "schedule.warmup_steps", "must not exceed steps="
+          + c.getSteps() + ", found " + s.getWarmupSteps());
+    }
+    if (!s.hasAlpha()) {
+      s.setAlpha(0.1);
+    }
+    if (!(s.getAlpha() >= 0 && s.getAlpha() <= 1)) {
+      throw new ConfigException(source, "schedule.alpha", "must be in [0, 1], found " + s.getAlpha());
+    }
+
+    DataConfig.Builder d = b.getDataBuilder();
+    if (d.getTrainFilesCount() == 0 && d.getEmbeddedCorpus().isEmpty()) {
+      d.setEmbeddedCorpus(DEFAULT_CORPUS);
+    }
+    if (d.getJsonlField().isEmpty()) {
+      d.setJsonlField("text");
+    }
+    if (!d.hasValidationFraction()) {
+      d.setValidationFraction(0.05);
+    }
+    if (!(d.getValidationFraction() > 0 && d.getValidationFraction() < 1)) {
+      throw new ConfigException(source, "data.validation_fraction",
+          "must be in (0, 1), found " + d.getValidationFraction());
+    }
+    TokenizerConfig.Builder t = d.getTokenizerBuilder();
+    if (t.getPath().isEmpty()) {
+      if (t.getVocabSize() == 0) {
+        t.setVocabSize(model.getVocabSize());
+      }
+      if (t.getVocabSize() != model.getVocabSize()) {
+        throw new ConfigException(source, "data.tokenizer.vocab_size", "must equal model.vocab_size="
+            + model.getVocabSize() + ", found " + t.getVocabSize());
+      }
+      if (t.getVocabSize() < 260 + 1) {
+        throw new ConfigException(source, "data.tokenizer.vocab_size", "a byte-level BPE "
+            + "vocabulary needs more than 260 ids (4 special + 256 bytes), found " + t.getVocabSize());
+      }
+      if (t.getMinFrequency() == 0) {
+        t.setMinFrequency(2);
+      }
+    }
+
+    SampleConfig.Builder sample = b.getSampleBuilder();
+    if (!sample.hasTemperature()) {
+      sample.setTemperature(0.8);
+    }
+    if (!(sample.getTemperature() > 0)) {
+      throw new ConfigException(source, "sample.temperature",
+          "must be positive, found " + sample.getTemperature());
+    }
+    if (sample.getLines() > 0 && sample.getMaxNewTokens() == 0) {
+      sample.setMaxNewTokens(48);
+    }
+    return b.build();
+  }
+
+  private static void positive(String source, String field, long value) {
+    if (value <= 0) {
+      throw new ConfigException(source, field, "must be a positive integer, found " + value);
+    }
+  }
+
+  private static void inUnitInterval(String source, String field, double v) {
+    if (!(v >= 0 && v < 1)) {
+      throw new ConfigException(source, field, "must be in [0, 1), found " + v);
+    }
+  }
+}
