@@ -1,0 +1,9 @@
+package io.pldr.cli;
+
+import picocli.CommandLine.Command;
+
+/** Benchmarks: {@code pldr bench train}. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Measure speed and memory (see docs/benchmarks.md).",
+    subcommands = {TrainBenchCommand.class})
+final class BenchCommand {}

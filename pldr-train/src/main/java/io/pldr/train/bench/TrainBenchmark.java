@@ -1,0 +1,89 @@
+package io.pldr.train.bench;
+
+import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.train.graph.TrainingGraph;
+import io.pldr.train.loop.TrainingSession;
+import io.pldr.train.optim.AdamW;
+import java.util.SplittableRandom;
+import org.tensorflow.Graph;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TFloat32;
+
+/**
+ * Measures training throughput of a model shape on random weights and random tokens: tokens
+ * per second, step time, peak resident memory, and achieved FLOP/s against the CPU's peak and
+ * against a plain 1024×1024 float32 matrix product on the same machine.
+ */
+public final class TrainBenchmark {
+  /** What one benchmark measured. */
+  public record Measurement(long parameters, long tokensPerStep, double secondsPerStep,
+      double tokensPerSecond, double flopsPerStep, double achievedFlops, double matmulFlops,
+      CpuPeak peak, long peakMemoryBytes) {}
+
+  private TrainBenchmark() {}
+
+  /** Runs {@code warmup} untimed and {@code steps} timed steps of batch × seq tokens. */
+  public static Measurement run(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention, int batch, int seq, int warmup, int steps, long seed) {
+    TrainingGraph graph = new TrainingGraph(config, operator, attention,
+        new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
+    try (TrainingSession session = new TrainingSession(graph)) {
+      session.load(graph.model().initialValues(seed), null);
+      long params = graph.model().parameterSpecs().values().stream()
+          .mapToLong(p -> p.shape().size()).sum();
+      SplittableRandom random = new SplittableRandom(seed);
+      long[][][] data = new long[1][batch][seq + 1];
+      long timed = 0;
+      for (int i = 0; i < warmup + steps; i++) {
+        if (i == warmup) {
+          System.gc();
+        }
+        for (long[] row : data[0]) {
+          for (int j = 0; j < row.length; j++) {
+            row[j] = 1 + random.nextInt(config.getVocabSize() - 1);
+          }
+        }
+        long start = System.nanoTime();
+        session.step(data, 1e-4);
+        if (i >= warmup) {
+          timed += System.nanoTime() - start;
+        }
+      }
+      double secondsPerStep = timed / 1e9 / steps;
+      long tokens = (long) batch * seq;
+      double flops = TrainFlops.step(config, batch, seq);
+      return new Measurement(params, tokens, secondsPerStep, tokens / secondsPerStep, flops,
+          flops / secondsPerStep, matmulFlops(), CpuPeak.detect(), PeakMemory.bytes());
+    }
+  }
+
+  /** FLOP/s of a 1024×1024 float32 matrix product chain, the machine's practical roof. */
+  static double matmulFlops() {
+    int n = 1024;
+    try (Graph g = new Graph()) {
+      Ops tf = Ops.create(g);
+      Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class);
+      Operand<TFloat32> x = a;
+      int chain = 8;
+      for (int i = 0; i < chain; i++) {
+        x = tf.linalg.matMul(x, a);
+      }
+      try (Session s = new Session(g, io.pldr.tf.runtime.SessionConfigs.standard())) {
+        s.runner().fetch(x).run().close();
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < 5; r++) {
+          long start = System.nanoTime();
+          try (Result res = s.runner().fetch(x).run()) {
+            best = Math.min(best, System.nanoTime() - start);
+          }
+        }
+        return chain * 2.0 * n * n * n / (best / 1e9);
+      }
+    }
+  }
+}
