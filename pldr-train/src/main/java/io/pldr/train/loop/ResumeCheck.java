@@ -1,0 +1,37 @@
+package io.pldr.train.loop;
+
+import io.pldr.train.config.TrainConfig;
+import java.nio.file.Path;
+
+/**
+ * What a resumed run may change: the number of steps and the validation, checkpoint and logging
+ * cadence. Anything else (model, data, optimiser, schedule, batch, seed, ...) must equal the
+ * checkpoint's, or the run would not continue the same training.
+ */
+final class ResumeCheck {
+  private ResumeCheck() {}
+
+  /** The checkpoint's configuration with the allowed changes of {@code requested} applied. */
+  static TrainConfig merge(TrainConfig saved, TrainConfig requested, Path checkpoint) {
+    TrainConfig merged = saved.toBuilder()
+        .setSteps(requested.getSteps())
+        .setEvalEvery(requested.getEvalEvery())
+        .setEvalBatches(requested.getEvalBatches())
+        .setCheckpointEvery(requested.getCheckpointEvery())
+        .setKeepCheckpoints(requested.getKeepCheckpoints())
+        .setLogEvery(requested.getLogEvery())
+        .setSample(requested.getSample())
+        .build();
+    if (!merged.equals(requested)) {
+      for (var field : TrainConfig.getDescriptor().getFields()) {
+        if (!merged.getField(field).equals(requested.getField(field))) {
+          throw new IllegalArgumentException("--resume: field '" + field.getName()
+              + "' differs from the checkpoint " + checkpoint + "'s configuration; only steps,"
+              + " eval_every, eval_batches, checkpoint_every, keep_checkpoints, log_every and"
+              + " sample may change when resuming");
+        }
+      }
+    }
+    return merged;
+  }
+}

@@ -1,0 +1,275 @@
+package io.pldr.train.loop;
+
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.ModelFactory;
+import io.pldr.api.model.PldrModel;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.inject.Components;
+import io.pldr.train.checkpoint.Checkpoint;
+import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.config.CheckpointState;
+import io.pldr.train.config.OptimizerConfig;
+import io.pldr.train.config.TrainConfig;
+import io.pldr.train.data.BatchIterator;
+import io.pldr.train.data.DataPosition;
+import io.pldr.train.data.TrainingData;
+import io.pldr.train.graph.TrainingGraph;
+import io.pldr.train.observe.LossCurves;
+import io.pldr.train.observe.LossPlot;
+import io.pldr.train.observe.MetricsHistory;
+import io.pldr.train.observe.ProgressReporter;
+import io.pldr.train.observe.ProgressReporters;
+import io.pldr.train.observe.ReferenceLine;
+import io.pldr.train.observe.Split;
+import io.pldr.train.observe.StepStats;
+import io.pldr.train.observe.TensorBoardWriter;
+import io.pldr.train.optim.AdamW;
+import io.pldr.train.optim.LearningRateSchedule;
+import io.pldr.train.sample.TextSampler;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a pretraining configuration end to end: data and tokenizer, the training graph, the
+ * loop (AdamW steps at the scheduled learning rate, validation, checkpoints, progress,
+ * TensorBoard, metrics history), then a loss plot and sampled text. A run continues exactly
+ * from its newest checkpoint when resumed.
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final Components components;
+  private final ModelFactory models;
+
+  @Inject
+  public Trainer(Components components, ModelFactory models) {
+    this.components = components;
+    this.models = models;
+  }
+
+  /**
+   * Trains. With {@code resume}, continues from the newest checkpoint in {@code out_dir}
+   * (whose configuration then governs the run); without it, refuses an {@code out_dir} that
+   * already holds checkpoints. {@code cacheDir} keeps trained tokenizers and encoded corpora.
+   */
+  public TrainingSummary run(TrainConfig requested, boolean resume, Path cacheDir)
+      throws IOException {
+    long started = System.nanoTime();
+    Path out = Path.of(requested.getOutDir());
+    CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"),
+        requested.getKeepCheckpoints());
+    Checkpoint checkpoint = null;
+    TrainConfig config = requested;
+    if (resume) {
+      Path latest = store.latest().orElseThrow(() -> new IllegalArgumentException(
+          "--resume: no checkpoint in " + store.root() + " to resume from"));
+      checkpoint = CheckpointStore.read(latest);
+      config = ResumeCheck.merge(checkpoint.state().getConfig(), requested, latest);
+      LOG.info("resuming from {} (step {})", latest, checkpoint.state().getStep());
+    } else if (store.latest().isPresent()) {
+      throw new IllegalArgumentException("out_dir " + out + " already holds checkpoints ("
+          + store.latest().get().getFileName() + "): pass --resume to continue that run, or"
+          + " choose another out_dir");
+    }
+    Files.createDirectories(out);
+
+    try (TrainingData data = TrainingData.prepare(config, cacheDir)) {
+      ModelConfig model = config.getModel();
+      if (data.tokenizer().vocabSize() != model.getVocabSize()) {
+        throw new IllegalArgumentException("the tokenizer " + data.tokenizer().file() + " has "
+            + data.tokenizer().vocabSize() + " ids but model.vocab_size is "
+            + model.getVocabSize() + ": they must be equal");
+      }
+      TrainingGraph graph = new TrainingGraph(model, components.operator(model),
+          components.attention(model), clip(config.getOptimizer()), adam(config.getOptimizer()),
+          config.getGradAccumulation());
+      try (TrainingSession session = new TrainingSession(graph)) {
+        long step;
+        DataPosition position;
+        if (checkpoint != null) {
+          session.load(checkpoint.model(), checkpoint.optimizer());
+          step = checkpoint.state().getStep();
+          position = new DataPosition(checkpoint.state().getDataPosition().getEpoch(),
+              checkpoint.state().getDataPosition().getIndex());
+        } else {
+          session.load(graph.model().initialValues(config.getSeed()), null);
+          step = 0;
+          position = DataPosition.START;
+        }
+        return loop(config, data, session, store, step, position,
+            checkpoint == null ? 0 : checkpoint.state().getTokensSeen(), out, started);
+      }
+    }
+  }
+
+  private TrainingSummary loop(TrainConfig config, TrainingData data, TrainingSession session,
+      CheckpointStore store, long startStep, DataPosition startPosition, long tokensSeen,
+      Path out, long started) throws IOException {
+    LearningRateSchedule schedule = new LearningRateSchedule(
+        config.getOptimizer().getLearningRate(), config.getSchedule().getWarmupSteps(),
+        config.getSteps(), config.getSchedule().getAlpha());
+    BatchIterator batches = data.trainBatches(startPosition);
+    int k = config.getGradAccumulation();
+    long tokensPerStep = (long) k * config.getBatchSize() * config.getSeqLen();
+    double entropy = data.unigramEntropy().nats();
+    TrainingSession.StepResult last = null;
+    TrainingSession.EvalResult lastEval = null;
+    Path lastCheckpoint = store.latest().orElse(null);
+    long lastCheckpointStep = startStep;
+    long lastEvalStep = -1;
+    double rate = 0;
+    long timedTokens = 0;
+    long timedNanos = 0;
+    try (MetricsHistory history = MetricsHistory.resume(out, startStep);
+        TensorBoardWriter tb = TensorBoardWriter.open(out.resolve("tensorboard"));
+        ProgressReporter progress = ProgressReporters.forEnvironment("train",
+            (int) config.getLogEvery())) {
+      if (startStep > 0) {
+        tb.sessionStart(startStep + 1);
+      }
+      progress.start(config.getSteps(), startStep);
+      for (long step = startStep + 1; step <= config.getSteps(); step++) {
+        long[][][] micro = new long[k][][];
+        for (int i = 0; i < k; i++) {
+          micro[i] = batches.next();
+        }
+        double lr = schedule.at(step);
+        long t0 = System.nanoTime();
+        last = session.step(micro, lr);
+        long dt = System.nanoTime() - t0;
+        if (step > startStep + 1) {
+          timedNanos += dt;
+          timedTokens += tokensPerStep;
+        }
+        rate = timedNanos > 0 ? timedTokens / (timedNanos / 1e9) : tokensPerStep / (dt / 1e9);
+        tokensSeen += tokensPerStep;
+        if (!Double.isFinite(last.loss())) {
+          throw new TrainingDivergedException(step, last.loss(),
+              lastCheckpoint == null ? "none (no checkpoint was written yet)" : lastCheckpoint.toString());
+        }
+        progress.step(StepStats.of(step, last.loss(), lr, rate).withAccuracy(last.accuracy())
+            .withGradNorm(last.gradientNorm()));
+        if (step % config.getLogEvery() == 0 || step == config.getSteps()) {
+          Map<String, Double> m = new LinkedHashMap<>();
+          m.put("loss", last.loss());
+          m.put("accuracy", last.accuracy());
+          m.put("learning_rate", lr);
+          m.put("grad_norm", last.gradientNorm());
+          m.put("tokens_per_second", rate);
+          history.append(step, Split.TRAIN, m);
+          Map<String, Double> scalars = new LinkedHashMap<>();
+          m.forEach((name, v) -> scalars.put("train/" + name, v));
+          tb.scalars(step, scalars);
+        }
+        boolean end = step == config.getSteps();
+        if (end || (config.getEvalEvery() > 0 && step % config.getEvalEvery() == 0)) {
+          lastEval = validate(data, session);
+          lastEvalStep = step;
+          Map<String, Double> m = new LinkedHashMap<>();
+          m.put("loss", lastEval.loss());
+          m.put("accuracy", lastEval.accuracy());
+          m.put("perplexity", Math.exp(lastEval.loss()));
+          history.append(step, Split.VALIDATION, m);
+          Map<String, Double> scalars = new LinkedHashMap<>();
+          m.forEach((name, v) -> scalars.put("validation/" + name, v));
+          tb.scalars(step, scalars);
+          progress.message(String.format("step %d: validation loss %.4f, accuracy %.3f,"
+              + " perplexity %.2f (unigram entropy %.4f)", step, lastEval.loss(),
+              lastEval.accuracy(), Math.exp(lastEval.loss()), entropy));
+        }
+        if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
+          lastCheckpoint = writeCheckpoint(store, config, session, data, step,
+              batches.position(), tokensSeen, last.loss(),
+              lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN);
+          lastCheckpointStep = step;
+          progress.message("checkpoint " + lastCheckpoint);
+        }
+      }
+      tb.flush();
+      Path plot = out.resolve("loss.png");
+      new LossPlot("pldr-train: " + out.getFileName())
+          .withReference(new ReferenceLine("unigram entropy", entropy))
+          .write(plot, LossCurves.fromHistory(history.entries(), "loss"));
+      List<String> samples = sample(config, session, data);
+      long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+      LOG.debug("last checkpoint at step {}", lastCheckpointStep);
+      return new TrainingSummary(config.getSteps(), last == null ? Double.NaN : last.loss(),
+          lastEval == null ? Double.NaN : lastEval.loss(),
+          lastEval == null ? Double.NaN : lastEval.accuracy(),
+          lastEval == null ? Double.NaN : Math.exp(lastEval.loss()), entropy, rate, seconds,
+          lastCheckpoint, plot, samples);
+    }
+  }
+
+  /** Mean loss and accuracy over the validation batches, weighted by counted targets. */
+  private static TrainingSession.EvalResult validate(TrainingData data, TrainingSession session) {
+    double loss = 0;
+    double acc = 0;
+    long n = 0;
+    for (long[][] batch : data.validationBatches()) {
+      TrainingSession.EvalResult r = session.evaluate(batch);
+      loss += r.loss() * r.targets();
+      acc += r.accuracy() * r.targets();
+      n += r.targets();
+    }
+    return new TrainingSession.EvalResult(loss / Math.max(n, 1), acc / Math.max(n, 1), n);
+  }
+
+  private static Path writeCheckpoint(CheckpointStore store, TrainConfig config,
+      TrainingSession session, TrainingData data, long step, DataPosition position,
+      long tokensSeen, double trainLoss, double validationLoss) throws IOException {
+    CheckpointState state = CheckpointState.newBuilder()
+        .setStep(step)
+        .setDataPosition(io.pldr.train.config.DataPosition.newBuilder()
+            .setEpoch(position.epoch()).setIndex(position.index()))
+        .setConfig(config)
+        .setTrainLoss(trainLoss)
+        .setValidationLoss(validationLoss)
+        .setTokensSeen(tokensSeen)
+        .setCreated(Instant.now().toString())
+        .build();
+    return store.write(state, session.parameters(), session.optimizerState(),
+        data.tokenizer().file());
+  }
+
+  private List<String> sample(TrainConfig config, TrainingSession session, TrainingData data) {
+    int lines = config.getSample().getLines();
+    List<String> out = new ArrayList<>();
+    if (lines == 0) {
+      return out;
+    }
+    Map<String, HostTensor> weights = session.parameters();
+    try (PldrModel model = models.create(config.getModel(), config.getSeed())) {
+      model.loadParameters(weights);
+      TextSampler sampler = new TextSampler(model, data.tokenizer(), config.getSeed());
+      for (int i = 0; i < lines; i++) {
+        String prompt = i < config.getSample().getPromptsCount()
+            ? config.getSample().getPrompts(i) : "";
+        out.add(sampler.generate(prompt, config.getSample().getMaxNewTokens(),
+            config.getSample().getTemperature(), 40));
+      }
+    }
+    return out;
+  }
+
+  private static TrainingGraph.Clip clip(OptimizerConfig o) {
+    return switch (o.getClipCase()) {
+      case CLIP_VALUE -> new TrainingGraph.Clip.ByValue(o.getClipValue());
+      case CLIP_GLOBAL_NORM -> new TrainingGraph.Clip.ByGlobalNorm(o.getClipGlobalNorm());
+      default -> new TrainingGraph.Clip.None();
+    };
+  }
+
+  private static AdamW.Settings adam(OptimizerConfig o) {
+    return new AdamW.Settings(o.getBeta1(), o.getBeta2(), o.getEpsilon(), o.getWeightDecay());
+  }
+}
