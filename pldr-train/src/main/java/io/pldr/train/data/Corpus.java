@@ -1,0 +1,341 @@
+package io.pldr.train.data;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pldr.train.config.DataConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * The documents of a training corpus, read as a stream, one line at a time: {@code .txt} files
+ * (documents separated by one or more blank lines; the lines of a document joined by
+ * {@code \n}), {@code .jsonl} files (one JSON object per line, its text in a field), or an
+ * embedded corpus by name. A document longer than {@link #MAX_DOCUMENT_CHARS} characters is
+ * cut at a line end into several documents, so memory stays bounded.
+ */
+public final class Corpus {
+  /** Embedded corpora by name, with their class-path resources. */
+  public static final Map<String, String> EMBEDDED = Map.of(
+      "moby-dick", "/io/pldr/train/corpus/moby-dick.txt");
+  /** The embedded corpus used when a configuration names neither files nor a corpus. */
+  public static final String DEFAULT_EMBEDDED = "moby-dick";
+  /** The JSON field of a document's text when a configuration leaves it unset. */
+  public static final String DEFAULT_JSONL_FIELD = "text";
+  /** Longest document handed out; longer ones are cut at a line end. */
+  public static final int MAX_DOCUMENT_CHARS = 1 << 20;
+
+  /** Where documents come from. */
+  public sealed interface Source permits FileSource, EmbeddedSource {
+    /** A short name for messages. */
+    String name();
+  }
+
+  /** A {@code .txt} or {@code .jsonl} file. */
+  public record FileSource(Path path, boolean jsonLines) implements Source {
+    @Override
+    public String name() {
+      return path.toString();
+    }
+  }
+
+  /** A corpus inside the pldr-train jar. */
+  public record EmbeddedSource(String name, String resource) implements Source {}
+
+  private final List<Source> sources;
+  private final String jsonlField;
+
+  private Corpus(List<Source> sources, String jsonlField) {
+    this.sources = List.copyOf(sources);
+    this.jsonlField = jsonlField;
+  }
+
+  /**
+   * The corpus of a data configuration: its {@code train_files}, else its
+   * {@code embedded_corpus}, else Moby-Dick.
+   */
+  public static Corpus fromConfig(DataConfig config) {
+    if (config.getTrainFilesCount() == 0) {
+      return embedded(config.getEmbeddedCorpus().isEmpty() ? DEFAULT_EMBEDDED
+          : config.getEmbeddedCorpus());
+    }
+    List<Path> files = config.getTrainFilesList().stream().map(Path::of).toList();
+    return ofFiles(files, config.getJsonlField().isEmpty() ? DEFAULT_JSONL_FIELD
+        : config.getJsonlField());
+  }
+
+  /**
+   * The documents of {@code files} in order: {@code .jsonl} files hold one JSON object per line
+   * with the text in {@code jsonlField}; {@code .txt} files hold blank-line separated documents.
+   * Fails if a file is missing or has another extension.
+   */
+  public static Corpus ofFiles(List<Path> files, String jsonlField) {
+    if (files.isEmpty()) {
+      throw new CorpusException("no training files");
+    }
+    List<Source> sources = new ArrayList<>();
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new CorpusException("training file " + f + " does not exist or is not a file");
+      }
+      String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
+      if (name.endsWith(".jsonl")) {
+        sources.add(new FileSource(f, true));
+      } else if (name.endsWith(".txt")) {
+        sources.add(new FileSource(f, false));
+      } else {
+        throw new CorpusException("training file " + f
+            + " is neither .txt (blank-line separated documents) nor .jsonl (JSON lines)");
+      }
+    }
+    return new Corpus(sources, jsonlField);
+  }
+
+  /** An embedded corpus by name ({@link #EMBEDDED}); fails for an unknown name. */
+  public static Corpus embedded(String name) {
+    String resource = EMBEDDED.get(name);
+    if (resource == null) {
+      throw new CorpusException("unknown embedded corpus '" + name + "'; known: "
+          + String.join(", ", EMBEDDED.keySet().stream().sorted().toList()));
+    }
+    return new Corpus(List.of(new EmbeddedSource(name, resource)), DEFAULT_JSONL_FIELD);
+  }
+
+  /** The sources, in reading order. */
+  public List<Source> sources() {
+    return sources;
+  }
+
+  /** The JSON field read from {@code .jsonl} files. */
+  public String jsonlField() {
+    return jsonlField;
+  }
+
+  /** The source names, comma separated, for messages. */
+  public String describe() {
+    return sources.stream().map(Source::name).collect(Collectors.joining(", "));
+  }
+
+  /**
+   * The documents, read lazily; close the stream to close the file being read. Read errors and
+   * malformed lines surface as {@link CorpusException}s naming the file (and line).
+   */
+  public Stream<String> documents() {
+    DocumentIterator it = new DocumentIterator();
+    return StreamSupport.stream(
+            Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL),
+            false)
+        .onClose(it::close);
+  }
+
+  /**
+   * A SHA-256 (hex) of what decides the documents: each file's absolute path, size and
+   * modification time, each embedded corpus's name and content, the JSON field and the rules
+   * that cut documents.
+   */
+  public String fingerprint() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      update(md, "pldr-corpus-1");
+      update(md, jsonlField);
+      update(md, Integer.toString(MAX_DOCUMENT_CHARS));
+      for (Source s : sources) {
+        if (s instanceof FileSource f) {
+          Path abs = f.path().toAbsolutePath().normalize();
+          BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
+          update(md, "file");
+          update(md, abs.toString());
+          update(md, Long.toString(a.size()));
+          update(md, Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+        } else if (s instanceof EmbeddedSource e) {
+          update(md, "embedded");
+          update(md, e.name());
+          try (InputStream in = openResource(e)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+              md.update(buf, 0, n);
+            }
+          }
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new CorpusException("cannot read the training files: " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void update(MessageDigest md, String s) {
+    md.update(s.getBytes(StandardCharsets.UTF_8));
+    md.update((byte) 0);
+  }
+
+  private static InputStream openResource(EmbeddedSource e) throws IOException {
+    InputStream in = Corpus.class.getResourceAsStream(e.resource());
+    if (in == null) {
+      throw new IOException("embedded corpus " + e.name() + " is missing from the class path ("
+          + e.resource() + ")");
+    }
+    return in;
+  }
+
+  /** Walks the sources, one open reader at a time. */
+  private final class DocumentIterator implements Iterator<String>, AutoCloseable {
+    private final ObjectMapper json = JsonMapper.builder()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private int nextSource;
+    private Source source;
+    private BufferedReader reader;
+    private long lineNo;
+    private String pending;
+    private boolean exhausted;
+
+    @Override
+    public boolean hasNext() {
+      while (pending == null && !exhausted) {
+        try {
+          if (reader == null) {
+            if (nextSource == sources.size()) {
+              exhausted = true;
+              break;
+            }
+            open(sources.get(nextSource++));
+          }
+          pending = readDocument();
+          if (pending == null) {
+            closeReader();
+          }
+        } catch (IOException e) {
+          close();
+          throw new CorpusException("cannot read " + source.name() + ": " + e.getMessage(), e);
+        } catch (CorpusException e) {
+          close();
+          throw e;
+        }
+      }
+      return pending != null;
+    }
+
+    @Override
+    public String next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      String d = pending;
+      pending = null;
+      return d;
+    }
+
+    @Override
+    public void close() {
+      exhausted = true;
+      try {
+        closeReader();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void open(Source s) throws IOException {
+      source = s;
+      lineNo = 0;
+      InputStream in = s instanceof FileSource f ? Files.newInputStream(f.path())
+          : openResource((EmbeddedSource) s);
+      reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private void closeReader() throws IOException {
+      if (reader != null) {
+        BufferedReader r = reader;
+        reader = null;
+        r.close();
+      }
+    }
+
+    private String readLine() throws IOException {
+      String line = reader.readLine();
+      if (line != null && lineNo++ == 0 && line.startsWith("\uFEFF")) {
+        line = line.substring(1);
+      }
+      return line;
+    }
+
+    /** The next document of the open source, or null at its end. */
+    private String readDocument() throws IOException {
+      boolean jsonLines = source instanceof FileSource f && f.jsonLines();
+      return jsonLines ? readJsonDocument() : readTextDocument();
+    }
+
+    private String readTextDocument() throws IOException {
+      StringBuilder doc = new StringBuilder();
+      for (String line; (line = readLine()) != null; ) {
+        if (line.isBlank()) {
+          if (doc.length() > 0) {
+            return doc.toString();
+          }
+          continue;
+        }
+        if (doc.length() > 0) {
+          doc.append('\n');
+        }
+        doc.append(line);
+        if (doc.length() >= MAX_DOCUMENT_CHARS) {
+          return doc.toString();
+        }
+      }
+      return doc.length() > 0 ? doc.toString() : null;
+    }
+
+    private String readJsonDocument() throws IOException {
+      for (String line; (line = readLine()) != null; ) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node;
+        try {
+          node = json.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw new CorpusException(source.name() + ":" + lineNo + ": malformed JSON: "
+              + e.getOriginalMessage(), e);
+        }
+        if (node == null || !node.isObject()) {
+          throw new CorpusException(source.name() + ":" + lineNo + ": expected a JSON object");
+        }
+        JsonNode text = node.get(jsonlField);
+        if (text == null || !text.isTextual()) {
+          throw new CorpusException(source.name() + ":" + lineNo + ": no string field '"
+              + jsonlField + "'");
+        }
+        if (!text.asText().isEmpty()) {
+          return text.asText();
+        }
+      }
+      return null;
+    }
+  }
+}
