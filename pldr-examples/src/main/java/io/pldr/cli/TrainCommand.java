@@ -1,0 +1,81 @@
+package io.pldr.cli;
+
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.train.config.TrainConfig;
+import io.pldr.train.config.TrainConfigs;
+import io.pldr.train.loop.Trainer;
+import io.pldr.train.loop.TrainingSummary;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Pretrains a PLDR-LLM from a training configuration. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = {"Pretrain a PLDR-LLM from a training configuration (text-format TrainConfig).",
+        "",
+        "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png",
+        "into the configuration's out_dir; prints the final validation loss against the",
+        "corpus's unigram entropy and a few generated lines."})
+final class TrainCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "Training configuration, e.g. pldr-examples/configs/moby-dick-small.textproto.")
+  Path config;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in out_dir.")
+  boolean resume;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Override out_dir.")
+  Path out;
+
+  @Option(names = "--steps", paramLabel = "N", description = "Override steps.")
+  Long steps;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Trained tokenizers and encoded corpora (default: $PLDR_CACHE_DIR or ~/.cache/pldr).")
+  Path cacheDir;
+
+  @Override
+  public Integer call() throws Exception {
+    TrainConfig c = TrainConfigs.read(config);
+    if (out != null || steps != null) {
+      TrainConfig.Builder b = c.toBuilder();
+      if (out != null) {
+        b.setOutDir(out.toString());
+      }
+      if (steps != null) {
+        b.setSteps(steps);
+      }
+      c = TrainConfigs.validate(b.build(), config + " (with command-line overrides)");
+    }
+    Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
+    TrainingSummary s = trainer.run(c, resume, cacheDir != null ? cacheDir : defaultCache());
+    var w = spec.commandLine().getOut();
+    w.printf("%ntrained %d steps in %ds (%.0f tokens/s)%n", s.steps(), s.seconds(),
+        s.tokensPerSecond());
+    w.printf("final training loss:   %.4f nats/token%n", s.trainLoss());
+    w.printf("validation loss:       %.4f nats/token (accuracy %.3f, perplexity %.2f)%n",
+        s.validationLoss(), s.validationAccuracy(), s.validationPerplexity());
+    w.printf("unigram entropy:       %.4f nats/token (a model that knows only token frequencies)%n",
+        s.unigramEntropy());
+    w.printf("validation loss is %.4f nats/token below the unigram entropy%n",
+        s.unigramEntropy() - s.validationLoss());
+    w.printf("checkpoint: %s%nloss plot:  %s%n", s.checkpoint(), s.lossPlot());
+    if (!s.samples().isEmpty()) {
+      w.println("\ngenerated:");
+      s.samples().forEach(line -> w.println("  " + line.replace("\n", " ").strip()));
+    }
+    w.flush();
+    return 0;
+  }
+
+  static Path defaultCache() {
+    String env = System.getenv("PLDR_CACHE_DIR");
+    return env != null && !env.isBlank() ? Path.of(env)
+        : Path.of(System.getProperty("user.home"), ".cache", "pldr");
+  }
+}
