@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.text.BreakIterator;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +37,9 @@ import java.util.stream.StreamSupport;
 /**
  * The documents of a training corpus, read as a stream, one line at a time: {@code .txt} files
  * (documents separated by one or more blank lines; the lines of a document joined by
- * {@code \n}), {@code .jsonl} files (one JSON object per line, its text in a field), or an
- * embedded corpus by name. A document longer than {@link #MAX_DOCUMENT_CHARS} characters is
+ * {@code \n}), {@code .jsonl} files (one JSON object per line, its text in a field), files of
+ * one text per line cut into sentences (the State of the Union format), or an embedded corpus
+ * by name. A document longer than {@link #MAX_DOCUMENT_CHARS} characters is
  * cut at a line end into several documents, so memory stays bounded.
  */
 public final class Corpus {
@@ -49,14 +53,33 @@ public final class Corpus {
   /** Longest document handed out; longer ones are cut at a line end. */
   public static final int MAX_DOCUMENT_CHARS = 1 << 20;
 
+  /** Titles and abbreviations after which a period does not end a sentence. */
+  private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "st", "jr",
+      "sr", "gen", "gov", "sen", "rep", "hon", "pres", "prof", "rev", "no", "vs", "etc", "co",
+      "inc", "ltd", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+      "oct", "nov", "dec");
+
   /** Where documents come from. */
   public sealed interface Source permits FileSource, EmbeddedSource {
     /** A short name for messages. */
     String name();
   }
 
-  /** A {@code .txt} or {@code .jsonl} file. */
-  public record FileSource(Path path, boolean jsonLines) implements Source {
+  /** How a file holds its documents. */
+  public enum Format {
+    /** Documents separated by one or more blank lines. */
+    TEXT,
+    /** One JSON object per line, the document in a string field. */
+    JSON_LINES,
+    /**
+     * One text per line (the State of the Union corpus: an address per line), cut into
+     * sentences; each sentence is a document.
+     */
+    SENTENCE_LINES
+  }
+
+  /** A file and its format. */
+  public record FileSource(Path path, Format format) implements Source {
     @Override
     public String name() {
       return path.toString();
@@ -94,25 +117,43 @@ public final class Corpus {
    * Fails if a file is missing or has another extension.
    */
   public static Corpus ofFiles(List<Path> files, String jsonlField) {
-    if (files.isEmpty()) {
-      throw new CorpusException("no training files");
-    }
     List<Source> sources = new ArrayList<>();
-    for (Path f : files) {
-      if (!Files.isRegularFile(f)) {
-        throw new CorpusException("training file " + f + " does not exist or is not a file");
-      }
+    for (Path f : existing(files)) {
       String name = f.getFileName().toString().toLowerCase(Locale.ROOT);
       if (name.endsWith(".jsonl")) {
-        sources.add(new FileSource(f, true));
+        sources.add(new FileSource(f, Format.JSON_LINES));
       } else if (name.endsWith(".txt")) {
-        sources.add(new FileSource(f, false));
+        sources.add(new FileSource(f, Format.TEXT));
       } else {
         throw new CorpusException("training file " + f
             + " is neither .txt (blank-line separated documents) nor .jsonl (JSON lines)");
       }
     }
     return new Corpus(sources, jsonlField);
+  }
+
+  /**
+   * Files in the State of the Union format: one address (any text) per line, each cut into
+   * sentences (English rules of {@link BreakIterator}), one document per sentence.
+   */
+  public static Corpus ofSentenceLines(List<Path> files) {
+    List<Source> sources = new ArrayList<>();
+    for (Path f : existing(files)) {
+      sources.add(new FileSource(f, Format.SENTENCE_LINES));
+    }
+    return new Corpus(sources, DEFAULT_JSONL_FIELD);
+  }
+
+  private static List<Path> existing(List<Path> files) {
+    if (files.isEmpty()) {
+      throw new CorpusException("no training files");
+    }
+    for (Path f : files) {
+      if (!Files.isRegularFile(f)) {
+        throw new CorpusException("training file " + f + " does not exist or is not a file");
+      }
+    }
+    return files;
   }
 
   /** An embedded corpus by name ({@link #EMBEDDED}); fails for an unknown name. */
@@ -168,6 +209,7 @@ public final class Corpus {
           Path abs = f.path().toAbsolutePath().normalize();
           BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
           update(md, "file");
+          update(md, f.format().name());
           update(md, abs.toString());
           update(md, Long.toString(a.size()));
           update(md, Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
@@ -204,6 +246,21 @@ public final class Corpus {
     return in;
   }
 
+  /** True if the text ends with "Mr. " or an initial such as "J. " or "U.S. ". */
+  private static boolean endsWithAbbreviation(CharSequence text) {
+    String t = text.toString().stripTrailing();
+    if (!t.endsWith(".")) {
+      return false;
+    }
+    int start = t.length() - 1;
+    while (start > 0 && !Character.isWhitespace(t.charAt(start - 1))) {
+      start--;
+    }
+    String word = t.substring(start, t.length() - 1).toLowerCase(Locale.ROOT);
+    return ABBREVIATIONS.contains(word)
+        || word.matches("(\\p{L}\\.)*\\p{L}");
+  }
+
   /** Walks the sources, one open reader at a time. */
   private final class DocumentIterator implements Iterator<String>, AutoCloseable {
     private final ObjectMapper json = JsonMapper.builder()
@@ -214,6 +271,7 @@ public final class Corpus {
     private long lineNo;
     private String pending;
     private boolean exhausted;
+    private final ArrayDeque<String> sentences = new ArrayDeque<>();
 
     @Override
     public boolean hasNext() {
@@ -264,6 +322,7 @@ public final class Corpus {
     private void open(Source s) throws IOException {
       source = s;
       lineNo = 0;
+      sentences.clear();
       InputStream in = s instanceof FileSource f ? Files.newInputStream(f.path())
           : openResource((EmbeddedSource) s);
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
@@ -287,8 +346,35 @@ public final class Corpus {
 
     /** The next document of the open source, or null at its end. */
     private String readDocument() throws IOException {
-      boolean jsonLines = source instanceof FileSource f && f.jsonLines();
-      return jsonLines ? readJsonDocument() : readTextDocument();
+      Format format = source instanceof FileSource f ? f.format() : Format.TEXT;
+      if (format == Format.JSON_LINES) {
+        return readJsonDocument();
+      }
+      if (format == Format.SENTENCE_LINES) {
+        return readSentence();
+      }
+      return readTextDocument();
+    }
+
+    private String readSentence() throws IOException {
+      while (sentences.isEmpty()) {
+        String line = readLine();
+        if (line == null) {
+          return null;
+        }
+        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ENGLISH);
+        it.setText(line);
+        StringBuilder sentence = new StringBuilder();
+        for (int start = it.first(), end = it.next(); end != BreakIterator.DONE;
+            start = end, end = it.next()) {
+          sentence.append(line, start, end);
+          if (!endsWithAbbreviation(sentence)) {
+            addSentence(sentence);
+          }
+        }
+        addSentence(sentence);
+      }
+      return sentences.poll();
     }
 
     private String readTextDocument() throws IOException {
@@ -309,6 +395,14 @@ public final class Corpus {
         }
       }
       return doc.length() > 0 ? doc.toString() : null;
+    }
+
+    private void addSentence(StringBuilder sentence) {
+      String text = sentence.toString().strip();
+      if (!text.isEmpty()) {
+        sentences.add(text);
+      }
+      sentence.setLength(0);
     }
 
     private String readJsonDocument() throws IOException {

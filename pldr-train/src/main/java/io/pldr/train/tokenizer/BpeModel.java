@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import io.pldr.api.text.SpecialTokens;
 import io.pldr.tf.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
@@ -152,10 +153,10 @@ public final class BpeModel {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonGenerator g = new JsonFactory().createGenerator(buf, JsonEncoding.UTF8)) {
       DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-      g.setPrettyPrinter(new DefaultPrettyPrinter()
+      g.setPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
+              .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
           .withObjectIndenter(indenter)
-          .withArrayIndenter(indenter)
-          .withoutSpacesInObjectEntries());
+          .withArrayIndenter(indenter));
       g.writeStartObject();
       g.writeStringField("version", "1.0");
       g.writeNullField("truncation");

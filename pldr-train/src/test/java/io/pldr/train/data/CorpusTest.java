@@ -68,6 +68,20 @@ class CorpusTest {
   }
 
   @Test
+  void stateOfTheUnionLinesAreCutIntoSentences() throws IOException {
+    Path f = dir.resolve("sotu.txt");
+    Files.writeString(f, "Mr. Speaker, the state of the Union is strong. We will act! Will you?\n"
+        + "\n"
+        + "Fellow citizens: 2.5 million jobs were added. The U.S. Senate and John F. Kennedy"
+        + " agreed.\n");
+    Corpus c = Corpus.ofSentenceLines(List.of(f));
+    assertThat(read(c)).containsExactly("Mr. Speaker, the state of the Union is strong.",
+        "We will act!", "Will you?", "Fellow citizens: 2.5 million jobs were added.",
+        "The U.S. Senate and John F. Kennedy agreed.");
+    assertThat(c.fingerprint()).isNotEqualTo(Corpus.ofFiles(List.of(f), "text").fingerprint());
+  }
+
+  @Test
   void theEmbeddedCorpusIsMobyDick() {
     List<String> docs = read(Corpus.embedded("moby-dick"));
     assertThat(docs.get(0)).isEqualTo("CHAPTER 1. Loomings.");
