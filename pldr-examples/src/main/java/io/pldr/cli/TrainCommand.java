@@ -41,17 +41,14 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig c = TrainConfigs.read(config);
-    if (out != null || steps != null) {
-      TrainConfig.Builder b = c.toBuilder();
+    TrainConfig c = TrainConfigs.read(config, b -> {
       if (out != null) {
         b.setOutDir(out.toString());
       }
       if (steps != null) {
         b.setSteps(steps);
       }
-      c = TrainConfigs.validate(b.build(), config + " (with command-line overrides)");
-    }
+    });
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
     TrainingSummary s = trainer.run(c, resume, cacheDir != null ? cacheDir : defaultCache());
     var w = spec.commandLine().getOut();

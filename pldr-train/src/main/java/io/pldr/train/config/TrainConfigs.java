@@ -23,24 +23,38 @@ public final class TrainConfigs {
 
   /** Reads and validates a text-format file. */
   public static TrainConfig read(Path file) {
+    return read(file, b -> { });
+  }
+
+  /**
+   * Reads a text-format file, applies {@code overrides} (command-line options, say), then
+   * validates, so that defaults follow the overridden values.
+   */
+  public static TrainConfig read(Path file, java.util.function.Consumer<TrainConfig.Builder> overrides) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
     }
-    return parse(text, file.toString());
+    TrainConfig.Builder b = builder(text, file.toString());
+    overrides.accept(b);
+    return validate(b.build(), file.toString());
   }
 
   /** Parses and validates text format; {@code source} names it in errors. */
   public static TrainConfig parse(String text, String source) {
+    return validate(builder(text, source).build(), source);
+  }
+
+  private static TrainConfig.Builder builder(String text, String source) {
     TrainConfig.Builder b = TrainConfig.newBuilder();
     try {
       TextFormat.getParser().merge(text, b);
     } catch (TextFormat.ParseException e) {
       throw new ConfigException(source, "not a valid TrainConfig: " + e.getMessage(), e);
     }
-    return validate(b.build(), source);
+    return b;
   }
 
   /** The text format of a configuration. */
@@ -112,9 +126,12 @@ public final class TrainConfigs {
     }
 
     ScheduleConfig.Builder s = b.getScheduleBuilder();
-    if (s.getWarmupSteps() > c.getSteps()) {
-      throw new ConfigException(source, "schedule.warmup_steps", "must not exceed steps="
-          + c.getSteps() + ", found " + s.getWarmupSteps());
+    if (s.getTotalSteps() == 0) {
+      s.setTotalSteps(c.getSteps());
+    }
+    if (s.getWarmupSteps() > s.getTotalSteps()) {
+      throw new ConfigException(source, "schedule.warmup_steps", "must not exceed the run's "
+          + "steps=" + s.getTotalSteps() + ", found " + s.getWarmupSteps());
     }
     if (!s.hasAlpha()) {
       s.setAlpha(0.1);

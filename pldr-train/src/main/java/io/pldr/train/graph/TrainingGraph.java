@@ -99,7 +99,8 @@ public final class TrainingGraph {
         Parameter acc = accumulators.create("accumulated." + p.spec().name(), p.spec().shape(),
             io.pldr.api.tensor.Initializer.zeros());
         adds.add(tf.assignAdd(acc.<TFloating>variableRef(), grads.get(i++)));
-        zeros.add(tf.assign(acc.<TFloating>variableRef(), tf.zerosLike(acc.<TFloating>value())));
+        zeros.add(tf.assign(acc.<TFloating>variableRef(),
+            tf.zeros(tf.constant(p.spec().shape().dims()), ops.type())));
         applied.add(tf.math.div(acc.<TFloating>value(), k));
       }
       this.accumulate = tf.withControlDependencies(adds).noOp();

@@ -4,8 +4,8 @@ import io.pldr.train.config.TrainConfig;
 import java.nio.file.Path;
 
 /**
- * What a resumed run may change: the number of steps and the validation, checkpoint and logging
- * cadence. Anything else (model, data, optimiser, schedule, batch, seed, ...) must equal the
+ * What a resumed run may change: the number of steps (and the schedule's total), and the
+ * validation, checkpoint, logging and sampling settings. Anything else (model, data, optimiser, schedule, batch, seed, ...) must equal the
  * checkpoint's, or the run would not continue the same training.
  */
 final class ResumeCheck {
@@ -21,14 +21,16 @@ final class ResumeCheck {
         .setKeepCheckpoints(requested.getKeepCheckpoints())
         .setLogEvery(requested.getLogEvery())
         .setSample(requested.getSample())
+        .setSchedule(saved.getSchedule().toBuilder()
+            .setTotalSteps(requested.getSchedule().getTotalSteps()))
         .build();
     if (!merged.equals(requested)) {
       for (var field : TrainConfig.getDescriptor().getFields()) {
         if (!merged.getField(field).equals(requested.getField(field))) {
           throw new IllegalArgumentException("--resume: field '" + field.getName()
               + "' differs from the checkpoint " + checkpoint + "'s configuration; only steps,"
-              + " eval_every, eval_batches, checkpoint_every, keep_checkpoints, log_every and"
-              + " sample may change when resuming");
+              + " schedule.total_steps, eval_every, eval_batches, checkpoint_every,"
+              + " keep_checkpoints, log_every and sample may change when resuming");
         }
       }
     }

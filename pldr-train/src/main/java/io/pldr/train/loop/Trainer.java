@@ -116,7 +116,7 @@ public final class Trainer {
       Path out, long started) throws IOException {
     LearningRateSchedule schedule = new LearningRateSchedule(
         config.getOptimizer().getLearningRate(), config.getSchedule().getWarmupSteps(),
-        config.getSteps(), config.getSchedule().getAlpha());
+        config.getSchedule().getTotalSteps(), config.getSchedule().getAlpha());
     BatchIterator batches = data.trainBatches(startPosition);
     int k = config.getGradAccumulation();
     long tokensPerStep = (long) k * config.getBatchSize() * config.getSeqLen();
