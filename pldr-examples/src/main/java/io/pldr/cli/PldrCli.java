@@ -1,6 +1,8 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ConfigException;
+import io.pldr.train.data.CorpusException;
+import io.pldr.train.loop.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -32,7 +34,8 @@ public final class PldrCli {
   private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     if (e instanceof IllegalArgumentException || e instanceof ConfigException
-        || e instanceof IOException || e instanceof UncheckedIOException) {
+        || e instanceof IOException || e instanceof UncheckedIOException
+        || e instanceof TrainingDivergedException || e instanceof CorpusException) {
       err.println("pldr " + cmd.getCommandName() + ": error: " + e.getMessage());
       err.flush();
       return 1;

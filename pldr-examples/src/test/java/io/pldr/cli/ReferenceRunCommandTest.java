@@ -7,9 +7,6 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
 import io.pldr.tf.io.Safetensors;
 import io.pldr.tf.testing.ReferenceFixture;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,30 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 class ReferenceRunCommandTest {
   @TempDir Path dir;
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int status = PldrCli.run(args);
-      return new Run(status, out.toString(StandardCharsets.UTF_8),
-          err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void writesEveryFullTensorUnderTheReferenceNames() throws Exception {
     ReferenceFixture f = ReferenceFixture.extractTo(dir);
     Path out = dir.resolve("out.safetensors");
-    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+    CliRun r = CliRun.of("reference-run", "--checkpoint", f.checkpointDir().toString(),
         "--io", f.ioFile().toString(), "--out", out.toString());
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out()).contains("full.logits").contains("max|Δ|");
@@ -71,7 +49,7 @@ class ReferenceRunCommandTest {
     Path io = dir.resolve("no-tokens.safetensors");
     Safetensors.write(io, Map.of("x", HostTensor.of(DType.FLOAT32, Shape.of(1), new double[1])),
         Map.of());
-    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+    CliRun r = CliRun.of("reference-run", "--checkpoint", f.checkpointDir().toString(),
         "--io", io.toString(), "--out", dir.resolve("o").toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("no tensor 'input.tokens'").doesNotContain("\tat ");
@@ -83,7 +61,7 @@ class ReferenceRunCommandTest {
     Path io = dir.resolve("bad.safetensors");
     Safetensors.write(io, Map.of("input.tokens",
         HostTensor.of(DType.INT64, Shape.of(1, 3), new double[] {1, 256, 2})), Map.of());
-    Run r = run("reference-run", "--checkpoint", f.checkpointDir().toString(),
+    CliRun r = CliRun.of("reference-run", "--checkpoint", f.checkpointDir().toString(),
         "--io", io.toString(), "--out", dir.resolve("o").toString());
     assertThat(r.status()).isEqualTo(1);
     assertThat(r.err()).contains("id 256 at row 0, position 1 is outside the vocabulary [0, 256)")
@@ -92,14 +70,14 @@ class ReferenceRunCommandTest {
 
   @Test
   void helpListsTheCommands() {
-    Run r = run("--help");
+    CliRun r = CliRun.of("--help");
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("reference-run").contains("operators");
   }
 
   @Test
   void operatorsListsTheBuiltIns() {
-    Run r = run("operators");
+    CliRun r = CliRun.of("operators");
     assertThat(r.status()).isZero();
     assertThat(r.out()).contains("learned").contains("identity").contains("power_law_graph");
   }
