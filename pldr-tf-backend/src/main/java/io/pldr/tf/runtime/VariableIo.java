@@ -16,23 +16,19 @@ import org.tensorflow.Tensor;
 public final class VariableIo {
   private VariableIo() {}
 
-  /** Assigns every variable; {@code values} must hold exactly them (checked first). */
+  /**
+   * Assigns every variable; {@code values} must hold exactly them (checked first). One run per
+   * variable, so that no more than one variable's copy is in native memory at a time.
+   */
   public static void assign(Session session, ParameterRegistry registry,
       Map<String, HostTensor> values, String source) {
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     registry.all().forEach((n, p) -> specs.put(n, p.spec()));
     ParameterCheck.check(specs, values, source);
-    List<Tensor> fed = new ArrayList<>();
-    try {
-      Session.Runner runner = session.runner();
-      for (Parameter p : registry.all().values()) {
-        Tensor t = HostTensors.toTensor(values.get(p.spec().name()), registry.dtype());
-        fed.add(t);
-        runner.feed(p.feed(), t).addTarget(p.assign());
+    for (Parameter p : registry.all().values()) {
+      try (Tensor t = HostTensors.toTensor(values.get(p.spec().name()), registry.dtype())) {
+        session.runner().feed(p.feed(), t).addTarget(p.assign()).run().close();
       }
-      runner.run().close();
-    } finally {
-      fed.forEach(Tensor::close);
     }
   }
 

@@ -199,6 +199,11 @@ public final class TrainingGraph {
     return optimizer.update();
   }
 
+  /** Sets the optimiser's state to its start in the graph. */
+  public Op resetOptimizer() {
+    return optimizer.reset();
+  }
+
   /** The optimiser's state variables. */
   public ParameterRegistry optimizerState() {
     return optimizer.state();

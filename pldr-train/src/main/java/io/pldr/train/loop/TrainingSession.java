@@ -37,18 +37,14 @@ public final class TrainingSession implements AutoCloseable {
   /** Loads parameters (and, if given, optimiser state; otherwise it starts from zero). */
   public void load(Map<String, HostTensor> parameters, Map<String, HostTensor> optimizer) {
     graph.model().assign(session, parameters, "parameters");
-    Map<String, HostTensor> state = optimizer != null ? optimizer : zeros();
-    VariableIo.assign(session, graph.optimizerState(), state, "optimizer state");
+    if (optimizer != null) {
+      VariableIo.assign(session, graph.optimizerState(), optimizer, "optimizer state");
+    } else {
+      session.runner().addTarget(graph.resetOptimizer()).run().close();
+    }
     if (graph.accumulationSteps() > 1) {
       session.runner().addTarget(graph.resetAccumulators()).run().close();
     }
-  }
-
-  private Map<String, HostTensor> zeros() {
-    Map<String, HostTensor> z = new java.util.LinkedHashMap<>();
-    graph.optimizerState().all().forEach((n, p) -> z.put(n, HostTensor.wrap(p.spec().dtype(),
-        p.spec().shape(), new double[Math.toIntExact(p.spec().shape().size())])));
-    return z;
   }
 
   /** The parameters, by reference name. */

@@ -18,11 +18,15 @@ import org.tensorflow.types.family.TFloating;
  * optimiser), built once as graph ops:
  * <pre>
  *   t ← t + 1
+ *   p ← p − lr·wd·p
  *   m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
- *   p ← p − lr·(wd·p + (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε))
+ *   p ← p − lr·(m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
  * </pre>
- * Its state (m and v per parameter, the step t) lives in variables of its own registry, so a
- * checkpoint saves and restores it exactly.
+ * The decay and the Adam step run in place with TensorFlow's fused kernels
+ * ({@code ApplyGradientDescent}, {@code ApplyAdam}, whose ε is rescaled by √(1 − β2^t) so that
+ * the step is PyTorch's exactly), so an update allocates nothing the size of the model. Its state
+ * (m and v per parameter, the step t) lives in variables of its own registry, so a checkpoint
+ * saves and restores it exactly.
  */
 public final class AdamW {
   /** Hyper-parameters. */
@@ -30,6 +34,7 @@ public final class AdamW {
 
   private final ParameterRegistry state;
   private final Op update;
+  private final Op reset;
 
   /**
    * Builds the update of {@code parameters} from {@code gradients} (same order) with the learning
@@ -44,37 +49,42 @@ public final class AdamW {
     Parameter step = state.create("adamw.step", io.pldr.api.tensor.Shape.of(), Initializer.zeros());
     Ops gated = tf.withControlDependencies(new ArrayList<>(gradients));
     Operand<TFloating> t = gated.math.add(step.<TFloating>value(), ops.scalar(1.0));
-    Operand<TFloating> c1 = gated.math.sub(ops.scalar(1.0), gated.math.pow(ops.scalar(s.beta1()), t));
-    Operand<TFloating> c2 = gated.math.sub(ops.scalar(1.0), gated.math.pow(ops.scalar(s.beta2()), t));
+    Operand<TFloating> beta1Power = gated.math.pow(ops.scalar(s.beta1()), t);
+    Operand<TFloating> beta2Power = gated.math.pow(ops.scalar(s.beta2()), t);
+    Operand<TFloating> epsilonHat = gated.math.mul(ops.scalar(s.epsilon()),
+        gated.math.sqrt(gated.math.sub(ops.scalar(1.0), beta2Power)));
+    Operand<TFloating> decayRate = gated.math.mul(lr, ops.scalar(s.weightDecay()));
     List<Op> updates = new ArrayList<>();
+    List<Op> zeros = new ArrayList<>();
     updates.add(gated.assign(step.<TFloating>variableRef(), t));
+    zeros.add(tf.assign(step.<TFloating>variableRef(), ops.scalar(0.0)));
     int i = 0;
     for (Parameter p : parameters.values()) {
       Operand<TFloating> g = gradients.get(i++);
       String name = p.spec().name();
       Parameter m = state.create("adamw.m." + name, p.spec().shape(), Initializer.zeros());
       Parameter v = state.create("adamw.v." + name, p.spec().shape(), Initializer.zeros());
-      Operand<TFloating> mNew = gated.math.add(
-          gated.math.mul(ops.scalar(s.beta1()), m.<TFloating>value()),
-          gated.math.mul(ops.scalar(1 - s.beta1()), g));
-      Operand<TFloating> vNew = gated.math.add(
-          gated.math.mul(ops.scalar(s.beta2()), v.<TFloating>value()),
-          gated.math.mul(ops.scalar(1 - s.beta2()), gated.math.square(g)));
-      Operand<TFloating> direction = gated.math.div(gated.math.div(mNew, c1),
-          gated.math.add(gated.math.sqrt(gated.math.div(vNew, c2)), ops.scalar(s.epsilon())));
-      Operand<TFloating> pValue = p.value();
-      Operand<TFloating> delta = gated.math.mul(lr, gated.math.add(
-          gated.math.mul(ops.scalar(s.weightDecay()), pValue), direction));
-      updates.add(gated.assign(m.<TFloating>variableRef(), mNew));
-      updates.add(gated.assign(v.<TFloating>variableRef(), vNew));
-      updates.add(gated.assignSub(p.<TFloating>variableRef(), delta));
+      Operand<TFloating> var = p.variableRef();
+      Op decayed = gated.train.applyGradientDescent(var, decayRate, p.<TFloating>value());
+      updates.add(gated.withControlDependencies(List.of(decayed)).train.applyAdam(var,
+          m.<TFloating>variableRef(), v.<TFloating>variableRef(), beta1Power, beta2Power, lr,
+          ops.scalar(s.beta1()), ops.scalar(s.beta2()), epsilonHat, g));
+      Operand<org.tensorflow.types.TInt64> shape = tf.constant(p.spec().shape().dims());
+      zeros.add(tf.assign(m.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
+      zeros.add(tf.assign(v.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
     }
     this.update = tf.withControlDependencies(updates).noOp();
+    this.reset = tf.withControlDependencies(zeros).noOp();
   }
 
   /** The op that applies one update. */
   public Op update() {
     return update;
+  }
+
+  /** The op that sets the state to its start (t = 0, m = v = 0), without a host copy. */
+  public Op reset() {
+    return reset;
   }
 
   /** The optimiser's state variables (step, m and v per parameter). */
