@@ -28,9 +28,23 @@ class AdamWTest {
       {9, 9, 4, 3, 2}};
 
   private static TrainingGraph graph(int accumulation) {
+    return graph(accumulation, new TrainingGraph.Clip.None());
+  }
+
+  private static TrainingGraph graph(int accumulation, TrainingGraph.Clip clip) {
     return new TrainingGraph(io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
-        new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(),
-        new TrainingGraph.Clip.None(), new AdamW.Settings(B1, B2, EPS, WD), accumulation);
+        new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(), clip,
+        new AdamW.Settings(B1, B2, EPS, WD), accumulation);
+  }
+
+  private static double globalNorm(Map<String, HostTensor> g) {
+    double sum = 0;
+    for (HostTensor t : g.values()) {
+      for (double x : t.toDoubleArray()) {
+        sum += x * x;
+      }
+    }
+    return Math.sqrt(sum);
   }
 
   private static Map<String, HostTensor> gradients(Map<String, HostTensor> params) {
@@ -41,7 +55,23 @@ class AdamWTest {
 
   @Test
   void twoStepsEqualTheHandWrittenUpdate() {
-    try (TrainingSession s = new TrainingSession(graph(1))) {
+    twoSteps(new TrainingGraph.Clip.None(), Double.POSITIVE_INFINITY);
+  }
+
+  @Test
+  void globalNormClippingScalesEveryGradientByOneFactor() {
+    // A limit below the gradients' norm: each step's gradients are scaled by limit / norm,
+    // which changes the second step (Adam's first step is scale-free).
+    twoSteps(new TrainingGraph.Clip.ByGlobalNorm(0.05), 0.05);
+  }
+
+  @Test
+  void valueClippingLimitsEachElement() {
+    twoStepsByValue(0.01);
+  }
+
+  private void twoStepsByValue(double limit) {
+    try (TrainingSession s = new TrainingSession(graph(1, new TrainingGraph.Clip.ByValue(limit)))) {
       Map<String, HostTensor> p0 = s.graph().model().initialValues(11);
       s.load(p0, null);
       Map<String, HostTensor> g1 = gradients(p0);
@@ -50,8 +80,62 @@ class AdamWTest {
       Map<String, HostTensor> g2 = gradients(p1);
       s.step(new long[][][] {BATCH}, LR);
       Map<String, HostTensor> p2 = s.parameters();
+      assertThat(g2.values()).anyMatch(t -> t.maxAbs() > limit);
+      assertThat(worstError(p0, p1, p2, clipEach(g1, limit), clipEach(g2, limit)))
+          .isLessThanOrEqualTo(1e-12);
+    }
+  }
 
-      double worst = 0;
+  private static Map<String, HostTensor> clipEach(Map<String, HostTensor> g, double limit) {
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    g.forEach((n, t) -> {
+      double[] v = t.toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = Math.max(-limit, Math.min(limit, v[i]));
+      }
+      out.put(n, HostTensor.wrap(t.dtype(), t.shape(), v));
+    });
+    return out;
+  }
+
+  private static Map<String, HostTensor> scaled(Map<String, HostTensor> g, double limit) {
+    double norm = globalNorm(g);
+    double factor = limit / Math.max(norm, limit);
+    Map<String, HostTensor> out = new LinkedHashMap<>();
+    g.forEach((n, t) -> {
+      double[] v = t.toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        v[i] *= factor;
+      }
+      out.put(n, HostTensor.wrap(t.dtype(), t.shape(), v));
+    });
+    return out;
+  }
+
+  private void twoSteps(TrainingGraph.Clip clip, double limit) {
+    try (TrainingSession s = new TrainingSession(graph(1, clip))) {
+      Map<String, HostTensor> p0 = s.graph().model().initialValues(11);
+      s.load(p0, null);
+      Map<String, HostTensor> g1 = gradients(p0);
+      s.step(new long[][][] {BATCH}, LR);
+      Map<String, HostTensor> p1 = s.parameters();
+      Map<String, HostTensor> g2 = gradients(p1);
+      s.step(new long[][][] {BATCH}, LR);
+      Map<String, HostTensor> p2 = s.parameters();
+      if (Double.isFinite(limit)) {
+        assertThat(globalNorm(g1)).isGreaterThan(limit);
+        g1 = scaled(g1, limit);
+        g2 = scaled(g2, limit);
+      }
+      assertThat(worstError(p0, p1, p2, g1, g2)).isLessThanOrEqualTo(1e-12);
+      assertThat(s.optimizerState().get("adamw.step").get(0)).isEqualTo(2.0);
+    }
+  }
+
+  /** Largest distance of p1, p2 from AdamW written out by hand from gradients g1, g2. */
+  private static double worstError(Map<String, HostTensor> p0, Map<String, HostTensor> p1,
+      Map<String, HostTensor> p2, Map<String, HostTensor> g1, Map<String, HostTensor> g2) {
+    double worst = 0;
       for (String name : p0.keySet()) {
         double[] a = p0.get(name).toDoubleArray();
         double[] b = p1.get(name).toDoubleArray();
@@ -70,9 +154,7 @@ class AdamWTest {
           worst = Math.max(worst, Math.max(Math.abs(b[i] - want1), Math.abs(c[i] - want2)));
         }
       }
-      assertThat(worst).isLessThanOrEqualTo(1e-12);
-      assertThat(s.optimizerState().get("adamw.step").get(0)).isEqualTo(2.0);
-    }
+    return worst;
   }
 
   @Test
