@@ -145,15 +145,16 @@ public final class Safetensors {
   }
 
   /**
-   * Writes tensors (in map order) and metadata to {@code file} atomically: a temporary file in
-   * the same folder, forced to disk, then renamed over the target.
+   * Writes tensors (in map order) and metadata (sorted by key, so that equal inputs give equal
+   * bytes) to {@code file} atomically: a temporary file in the same folder, forced to disk, then
+   * renamed over the target.
    */
   public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
       throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
-      metadata.forEach(meta::put);
+      new java.util.TreeMap<>(metadata).forEach(meta::put);
     }
     long offset = 0;
     List<HostTensor> order = new ArrayList<>();
