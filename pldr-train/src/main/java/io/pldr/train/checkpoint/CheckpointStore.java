@@ -5,8 +5,8 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.tf.io.Safetensors;
 import io.pldr.train.config.CheckpointState;
+import io.pldr.train.data.Fingerprint;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +79,7 @@ public final class CheckpointStore {
       CheckpointState.Builder s = state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION)
           .clearSha256();
       for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
-        s.putSha256(f, sha256(tmp.resolve(f)));
+        s.putSha256(f, Fingerprint.ofFile(tmp.resolve(f)));
       }
       byte[] text = TextFormat.printer().printToString(s.build()).getBytes(StandardCharsets.UTF_8);
       AtomicFiles.write(tmp.resolve(STATE_FILE), out -> out.write(ByteBuffer.wrap(text)));
@@ -144,7 +141,7 @@ public final class CheckpointStore {
           + " is newer than this pldr reads (" + VERSION + ")");
     }
     for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
-      String actual = sha256(dir.resolve(e.getKey()));
+      String actual = Fingerprint.ofFile(dir.resolve(e.getKey()));
       if (!actual.equals(e.getValue())) {
         throw new IOException(dir.resolve(e.getKey()) + ": checksum mismatch (the file changed"
             + " or is damaged): SHA-256 " + actual + ", recorded " + e.getValue());
@@ -165,19 +162,6 @@ public final class CheckpointStore {
       for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
         deleteTree(p);
       }
-    }
-  }
-
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

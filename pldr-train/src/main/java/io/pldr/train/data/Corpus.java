@@ -15,12 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.BreakIterator;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -200,41 +197,25 @@ public final class Corpus {
    */
   public String fingerprint() {
     try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      update(md, "pldr-corpus-1");
-      update(md, jsonlField);
-      update(md, Integer.toString(MAX_DOCUMENT_CHARS));
+      Fingerprint f = new Fingerprint().add("pldr-corpus-1").add(jsonlField)
+          .add(Integer.toString(MAX_DOCUMENT_CHARS));
       for (Source s : sources) {
-        if (s instanceof FileSource f) {
-          Path abs = f.path().toAbsolutePath().normalize();
+        if (s instanceof FileSource file) {
+          Path abs = file.path().toAbsolutePath().normalize();
           BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
-          update(md, "file");
-          update(md, f.format().name());
-          update(md, abs.toString());
-          update(md, Long.toString(a.size()));
-          update(md, Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+          f.add("file").add(file.format().name()).add(abs.toString()).add(Long.toString(a.size()))
+              .add(Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
         } else if (s instanceof EmbeddedSource e) {
-          update(md, "embedded");
-          update(md, e.name());
+          f.add("embedded").add(e.name());
           try (InputStream in = openResource(e)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-              md.update(buf, 0, n);
-            }
+            f.add(in);
           }
         }
       }
-      return HexFormat.of().formatHex(md.digest());
+      return f.hex();
     } catch (IOException e) {
       throw new CorpusException("cannot read the training files: " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
-  }
-
-  private static void update(MessageDigest md, String s) {
-    md.update(s.getBytes(StandardCharsets.UTF_8));
-    md.update((byte) 0);
   }
 
   private static InputStream openResource(EmbeddedSource e) throws IOException {

@@ -14,10 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -69,7 +66,7 @@ public final class TokenStore {
 
   /** The tokens of {@code corpus} under a tokenizer file, from the cache or encoded now. */
   public TokenFile open(Corpus corpus, HfTokenizer tokenizer) throws IOException {
-    return open(corpus, tokenizer, sha256(tokenizer.file()));
+    return open(corpus, tokenizer, Fingerprint.ofFile(tokenizer.file()));
   }
 
   /**
@@ -105,16 +102,8 @@ public final class TokenStore {
 
   /** The entry folder of a corpus and tokenizer. */
   public Path entryDir(Corpus corpus, String tokenizerFingerprint) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String part : List.of(FORMAT, corpus.fingerprint(), tokenizerFingerprint)) {
-        md.update(part.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-      }
-      return root.resolve(HexFormat.of().formatHex(md.digest()).substring(0, 32));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return root.resolve(Fingerprint.of(FORMAT, corpus.fingerprint(), tokenizerFingerprint)
+        .substring(0, 32));
   }
 
   /**
@@ -154,20 +143,6 @@ public final class TokenStore {
         stats.documents(), corpus.describe(), stats.tokens(), width,
         stats.nanos() / 1_000_000, Math.round(stats.tokensPerSecond()), file);
     return stats;
-  }
-
-  /** The SHA-256 (hex) of a file's content. */
-  public static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        md.update(buf, 0, n);
-      }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private boolean isComplete(Path tokens, Path meta, TokenFile.Width width) {

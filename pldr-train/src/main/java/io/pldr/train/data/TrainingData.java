@@ -12,10 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,8 +104,9 @@ public final class TrainingData implements AutoCloseable {
       return runCopy;
     } else {
       BpeTrainer trainer = BpeTrainer.fromConfig(tc, config.getModel().getVocabSize());
-      source = cacheDir.resolve("tokenizers").resolve(key(TRAINER_VERSION, corpus.fingerprint(),
-          Integer.toString(trainer.vocabSize()), Integer.toString(trainer.minFrequency())))
+      String key = Fingerprint.of(TRAINER_VERSION, corpus.fingerprint(),
+          Integer.toString(trainer.vocabSize()), Integer.toString(trainer.minFrequency()));
+      source = cacheDir.resolve("tokenizers").resolve(key.substring(0, 32))
           .resolve(TOKENIZER_FILE);
       if (Files.isRegularFile(source)) {
         LOG.info("Tokenizer for {} from the cache {}", corpus.describe(), source);
@@ -178,18 +176,5 @@ public final class TrainingData implements AutoCloseable {
   @Override
   public void close() {
     tokenizer.close();
-  }
-
-  private static String key(String... parts) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      for (String p : parts) {
-        md.update(p.getBytes(StandardCharsets.UTF_8));
-        md.update((byte) 0);
-      }
-      return HexFormat.of().formatHex(md.digest()).substring(0, 32);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

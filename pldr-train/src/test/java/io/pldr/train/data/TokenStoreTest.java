@@ -131,7 +131,7 @@ class TokenStoreTest {
     try (HfTokenizer tok = HfTokenizer.load(tokFile)) {
       TokenFile t = store.open(corpus, tok);
       assertThat(t.path().getParent()).isEqualTo(
-          store.entryDir(corpus, TokenStore.sha256(tokFile)));
+          store.entryDir(corpus, Fingerprint.ofFile(tokFile)));
       List<Integer> expected = new ArrayList<>();
       try (Stream<String> docs = corpus.documents()) {
         docs.forEach(d -> {
