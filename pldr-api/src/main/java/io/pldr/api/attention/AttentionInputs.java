@@ -8,8 +8,9 @@ import java.util.Optional;
 /**
  * One layer's attention inputs after the head split and rotary embedding: queries
  * {@code [B, H, T, d]}, keys and values {@code [B, H, S, d]} (S ≥ T under a KV-cache), and the
- * mask, broadcastable to {@code [B, H, T, S]}, 1 where attention is forbidden. A cached metric
- * tensor (KV-cache) or cached deductive outputs (G-cache) replace their computation.
+ * mask, broadcastable to {@code [B, H, T, S]}, 1 where attention is forbidden. A cached refined
+ * metric tensor (KV-cache: the metric learner's output for the prompt) or cached deductive
+ * outputs (G-cache) replace their computation.
  */
 public record AttentionInputs(
     Tensor queries,

@@ -3,17 +3,26 @@ package io.pldr.api.operator;
 import io.pldr.api.tensor.Tensor;
 
 /**
- * What turns a layer's metric tensor A into its deductive outputs A_LM and G_LM. The learned
- * operator is PLGA's deep net (residual metric learner, then the power law); constant operators
- * (identity, random, transferred) ignore A, and then attention does not compute it.
+ * What turns a layer's metric tensor A into its deductive outputs A_LM and G_LM, in two stages
+ * as the reference computes them: {@link #refine} (the learned operator's residual metric
+ * learner; the result is what a KV-cache keeps) and {@link #deduce} (the power law). Constant
+ * operators (identity, random, transferred) ignore A, and then attention does not compute it.
  */
 public interface TensorOperator {
-  /** Whether {@link #deduce} reads the metric tensor. */
+  /** Whether the operator reads the metric tensor at all. */
   boolean usesMetric();
 
   /**
-   * The deductive outputs for a metric tensor {@code [batch, heads, depth, depth]}, or for
-   * {@code null} when {@link #usesMetric()} is false.
+   * The refined metric tensor {@code [batch, heads, depth, depth]}; the identity unless the
+   * operator learns one.
    */
-  DeductiveOutputs deduce(Tensor metric);
+  default Tensor refine(Tensor metric) {
+    return metric;
+  }
+
+  /**
+   * The deductive outputs for a refined metric tensor, or for {@code null} when
+   * {@link #usesMetric()} is false.
+   */
+  DeductiveOutputs deduce(Tensor refinedMetric);
 }

@@ -14,13 +14,14 @@ import java.util.Optional;
 /**
  * Power law graph attention:
  * <pre>
- *   A     = LN_d(Σ_t q_tᵀ q_t)                       [B, H, d, d]  (only if the operator reads it)
- *   A_LM, G_LM = operator(A)                         [B or 1, H, d, d]
+ *   A     = operator.refine(LN_d(Σ_t q_tᵀ q_t))      [B, H, d, d]  (only if the operator reads it)
+ *   A_LM, G_LM = operator.deduce(A)                  [B or 1, H, d, d]
  *   logits = Q·G_LM·Kᵀ / √d                          [B, H, T, S]
  *   out    = softmax(logits + mask·(−1e9))·V         [B, H, T, d]
  * </pre>
- * With the identity operator this is scaled dot-product attention. A cached metric (KV-cache)
- * or cached deductive outputs (G-cache) replace their computation.
+ * With the identity operator this is scaled dot-product attention. A cached refined metric
+ * (KV-cache) or cached deductive outputs (G-cache) replace their computation: with a G-cache
+ * none of the metric tensor, the metric learner or the power law is in the computation.
  */
 public final class PowerLawGraphAttention implements Attention {
   /** What a masked logit is pushed down by, as in the reference. */
@@ -47,9 +48,10 @@ public final class PowerLawGraphAttention implements Attention {
     if (in.cachedDeductive().isPresent()) {
       deductive = in.cachedDeductive().get();
     } else if (operator.usesMetric()) {
-      Tensor a = in.cachedMetric().orElseGet(() -> metric(in.queries()));
-      metric = in.cachedMetric().isPresent() ? Optional.empty() : Optional.of(a);
-      deductive = operator.deduce(a);
+      Tensor refined = in.cachedMetric()
+          .orElseGet(() -> operator.refine(metric(in.queries())));
+      metric = in.cachedMetric().isPresent() ? Optional.empty() : Optional.of(refined);
+      deductive = operator.deduce(refined);
     } else {
       deductive = operator.deduce(null);
     }

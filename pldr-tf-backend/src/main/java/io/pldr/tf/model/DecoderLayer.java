@@ -9,7 +9,9 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.api.operator.DeductiveOutputs;
 import java.util.List;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt32;
@@ -39,8 +41,25 @@ public final class DecoderLayer {
   private final LayerNorm norm1;
   private final LayerNorm norm2;
 
-  /** The layer's output and its attention result. */
-  public record Output(Operand<TFloating> x, AttentionResult attention) {}
+  /**
+   * The layer's output, its attention result, and its keys and values {@code [B, H, S, d]}
+   * (rotated; cached ones first) for a KV-cache.
+   */
+  public record Output(Operand<TFloating> x, AttentionResult attention, Operand<TFloating> keys,
+      Operand<TFloating> values) {}
+
+  /**
+   * What a layer takes from its caches: keys and values of earlier positions
+   * {@code [B, H, S, d]}, the prompt's refined metric tensor, the prompt's deductive outputs.
+   */
+  public record CacheInputs(Optional<Operand<TFloating>> keys, Optional<Operand<TFloating>> values,
+      Optional<Operand<TFloating>> refinedMetric, Optional<DeductiveOutputs> deductive) {
+    /** No cache: everything is computed. */
+    public static CacheInputs none() {
+      return new CacheInputs(Optional.empty(), Optional.empty(), Optional.empty(),
+          Optional.empty());
+    }
+  }
 
   public DecoderLayer(TfTensorOps ops, ModelConfig config, int index,
       TensorOperatorProvider operator, AttentionProvider attentionProvider) {
@@ -64,6 +83,15 @@ public final class DecoderLayer {
   /** {@code x [B, T, D]}, {@code mask} broadcastable to {@code [B, H, T, T]}. */
   public Output apply(Operand<TFloating> x, Operand<TFloating> mask, RotaryEmbedding rotary,
       Operand<TInt32> positions) {
+    return apply(x, mask, rotary, positions, CacheInputs.none());
+  }
+
+  /**
+   * {@code x [B, T, D]} at {@code positions [T]}; with cached keys and values the queries attend
+   * to them and to their own keys, {@code mask} broadcastable to {@code [B, H, T, S + T]}.
+   */
+  public Output apply(Operand<TFloating> x, Operand<TFloating> mask, RotaryEmbedding rotary,
+      Operand<TInt32> positions, CacheInputs cache) {
     Ops tf = ops.tf();
     Operand<TInt32> shape = tf.shape(x);
     Operand<TInt32> headShape = tf.concat(List.of(
@@ -75,17 +103,22 @@ public final class DecoderLayer {
     q = rotary.apply(q, positions);
     k = rotary.apply(k, positions);
     Operand<TInt32> toHeads = tf.constant(new int[] {0, 2, 1, 3});
-    AttentionResult att = attention.attend(AttentionInputs.of(
-        ops.wrap(tf.linalg.transpose(q, toHeads)),
-        ops.wrap(tf.linalg.transpose(k, toHeads)),
-        ops.wrap(tf.linalg.transpose(v, toHeads)),
-        ops.wrap(mask)));
+    Operand<TFloating> keys = tf.linalg.transpose(k, toHeads);
+    Operand<TFloating> values = tf.linalg.transpose(v, toHeads);
+    if (cache.keys().isPresent()) {
+      Operand<TInt32> seqAxis = tf.constant(2);
+      keys = tf.concat(List.of(cache.keys().get(), keys), seqAxis);
+      values = tf.concat(List.of(cache.values().orElseThrow(), values), seqAxis);
+    }
+    AttentionResult att = attention.attend(new AttentionInputs(
+        ops.wrap(tf.linalg.transpose(q, toHeads)), ops.wrap(keys), ops.wrap(values),
+        ops.wrap(mask), cache.refinedMetric().map(ops::wrap), cache.deductive()));
     Operand<TFloating> merged = tf.reshape(
         tf.linalg.transpose(ops.<TFloating>unwrap(att.output()), toHeads), shape);
     Operand<TFloating> h = ops.unwrap(norm1.apply(
         ops.add(ops.wrap(x), dense.apply(ops.wrap(merged)))));
     Operand<TFloating> out = ops.unwrap(norm2.apply(
         ops.add(ops.wrap(h), ffn.apply(ops.wrap(h)))));
-    return new Output(out, att);
+    return new Output(out, att, keys, values);
   }
 }

@@ -38,9 +38,14 @@ public final class PldrDecoder {
   public record Outputs(Operand<TFloating> logits, Operand<TFloating> decoderOutput,
       List<LayerGraph> layers) {}
 
-  /** One layer's deductive outputs {@code [B or 1, H, d, d]} and attention logits. */
+  /**
+   * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits, keys and values
+   * {@code [B, H, N, d]} (cached ones included), and the refined metric tensor it computed (absent
+   * when it had none to compute).
+   */
   public record LayerGraph(Operand<TFloating> aLm, Operand<TFloating> gLm,
-      Operand<TFloating> attentionLogits) {}
+      Operand<TFloating> attentionLogits, Operand<TFloating> keys, Operand<TFloating> values,
+      java.util.Optional<Operand<TFloating>> refinedMetric) {}
 
   public PldrDecoder(TfTensorOps ops, ModelConfig config, TensorOperatorProvider operator,
       AttentionProvider attention) {
@@ -60,27 +65,52 @@ public final class PldrDecoder {
 
   /** The forward graph over {@code tokens [B, T]} with the look-ahead and padding mask. */
   public Outputs forward(Operand<TInt64> tokens) {
+    List<DecoderLayer.CacheInputs> none = new ArrayList<>();
+    layers.forEach(l -> none.add(DecoderLayer.CacheInputs.none()));
+    return forward(tokens, ops.tf().constant(0), none);
+  }
+
+  /**
+   * The forward graph over {@code tokens [B, N]} whose first {@code cachedLength} positions are in
+   * the layers' KV-caches (0 without): only the last N − cachedLength positions are computed, at
+   * their absolute positions, attending to every earlier key (padding keys masked).
+   */
+  public Outputs forward(Operand<TInt64> tokens, Operand<TInt32> cachedLength,
+      List<DecoderLayer.CacheInputs> caches) {
     Ops tf = ops.tf();
-    Operand<TFloating> x = tf.gather(embedding, tokens, tf.constant(0));
-    x = tf.math.mul(x, ops.scalar(Math.sqrt(config.getDModel())));
-    x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
-    Operand<TFloating> mask = masks.combined(tokens, config.getTokenIds().getPad());
     Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens),
         org.tensorflow.ndarray.index.Indices.at(1));
-    Operand<TInt32> positions = tf.range(tf.constant(0), length, tf.constant(1));
+    Operand<TInt64> fresh = tf.slice(tokens, tf.stack(List.of(tf.constant(0), cachedLength)),
+        tf.constant(new int[] {-1, -1}));
+    Operand<TFloating> x = tf.gather(embedding, fresh, tf.constant(0));
+    x = tf.math.mul(x, ops.scalar(Math.sqrt(config.getDModel())));
+    x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
+    // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys
+    Operand<TFloating> lookAhead = tf.slice(masks.lookAhead(length),
+        tf.stack(List.of(cachedLength, tf.constant(0))), tf.constant(new int[] {-1, -1}));
+    Operand<TFloating> mask = tf.math.maximum(
+        masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
+    Operand<TInt32> positions = tf.range(cachedLength, length, tf.constant(1));
     List<LayerGraph> outs = new ArrayList<>();
-    for (DecoderLayer layer : layers) {
-      DecoderLayer.Output o = layer.apply(x, mask, rotary, positions);
+    for (int i = 0; i < layers.size(); i++) {
+      DecoderLayer.Output o = layers.get(i).apply(x, mask, rotary, positions, caches.get(i));
       x = o.x();
-      outs.add(layerGraph(o.attention()));
+      outs.add(layerGraph(o));
     }
     Operand<TFloating> logits = ops.unwrap(finalLayer.apply(ops.wrap(x)));
     return new Outputs(logits, x, outs);
   }
 
-  private LayerGraph layerGraph(AttentionResult att) {
+  /** Number of decoder layers. */
+  public int numLayers() {
+    return layers.size();
+  }
+
+  private LayerGraph layerGraph(DecoderLayer.Output o) {
+    AttentionResult att = o.attention();
     DeductiveOutputs d = att.deductive().orElseThrow(() -> new IllegalStateException(
         "attention variant returned no deductive outputs"));
-    return new LayerGraph(ops.unwrap(d.aLm()), ops.unwrap(d.gLm()), ops.unwrap(att.logits()));
+    return new LayerGraph(ops.unwrap(d.aLm()), ops.unwrap(d.gLm()), ops.unwrap(att.logits()),
+        o.keys(), o.values(), att.metric().map(ops::<TFloating>unwrap));
   }
 }

@@ -48,8 +48,12 @@ public final class LearnedPlgaOperator implements TensorOperator {
   }
 
   @Override
-  public DeductiveOutputs deduce(Tensor metric) {
-    Tensor refined = learner.apply(metric);
+  public Tensor refine(Tensor metric) {
+    return learner.apply(metric);
+  }
+
+  @Override
+  public DeductiveOutputs deduce(Tensor refined) {
     Tensor z = ops.add(ops.matmul(w, refined), b);
     Tensor aLm = ops.add(ops.mul(z, ops.silu(z)), ops.constant(EPSILON));
     Tensor gLm = ops.add(ops.matmul(a, ops.pow(aLm, pw)), ba);

@@ -1,0 +1,253 @@
+package io.pldr.cache;
+
+import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.cache.CacheMode;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.operator.DeductiveOutputs;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.model.DecoderLayer;
+import io.pldr.tf.model.PldrDecoder;
+import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.tf.runtime.HostTensors;
+import io.pldr.tf.runtime.InputCheck;
+import io.pldr.tf.runtime.ModelGraph;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.tensorflow.Operand;
+import org.tensorflow.Result;
+import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.index.Indices;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+import org.tensorflow.types.family.TFloating;
+
+/**
+ * Incremental decoding of a PLDR-LLM in the reference's four cache modes. The prompt pass
+ * ({@link #prefill}) computes everything and keeps, per layer, the rotated keys and values, the
+ * refined metric tensor and A_LM, G_LM. Each {@link #step} then runs a graph built once for its
+ * mode:
+ * <ul>
+ *   <li>{@code kv_g}: only the new token; cached keys, values, A_LM and G_LM — no metric tensor,
+ *       no metric learner, no power law;</li>
+ *   <li>{@code kv}: only the new token; cached keys, values and refined metric; the power law
+ *       recomputes A_LM and G_LM;</li>
+ *   <li>{@code g}: the whole sequence again, every layer with the prompt's A_LM and G_LM;</li>
+ *   <li>{@code none}: the whole sequence again, everything recomputed.</li>
+ * </ul>
+ * Caches stay in native memory between steps. Safe for concurrent use on different states.
+ */
+public final class CachedDecoder implements AutoCloseable {
+  private final ModelGraph model;
+  private final Session session;
+  private final Placeholder<TInt64> tokens;
+  private final Placeholder<TInt32> cachedLength;
+  private final boolean hasMetric;
+  private final Graphs prefill;
+  private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
+
+  /** One subgraph: its cache inputs per layer, its last-position logits and new caches. */
+  private record Graphs(List<LayerInputs> inputs, Operand<TFloating> lastLogits,
+      PldrDecoder.Outputs outputs) {}
+
+  /** A layer's cache placeholders (absent where the mode does not feed them). */
+  private record LayerInputs(Optional<Placeholder<TFloating>> keys,
+      Optional<Placeholder<TFloating>> values, Optional<Placeholder<TFloating>> refined,
+      Optional<Placeholder<TFloating>> aLm, Optional<Placeholder<TFloating>> gLm) {}
+
+  public CachedDecoder(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention) {
+    this.model = new ModelGraph(config, operator, attention);
+    try {
+      Ops tf = model.tf();
+      this.tokens = tf.withName("decode_tokens").placeholder(TInt64.class,
+          Placeholder.shape(Shape.of(-1, -1)));
+      this.cachedLength = tf.withName("decode_cached_length").placeholder(TInt32.class,
+          Placeholder.shape(Shape.scalar()));
+      this.prefill = build(false, false, false);
+      this.hasMetric = prefill.outputs().layers().get(0).refinedMetric().isPresent();
+      steps.put(CacheMode.KV_G, build(true, false, true));
+      steps.put(CacheMode.KV, build(true, hasMetric, false));
+      steps.put(CacheMode.G, build(false, false, true));
+      steps.put(CacheMode.NONE, prefill);
+      this.session = model.openSession();
+    } catch (RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  private Graphs build(boolean kv, boolean refined, boolean g) {
+    TfTensorOps ops = model.ops();
+    Ops tf = ops.tf();
+    int h = model.config().getNumHeads();
+    int d = model.config().getDModel() / h;
+    List<LayerInputs> inputs = new ArrayList<>();
+    List<DecoderLayer.CacheInputs> caches = new ArrayList<>();
+    for (int i = 0; i < model.config().getNumLayers(); i++) {
+      Optional<Placeholder<TFloating>> k = kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d)))
+          : Optional.empty();
+      Optional<Placeholder<TFloating>> v = kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d)))
+          : Optional.empty();
+      Optional<Placeholder<TFloating>> a = refined ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
+          : Optional.empty();
+      Optional<Placeholder<TFloating>> aLm = g ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
+          : Optional.empty();
+      Optional<Placeholder<TFloating>> gLm = g ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
+          : Optional.empty();
+      inputs.add(new LayerInputs(k, v, a, aLm, gLm));
+      caches.add(new DecoderLayer.CacheInputs(k.map(p -> p), v.map(p -> p), a.map(p -> p),
+          g ? Optional.of(new DeductiveOutputs(ops.wrap(aLm.get()), ops.wrap(gLm.get())))
+              : Optional.empty()));
+    }
+    PldrDecoder.Outputs out = model.decoder().forward(tokens,
+        kv ? cachedLength : tf.constant(0), caches);
+    Operand<TFloating> last = tf.squeeze(tf.stridedSlice(out.logits(), Indices.all(),
+        Indices.sliceFrom(-1), Indices.all()), org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
+    return new Graphs(inputs, last, out);
+  }
+
+  private Placeholder<TFloating> input(Ops tf, Shape shape) {
+    return tf.placeholder(model.ops().type(), Placeholder.shape(shape));
+  }
+
+  /** The model's configuration. */
+  public ModelConfig config() {
+    return model.config();
+  }
+
+  /** Loads parameters (exactly the model's; checked). */
+  public void load(Map<String, HostTensor> parameters) {
+    model.assign(session, parameters, "parameters");
+  }
+
+  /** Last-position logits {@code [B, V]} of a pass, and the caches after it. */
+  public record Step(HostTensor logits, DecodeState state) {}
+
+  /** The prompt pass over {@code rows [B, P]}: logits of position P − 1 and the caches. */
+  public Step prefill(long[][] rows) {
+    InputCheck.tokens(rows, model.config());
+    Session.Runner r = session.runner().fetch(prefill.lastLogits());
+    for (PldrDecoder.LayerGraph l : prefill.outputs().layers()) {
+      r.fetch(l.keys()).fetch(l.values()).fetch(l.aLm());
+      if (l.gLm() != l.aLm()) {
+        r.fetch(l.gLm());
+      }
+      l.refinedMetric().ifPresent(r::fetch);
+    }
+    try (TInt64 t = HostTensors.tokens(rows)) {
+      Result res = r.feed(tokens, t).run();
+      HostTensor logits = HostTensors.fromTensor(res.get(0));
+      List<LayerState> layers = new ArrayList<>();
+      int i = 1;
+      for (PldrDecoder.LayerGraph l : prefill.outputs().layers()) {
+        Tensor k = res.get(i++);
+        Tensor v = res.get(i++);
+        Tensor aLm = res.get(i++);
+        Tensor gLm = l.aLm() == l.gLm() ? aLm : res.get(i++);
+        Tensor a = l.refinedMetric().isPresent() ? res.get(i++) : null;
+        layers.add(new LayerState(k, v, a, aLm, gLm));
+      }
+      res.get(0).close();
+      return new Step(logits, new DecodeState(layers, rows[0].length));
+    }
+  }
+
+  /**
+   * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length()
+   * of them new (one, usually). Takes ownership of {@code state}: use the returned one.
+   */
+  public Step step(DecodeState state, long[][] rows, CacheMode mode) {
+    InputCheck.tokens(rows, model.config());
+    Graphs g = steps.get(mode);
+    Session.Runner r = session.runner().fetch(g.lastLogits());
+    List<Tensor> temporary = new ArrayList<>();
+    TInt64 t = HostTensors.tokens(rows);
+    temporary.add(t);
+    r.feed(tokens, t);
+    if (mode.usesKvCache()) {
+      TInt32 s = TInt32.scalarOf(state.length());
+      temporary.add(s);
+      r.feed(cachedLength, s);
+    }
+    for (int i = 0; i < g.inputs().size(); i++) {
+      LayerInputs in = g.inputs().get(i);
+      LayerState l = state.layers().get(i);
+      in.keys().ifPresent(p -> r.feed(p, l.keys()));
+      in.values().ifPresent(p -> r.feed(p, l.values()));
+      in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
+      in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
+      in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
+      if (mode.usesKvCache()) {
+        PldrDecoder.LayerGraph out = g.outputs().layers().get(i);
+        r.fetch(out.keys()).fetch(out.values());
+      }
+    }
+    try {
+      Result res = r.run();
+      HostTensor logits = HostTensors.fromTensor(res.get(0));
+      res.get(0).close();
+      List<LayerState> layers = new ArrayList<>();
+      for (int i = 0; i < state.layers().size(); i++) {
+        LayerState l = state.layers().get(i);
+        if (mode.usesKvCache()) {
+          l.keys().close();
+          l.values().close();
+          layers.add(new LayerState(res.get(1 + 2 * i), res.get(2 + 2 * i), l.refinedMetric(),
+              l.aLm(), l.gLm()));
+        } else {
+          layers.add(l);
+        }
+      }
+      return new Step(logits, new DecodeState(layers,
+          mode.usesKvCache() ? rows[0].length : state.length()));
+    } finally {
+      temporary.forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * The names of the graph nodes one step of {@code mode} executes (TensorFlow's step trace), to
+   * show what a mode computes. Fetches only the logits: {@code state} stays valid.
+   */
+  java.util.Set<String> executedNodes(DecodeState state, long[][] rows, CacheMode mode) {
+    Graphs g = steps.get(mode);
+    Session.Runner r = session.runner().fetch(g.lastLogits())
+        .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
+    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
+      r.feed(tokens, t);
+      if (mode.usesKvCache()) {
+        r.feed(cachedLength, s);
+      }
+      for (int i = 0; i < g.inputs().size(); i++) {
+        LayerInputs in = g.inputs().get(i);
+        LayerState l = state.layers().get(i);
+        in.keys().ifPresent(p -> r.feed(p, l.keys()));
+        in.values().ifPresent(p -> r.feed(p, l.values()));
+        in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
+        in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
+        in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
+      }
+      try (Result res = r.runAndFetchMetadata()) {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        res.getMetadata().orElseThrow().getStepStats().getDevStatsList()
+            .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));
+        return names;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    session.close();
+    model.close();
+  }
+}
