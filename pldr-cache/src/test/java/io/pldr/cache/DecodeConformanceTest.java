@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.api.tensor.Shape;
 import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
 import java.nio.file.Path;
-import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,22 +26,10 @@ class DecodeConformanceTest {
     long[] row = f.tokens()[0];
     int p = (int) f.io("decode.prompt_length").get(0);
     HostTensor expected = f.io("decode." + mode.id() + ".logits");
-    int vocab = ckpt.config().getVocabSize();
     try (CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
         new PowerLawGraphAttentionProvider())) {
       decoder.load(ckpt.tensors());
-      double[] actual = new double[(row.length - p + 1) * vocab];
-      CachedDecoder.Step s = decoder.prefill(new long[][] {Arrays.copyOf(row, p)});
-      System.arraycopy(s.logits().toDoubleArray(), 0, actual, 0, vocab);
-      DecodeState state = s.state();
-      for (int j = 1; j <= row.length - p; j++) {
-        s = decoder.step(state, new long[][] {Arrays.copyOf(row, p + j)}, mode);
-        state = s.state();
-        System.arraycopy(s.logits().toDoubleArray(), 0, actual, j * vocab, vocab);
-      }
-      state.close();
-      HostTensor got = HostTensor.of(expected.dtype(),
-          Shape.of(row.length - p + 1, vocab), actual);
+      HostTensor got = TeacherForcing.logits(decoder, row, p, mode);
       double err = got.maxAbsDiff(expected);
       System.out.printf("decode.%s.logits max|Δ| = %.3e (tolerance %.3e)%n", mode.id(), err,
           ReferenceFixture.tolerance(expected, 1e-4));

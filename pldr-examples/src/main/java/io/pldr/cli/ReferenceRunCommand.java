@@ -12,6 +12,8 @@ import io.pldr.tf.checkpoint.ReferenceOutputs;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.Safetensors;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.TeacherForcing;
 import io.pldr.train.graph.LossAndGradients;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,7 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "'input.tokens' of the --io file, and writes full.logits, full.decoder_output and",
         "full.layer{i}.A_LM / G_LM / attention_logits, then train.loss (masked next-token",
         "cross-entropy of tokens[:, :-1] against tokens[:, 1:]) and grad.<parameter> from one",
-        "backward pass, to --out (safetensors).",
+        "backward pass, then decode.prompt_length and decode.{kv_g,kv,g,none}.logits (teacher-",
+        "forced decoding of row 0 in each cache mode), to --out (safetensors).",
         "If --io also holds those tensors (a fixture), prints the largest difference to each."})
 final class ReferenceRunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ReferenceRunCommand.class);
@@ -56,6 +59,11 @@ final class ReferenceRunCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE",
       description = "safetensors file to write.")
   Path out;
+
+  @Option(names = "--prompt-length", paramLabel = "P",
+      description = "Prompt length for the decode.* tensors (default: the --io file's"
+          + " decode.prompt_length, else half of row 0).")
+  Integer promptLength;
 
   @Option(names = "--precision", defaultValue = "float32", paramLabel = "P",
       description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
@@ -91,9 +99,18 @@ final class ReferenceRunCommand implements Callable<Integer> {
           components.attention(ckpt.config()), ckpt.tensors(), tokens.toLongRows())
           .referenceTensors());
     }
+    long[] row0 = tokens.toLongRows()[0];
+    int p0 = promptLength != null ? promptLength
+        : inputs.containsKey("decode.prompt_length")
+            ? (int) inputs.get("decode.prompt_length").get(0) : Math.max(1, row0.length / 2);
+    try (CachedDecoder decoder = new CachedDecoder(ckpt.config(),
+        components.operator(ckpt.config()), components.attention(ckpt.config()))) {
+      decoder.load(ckpt.tensors());
+      result.putAll(TeacherForcing.referenceTensors(decoder, row0, p0));
+    }
     DType outType = p == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     Map<String, HostTensor> written = new LinkedHashMap<>();
-    result.forEach((k, v) -> written.put(k, v.as(outType)));
+    result.forEach((k, v) -> written.put(k, v.dtype().isFloating() ? v.as(outType) : v));
     Safetensors.write(out, written, Map.of("source", "pldr reference-run",
         "precision", precision, "checkpoint", checkpoint.toString()));
     var w = spec.commandLine().getOut();
