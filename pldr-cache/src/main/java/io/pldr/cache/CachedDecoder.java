@@ -123,6 +123,11 @@ public final class CachedDecoder implements AutoCloseable {
     return model.config();
   }
 
+  /** First values of every parameter, reproducible from {@code seed} (for benchmarks). */
+  public Map<String, HostTensor> initialValues(long seed) {
+    return model.initialValues(seed);
+  }
+
   /** Loads parameters (exactly the model's; checked). */
   public void load(Map<String, HostTensor> parameters) {
     model.assign(session, parameters, "parameters");

@@ -1,0 +1,68 @@
+package io.pldr.cli;
+
+import com.google.inject.Guice;
+import io.pldr.api.cache.CacheMode;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.DecodeBenchmark;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Greedy decoding speed of a model shape on random weights, in one cache mode. */
+@Command(name = "decode", mixinStandardHelpOptions = true,
+    description = {"Measure greedy decoding tokens/s (random weights) in a cache mode.",
+        "",
+        "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
+        "  --res-units 2 --dense 2 --vocab 4096",
+        "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
+        "  --res-units 8 --dense 2 --vocab 32000",
+        "The last line is 'tokens/s: N'."})
+final class DecodeBenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Mixin ModelShapeOptions shape;
+
+  @Option(names = "--prompt", defaultValue = "128", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+  int prompt;
+
+  @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+  int newTokens;
+
+  @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(names = "--warmup", defaultValue = "1", description = "Untimed generations first (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Override
+  public Integer call() {
+    CacheMode m = CacheMode.fromId(mode);
+    ModelConfig config = shape.config(prompt + newTokens);
+    Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
+    var out = spec.commandLine().getOut();
+    out.println("model: " + shape.describe());
+    out.printf("prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d%n",
+        prompt, newTokens, m.id(), rounds);
+    out.flush();
+    try (CachedDecoder decoder = new CachedDecoder(config, c.operator(config),
+        c.attention(config))) {
+      decoder.load(decoder.initialValues(1));
+      DecodeBenchmark.Measurement r = DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup,
+          rounds, 1);
+      out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);
+      out.printf("per new token: %.2f ms%n", r.msPerToken());
+      out.printf("tokens/s: %.1f%n", r.tokensPerSecond());
+    }
+    out.flush();
+    return 0;
+  }
+}
