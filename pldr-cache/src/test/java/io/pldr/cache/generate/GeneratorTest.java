@@ -1,0 +1,100 @@
+package io.pldr.cache.generate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pldr.api.cache.CacheMode;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
+import io.pldr.tf.checkpoint.ReferenceCheckpoint;
+import io.pldr.tf.operator.LearnedPlgaProvider;
+import io.pldr.tf.testing.ReferenceFixture;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Generation on the fixture's model (context 48) with a character tokenizer. */
+class GeneratorTest {
+  @TempDir static Path dir;
+  private static CachedDecoder decoder;
+  private static Generator generator;
+
+  @BeforeAll
+  static void load() throws Exception {
+    ReferenceFixture f = ReferenceFixture.extractTo(dir);
+    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
+        io.pldr.api.config.Precision.FLOAT32);
+    decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
+        new PowerLawGraphAttentionProvider());
+    decoder.load(ckpt.tensors());
+    generator = new Generator(decoder, new CharTokenizer());
+  }
+
+  @AfterAll
+  static void close() {
+    decoder.close();
+  }
+
+  @Test
+  void kvAndKvGGiveTheSameGreedyText() {
+    // On this model A_LM and G_LM recomputed from the cached metric equal the cached ones.
+    Generation a = generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV_G, s -> { });
+    Generation b = generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV, s -> { });
+    assertThat(a.text()).isEqualTo(b.text());
+    assertThat(a.newTokens()).isBetween(1, 12);
+  }
+
+  @Test
+  void streamedPiecesAddUpToTheText() {
+    StringBuilder streamed = new StringBuilder();
+    Generation g = generator.generate("The whale", new SamplingConfig(0.9, 20, 0.95, 5, 15,
+        List.of()), CacheMode.KV_G, streamed::append);
+    assertThat(streamed.toString()).isEqualTo(g.text());
+  }
+
+  @Test
+  void reachingTheContextStopsCleanlyAndSaysSo() {
+    String prompt = "x".repeat(40); // 41 tokens with <s>, context 48
+    Generation g = generator.generate(prompt, new SamplingConfig(1.0, 0, 1.0, 1, 100, List.of()),
+        CacheMode.KV_G, s -> { });
+    assertThat(g.stopReason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
+    assertThat(g.newTokens()).isEqualTo(48 - 41);
+  }
+
+  @Test
+  void promptLongerThanTheContextIsRefused() {
+    assertThatThrownBy(() -> generator.generate("y".repeat(60), SamplingConfig.greedy(3),
+        CacheMode.KV_G, s -> { }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("longer than the model's context of 48");
+  }
+
+  @Test
+  void concurrentCallsGiveWhatSequentialCallsGive() throws Exception {
+    List<String> prompts = List.of("a", "bb", "sea", "ship", "Ahab", "whale!", "x y z", "Q");
+    SamplingConfig s = new SamplingConfig(0.8, 30, 0.9, 11, 10, List.of());
+    List<String> sequential = new ArrayList<>();
+    for (String p : prompts) {
+      sequential.add(generator.generate(p, s, CacheMode.KV_G, x -> { }).text());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> futures = new ArrayList<>();
+      for (String p : prompts) {
+        futures.add(pool.submit(() -> generator.generate(p, s, CacheMode.KV_G, x -> { }).text()));
+      }
+      for (int i = 0; i < prompts.size(); i++) {
+        assertThat(futures.get(i).get()).as(prompts.get(i)).isEqualTo(sequential.get(i));
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+}
