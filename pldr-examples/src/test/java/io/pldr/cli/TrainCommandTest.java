@@ -49,6 +49,15 @@ class TrainCommandTest {
         dir.resolve("cache").toString(), "--resume", "--steps", "8");
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(again.out()).contains("trained 8 steps");
+
+    // ./pldr generate from the run folder (its newest checkpoint), greedy: reproducible.
+    String[] generate = {"generate", "--checkpoint", dir.resolve("run").toString(), "--prompt",
+        "the whale", "--max-new-tokens", "5", "--temperature", "0"};
+    CliRun g1 = CliRun.of(generate);
+    CliRun g2 = CliRun.of(generate);
+    assertThat(g1.status()).as(g1.err()).isZero();
+    assertThat(g1.out()).startsWith("the whale").containsPattern("\\[[1-5] tokens, stopped: ");
+    assertThat(g2.out()).isEqualTo(g1.out());
   }
 
   @Test

@@ -1,9 +1,10 @@
 package io.pldr.train.loop;
 
+import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.model.ModelFactory;
-import io.pldr.api.model.PldrModel;
-import io.pldr.api.tensor.HostTensor;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.generate.Generator;
+import io.pldr.cache.generate.SamplingConfig;
 import io.pldr.tf.inject.Components;
 import io.pldr.train.checkpoint.Checkpoint;
 import io.pldr.train.checkpoint.CheckpointStore;
@@ -25,7 +26,6 @@ import io.pldr.train.observe.StepStats;
 import io.pldr.train.observe.TensorBoardWriter;
 import io.pldr.train.optim.AdamW;
 import io.pldr.train.optim.LearningRateSchedule;
-import io.pldr.train.sample.TextSampler;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,19 +41,17 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a pretraining configuration end to end: data and tokenizer, the training graph, the
  * loop (AdamW steps at the scheduled learning rate, validation, checkpoints, progress,
- * TensorBoard, metrics history), then a loss plot and sampled text. A run continues exactly
+ * TensorBoard, metrics history), then a loss plot and text sampled with KV- and G-cache. A run continues exactly
  * from its newest checkpoint when resumed.
  */
 public final class Trainer {
   private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
   private final Components components;
-  private final ModelFactory models;
 
   @Inject
-  public Trainer(Components components, ModelFactory models) {
+  public Trainer(Components components) {
     this.components = components;
-    this.models = models;
   }
 
   /**
@@ -247,15 +245,18 @@ public final class Trainer {
     if (lines == 0) {
       return out;
     }
-    Map<String, HostTensor> weights = session.parameters();
-    try (PldrModel model = models.create(config.getModel(), config.getSeed())) {
-      model.loadParameters(weights);
-      TextSampler sampler = new TextSampler(model, data.tokenizer(), config.getSeed());
+    ModelConfig model = config.getModel();
+    try (CachedDecoder decoder = new CachedDecoder(model, components.operator(model),
+        components.attention(model))) {
+      decoder.load(session.parameters());
+      Generator generator = new Generator(decoder, data.tokenizer());
       for (int i = 0; i < lines; i++) {
         String prompt = i < config.getSample().getPromptsCount()
             ? config.getSample().getPrompts(i) : "";
-        out.add(sampler.generate(prompt, config.getSample().getMaxNewTokens(),
-            config.getSample().getTemperature(), 40));
+        SamplingConfig sampling = new SamplingConfig(config.getSample().getTemperature(), 40,
+            1.0, config.getSeed() + i, config.getSample().getMaxNewTokens(), List.of());
+        out.add(prompt + generator.generate(prompt, sampling, CacheMode.KV_G, piece -> { })
+            .text());
       }
     }
     return out;

@@ -1,0 +1,98 @@
+package io.pldr.cli;
+
+import io.pldr.api.cache.CacheMode;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.generate.Generation;
+import io.pldr.cache.generate.Generator;
+import io.pldr.cache.generate.SamplingConfig;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.train.checkpoint.Checkpoint;
+import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.tokenizer.HfTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Generates text from a trained checkpoint, streaming tokens as they come. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+    description = {"Generate text from a pldr checkpoint with KV-cache and G-cache.",
+        "",
+        "--checkpoint is a checkpoint folder (checkpoints/step-…) or a run's out_dir (its",
+        "newest checkpoint). Tokens are printed as they are produced."})
+final class GenerateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "Checkpoint folder, or a run folder (newest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--prompt", required = true, paramLabel = "TEXT",
+      description = "Prompt; repeat for several.")
+  List<String> prompts;
+
+  @Option(names = "--max-new-tokens", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+  int maxNewTokens;
+
+  @Option(names = "--temperature", defaultValue = "0.8", description = "0 for greedy (default: ${DEFAULT-VALUE}).")
+  double temperature;
+
+  @Option(names = "--top-k", defaultValue = "0", description = "0: off (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--top-p", defaultValue = "1.0", description = "In (0, 1]; 1: off (default: ${DEFAULT-VALUE}).")
+  double topP;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--stop", paramLabel = "TEXT", description = "Stop string; repeatable.")
+  List<String> stops = List.of();
+
+  @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Override
+  public Integer call() throws IOException {
+    SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, seed, maxNewTokens,
+        stops);
+    CacheMode m = CacheMode.fromId(mode);
+    Checkpoint ckpt = CheckpointStore.read(resolve(checkpoint));
+    ModelConfig config = ckpt.state().getConfig().getModel();
+    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    var out = spec.commandLine().getOut();
+    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
+        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
+      decoder.load(ckpt.model());
+      Generator generator = new Generator(decoder, tokenizer);
+      for (String prompt : prompts) {
+        out.print(prompt);
+        out.flush();
+        Generation g = generator.generate(prompt, sampling, m, piece -> {
+          out.print(piece);
+          out.flush();
+        });
+        out.println();
+        out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
+            g.stopReason().name().toLowerCase().replace('_', ' '));
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static Path resolve(Path dir) throws IOException {
+    if (Files.isDirectory(dir.resolve("checkpoints"))) {
+      return new CheckpointStore(dir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
+          .orElseThrow(() -> new IOException(dir + ": the run has no checkpoint yet"));
+    }
+    return dir;
+  }
+}
