@@ -166,11 +166,62 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
+   * The prompt pass with a G-cache inferred earlier (a {@link GCacheFile}): every layer uses the
+   * given A_LM and G_LM, so not even the prompt runs the metric tensor, the metric learner or
+   * the power law. The returned state continues in any mode but {@code kv} (which needs the
+   * prompt's refined metric).
+   */
+  public Step prefill(long[][] rows, List<io.pldr.api.cache.LayerDeductive> gCache) {
+    InputCheck.tokens(rows, model.config());
+    Graphs g = steps.get(CacheMode.G);
+    Session.Runner r = session.runner().fetch(g.lastLogits());
+    List<Tensor> given = new ArrayList<>();
+    try (TInt64 t = HostTensors.tokens(rows)) {
+      r.feed(tokens, t);
+      for (int i = 0; i < g.inputs().size(); i++) {
+        Tensor a = HostTensors.toTensor(gCache.get(i).aLm(), model.dtype());
+        Tensor gl = HostTensors.toTensor(gCache.get(i).gLm(), model.dtype());
+        given.add(a);
+        given.add(gl);
+        r.feed(g.inputs().get(i).aLm().orElseThrow(), a).feed(g.inputs().get(i).gLm().orElseThrow(), gl);
+        PldrDecoder.LayerGraph out = g.outputs().layers().get(i);
+        r.fetch(out.keys()).fetch(out.values());
+      }
+      Result res = r.run();
+      HostTensor logits = HostTensors.fromTensor(res.get(0));
+      res.get(0).close();
+      List<LayerState> layers = new ArrayList<>();
+      for (int i = 0; i < g.inputs().size(); i++) {
+        layers.add(new LayerState(res.get(1 + 2 * i), res.get(2 + 2 * i), null,
+            given.get(2 * i), given.get(2 * i + 1)));
+      }
+      return new Step(logits, new DecodeState(layers, rows[0].length));
+    } catch (RuntimeException e) {
+      given.forEach(Tensor::close);
+      throw e;
+    }
+  }
+
+  /** A_LM and G_LM of every layer in a state (to save as a {@link GCacheFile}). */
+  public List<io.pldr.api.cache.LayerDeductive> deductive(DecodeState state) {
+    List<io.pldr.api.cache.LayerDeductive> out = new ArrayList<>();
+    for (LayerState l : state.layers()) {
+      out.add(new io.pldr.api.cache.LayerDeductive(HostTensors.fromTensor(l.aLm()),
+          HostTensors.fromTensor(l.gLm())));
+    }
+    return out;
+  }
+
+  /**
    * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length()
    * of them new (one, usually). Takes ownership of {@code state}: use the returned one.
    */
   public Step step(DecodeState state, long[][] rows, CacheMode mode) {
     InputCheck.tokens(rows, model.config());
+    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
+      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
+          + " prompt pass with a G-cache file does not compute: use kv_g or g");
+    }
     Graphs g = steps.get(mode);
     Session.Runner r = session.runner().fetch(g.lastLogits());
     List<Tensor> temporary = new ArrayList<>();

@@ -1,0 +1,80 @@
+package io.pldr.cache;
+
+import io.pldr.api.cache.LayerDeductive;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import io.pldr.tf.io.Safetensors;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A G-cache saved to a file: per layer A_LM and G_LM ({@code layer{i}.A_LM},
+ * {@code layer{i}.G_LM}, each {@code [1, H, d, d]}) in safetensors, with a header naming the
+ * format and the model shape. Inferred once, it lets later runs decode without the deep net.
+ */
+public final class GCacheFile {
+  /** The format name in the file's metadata. */
+  public static final String FORMAT = "pldr-gcache";
+  /** The format's version. */
+  public static final String VERSION = "1";
+
+  private GCacheFile() {}
+
+  /** Writes {@code layers} (row 0 of each batch) for a model of {@code config}, atomically. */
+  public static void save(Path file, ModelConfig config, List<LayerDeductive> layers)
+      throws IOException {
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    int h = config.getNumHeads();
+    int d = config.getDModel() / h;
+    for (int i = 0; i < layers.size(); i++) {
+      tensors.put("layer" + i + ".A_LM", firstRow(layers.get(i).aLm(), h, d));
+      tensors.put("layer" + i + ".G_LM", firstRow(layers.get(i).gLm(), h, d));
+    }
+    Safetensors.write(file, tensors, Map.of("format", FORMAT, "version", VERSION,
+        "num_layers", Integer.toString(config.getNumLayers()),
+        "num_heads", Integer.toString(h), "depth", Integer.toString(d),
+        "tensor_operator", config.getTensorOperator().getName()));
+  }
+
+  private static HostTensor firstRow(HostTensor t, int h, int d) {
+    double[] v = java.util.Arrays.copyOf(t.toDoubleArray(), h * d * d);
+    return HostTensor.wrap(t.dtype(), Shape.of(1, h, d, d), v);
+  }
+
+  /**
+   * Reads a G-cache for a model of {@code config}; a file of another format, or from a model of
+   * another shape, fails naming the file and both shapes.
+   */
+  public static List<LayerDeductive> load(Path file, ModelConfig config) throws IOException {
+    Safetensors.Contents c = Safetensors.read(file);
+    if (!FORMAT.equals(c.metadata().get("format"))) {
+      throw new IOException(file + ": not a G-cache file (format '" + c.metadata().get("format")
+          + "', expected '" + FORMAT + "')");
+    }
+    int h = config.getNumHeads();
+    int d = config.getDModel() / h;
+    String expected = config.getNumLayers() + " layers × " + h + " heads × depth " + d;
+    String found = c.metadata().get("num_layers") + " layers × " + c.metadata().get("num_heads")
+        + " heads × depth " + c.metadata().get("depth");
+    if (!expected.equals(found)) {
+      throw new IOException(file + ": G-cache of a model with " + found + "; this model has "
+          + expected);
+    }
+    List<LayerDeductive> layers = new ArrayList<>();
+    for (int i = 0; i < config.getNumLayers(); i++) {
+      HostTensor a = c.tensors().get("layer" + i + ".A_LM");
+      HostTensor g = c.tensors().get("layer" + i + ".G_LM");
+      Shape want = Shape.of(1, h, d, d);
+      if (a == null || g == null || !a.shape().equals(want) || !g.shape().equals(want)) {
+        throw new IOException(file + ": layer " + i + " needs A_LM and G_LM of shape " + want);
+      }
+      layers.add(new LayerDeductive(a, g));
+    }
+    return layers;
+  }
+}
