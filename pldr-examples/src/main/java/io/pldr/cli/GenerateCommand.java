@@ -88,7 +88,8 @@ final class GenerateCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static Path resolve(Path dir) throws IOException {
+  /** A checkpoint folder, or a run folder's newest checkpoint. */
+  static Path resolve(Path dir) throws IOException {
     if (Files.isDirectory(dir.resolve("checkpoints"))) {
       return new CheckpointStore(dir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
           .orElseThrow(() -> new IOException(dir + ": the run has no checkpoint yet"));

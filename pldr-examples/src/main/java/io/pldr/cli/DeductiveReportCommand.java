@@ -1,0 +1,99 @@
+package io.pldr.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.Precision;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.invariance.DeductiveReport;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.AtomicFiles;
+import io.pldr.train.checkpoint.Checkpoint;
+import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.tokenizer.HfTokenizer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The paper's invariance measurements of A_LM and G_LM for a checkpoint. */
+@Command(name = "deductive-report", mixinStandardHelpOptions = true,
+    description = {"Measure how invariant A_LM and G_LM are, per layer and head, in float64:",
+        "RMSE across prompts, determinants, and cached (kv_g) against uncached G_LM.",
+        "Prints a table and writes JSON."})
+final class DeductiveReportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "Checkpoint folder, or a run folder (newest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--prompts", required = true, paramLabel = "FILE",
+      description = "Text file, one prompt per line (at least two).")
+  Path promptsFile;
+
+  @Option(names = "--continuation", defaultValue = "16",
+      description = "Greedy tokens after each prompt for the cached-vs-uncached comparison (default: ${DEFAULT-VALUE}).")
+  int continuation;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "JSON output (default: deductive-report.json beside --prompts).")
+  Path json;
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> prompts = Files.readAllLines(promptsFile).stream()
+        .filter(l -> !l.isBlank()).toList();
+    if (prompts.size() < 2) {
+      throw new IllegalArgumentException(promptsFile + ": needs at least two prompts, one per"
+          + " line; found " + prompts.size());
+    }
+    Checkpoint ckpt = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
+    ModelConfig config = ckpt.state().getConfig().getModel().toBuilder()
+        .setPrecision(Precision.FLOAT64).build();
+    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    List<DeductiveReport.Row> rows;
+    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
+        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
+      decoder.load(ckpt.model());
+      List<long[]> ids = new ArrayList<>();
+      for (String p : prompts) {
+        int[] e = tokenizer.encode(p);
+        long[] row = new long[e.length + 1];
+        row[0] = tokenizer.specialTokens().bos();
+        for (int i = 0; i < e.length; i++) {
+          row[i + 1] = e[i];
+        }
+        ids.add(row);
+      }
+      rows = DeductiveReport.measure(decoder, ids, continuation);
+    }
+    var out = spec.commandLine().getOut();
+    out.printf("%d prompts, float64; RMSE across prompts averages all prompt pairs%n",
+        prompts.size());
+    out.printf("%5s %4s %14s %14s %14s %14s %10s %16s%n", "layer", "head", "RMSE A_LM",
+        "RMSE G_LM", "log|det A_LM|", "log|det G_LM|", "det G<0", "G cached-uncached");
+    for (DeductiveReport.Row r : rows) {
+      out.printf("%5d %4d %14.6e %14.6e %14.4f %14.4f %10.2f %16.6e%n", r.layer(), r.head(),
+          r.rmseALmAcrossPrompts(), r.rmseGLmAcrossPrompts(), r.meanLogAbsDetALm(),
+          r.meanLogAbsDetGLm(), r.negativeDetGLmShare(), r.rmseGLmCachedVsUncached());
+    }
+    Path target = json != null ? json
+        : promptsFile.toAbsolutePath().resolveSibling("deductive-report.json");
+    byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValueAsBytes(Map.of("checkpoint", checkpoint.toString(), "prompts", prompts,
+            "continuation", continuation, "precision", "float64", "rows", rows));
+    AtomicFiles.write(target, ch -> ch.write(ByteBuffer.wrap(bytes)));
+    out.println("wrote " + target);
+    out.flush();
+    return 0;
+  }
+}
