@@ -3,6 +3,7 @@ package io.pldr.cli;
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.GCacheFile;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
@@ -59,6 +60,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
+  @Option(names = "--g-cache", paramLabel = "FILE",
+      description = "A G-cache file ('pldr gcache'): no step, the prompt's included, runs the deep net.")
+  Path gCache;
+
   @Override
   public Integer call() throws IOException {
     SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, seed, maxNewTokens,
@@ -71,7 +76,8 @@ final class GenerateCommand implements Callable<Integer> {
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
         CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(ckpt.model());
-      Generator generator = new Generator(decoder, tokenizer);
+      Generator generator = new Generator(decoder, tokenizer,
+          gCache == null ? null : GCacheFile.load(gCache, config));
       for (String prompt : prompts) {
         out.print(prompt);
         out.flush();

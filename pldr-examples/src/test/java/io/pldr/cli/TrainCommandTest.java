@@ -58,6 +58,18 @@ class TrainCommandTest {
     assertThat(g1.status()).as(g1.err()).isZero();
     assertThat(g1.out()).startsWith("the whale").containsPattern("\\[[1-5] tokens, stopped: ");
     assertThat(g2.out()).isEqualTo(g1.out());
+
+    // G_LM inferred once from the same prompt, saved, and reused: the same greedy text.
+    Path gcache = dir.resolve("g.safetensors");
+    CliRun saved = CliRun.of("gcache", "--checkpoint", dir.resolve("run").toString(),
+        "--prompt", "the whale", "--out", gcache.toString());
+    assertThat(saved.status()).as(saved.err()).isZero();
+    String[] withG = java.util.Arrays.copyOf(generate, generate.length + 2);
+    withG[generate.length] = "--g-cache";
+    withG[generate.length + 1] = gcache.toString();
+    CliRun g3 = CliRun.of(withG);
+    assertThat(g3.status()).as(g3.err()).isZero();
+    assertThat(g3.out()).isEqualTo(g1.out());
   }
 
   @Test

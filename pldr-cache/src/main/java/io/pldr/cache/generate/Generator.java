@@ -1,6 +1,7 @@
 package io.pldr.cache.generate;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
@@ -18,10 +19,21 @@ import java.util.function.Consumer;
 public final class Generator {
   private final CachedDecoder decoder;
   private final Tokenizer tokenizer;
+  private final List<LayerDeductive> gCache;
 
+  /** A generator that infers each prompt's G-cache in its prompt pass. */
   public Generator(CachedDecoder decoder, Tokenizer tokenizer) {
+    this(decoder, tokenizer, null);
+  }
+
+  /**
+   * A generator that uses a G-cache inferred earlier (a {@link io.pldr.cache.GCacheFile}) for
+   * every prompt, so no pass runs the deep net; {@code null} infers it per prompt.
+   */
+  public Generator(CachedDecoder decoder, Tokenizer tokenizer, List<LayerDeductive> gCache) {
     this.decoder = decoder;
     this.tokenizer = tokenizer;
+    this.gCache = gCache == null ? null : List.copyOf(gCache);
   }
 
   /** Generates a continuation of each prompt (one after the other, each with its own caches). */
@@ -55,7 +67,9 @@ public final class Generator {
     int length = ids.length;
     List<Integer> fresh = new ArrayList<>();
     String text = "";
-    CachedDecoder.Step step = decoder.prefill(new long[][] {Arrays.copyOf(row, length)});
+    long[][] promptRows = {Arrays.copyOf(row, length)};
+    CachedDecoder.Step step = gCache == null ? decoder.prefill(promptRows)
+        : decoder.prefill(promptRows, gCache);
     DecodeState state = step.state();
     Generation.StopReason reason = Generation.StopReason.MAX_TOKENS;
     try {

@@ -1,0 +1,59 @@
+package io.pldr.cli;
+
+import io.pldr.api.config.ModelConfig;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.DecodeState;
+import io.pldr.cache.GCacheFile;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.train.checkpoint.Checkpoint;
+import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.tokenizer.HfTokenizer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Infers a model's G-cache once, from a prompt, and saves it for later runs. */
+@Command(name = "gcache", mixinStandardHelpOptions = true,
+    description = {"Infer A_LM and G_LM of every layer from a prompt and save them (safetensors).",
+        "'generate --g-cache FILE' then decodes without the deep net of PLGA."})
+final class GCacheCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "Checkpoint folder, or a run folder (newest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt to infer G_LM from.")
+  String prompt;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE", description = "The G-cache file to write.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Checkpoint ckpt = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
+    ModelConfig config = ckpt.state().getConfig().getModel();
+    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
+        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
+      decoder.load(ckpt.model());
+      int[] e = tokenizer.encode(prompt);
+      long[] row = new long[e.length + 1];
+      row[0] = tokenizer.specialTokens().bos();
+      for (int i = 0; i < e.length; i++) {
+        row[i + 1] = e[i];
+      }
+      try (DecodeState state = decoder.prefill(new long[][] {row}).state()) {
+        GCacheFile.save(out, config, decoder.deductive(state));
+      }
+    }
+    spec.commandLine().getOut().printf("wrote the G-cache of %d layers to %s%n",
+        config.getNumLayers(), out);
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+}
