@@ -7,6 +7,7 @@ import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.model.DecoderLayer;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.runtime.HostTensors;

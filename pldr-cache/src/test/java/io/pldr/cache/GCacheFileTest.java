@@ -9,6 +9,7 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.pldr.cli;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
-import io.pldr.cache.GCacheFile;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.checkpoint.Checkpoint;

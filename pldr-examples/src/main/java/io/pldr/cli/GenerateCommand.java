@@ -3,7 +3,7 @@ package io.pldr.cli;
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
-import io.pldr.cache.GCacheFile;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;

@@ -70,6 +70,17 @@ class TrainCommandTest {
     CliRun g3 = CliRun.of(withG);
     assertThat(g3.status()).as(g3.err()).isZero();
     assertThat(g3.out()).isEqualTo(g1.out());
+
+    // The same G-cache frozen into an inference model (v510Gi) without the deep net's weights.
+    CliRun converted = CliRun.of("convert-gi", "--checkpoint", dir.resolve("run").toString(),
+        "--g-cache", gcache.toString(), "--out", dir.resolve("gi").toString());
+    assertThat(converted.status()).as(converted.err()).isZero();
+    assertThat(converted.out()).contains("operator external");
+    String[] fromGi = generate.clone();
+    fromGi[2] = dir.resolve("gi").toString();
+    CliRun g4 = CliRun.of(fromGi);
+    assertThat(g4.status()).as(g4.err()).isZero();
+    assertThat(g4.out()).isEqualTo(g1.out());
   }
 
   @Test

@@ -27,7 +27,7 @@ public final class Generator {
   }
 
   /**
-   * A generator that uses a G-cache inferred earlier (a {@link io.pldr.cache.GCacheFile}) for
+   * A generator that uses a G-cache inferred earlier (a {@link io.pldr.tf.io.GCacheFile}) for
    * every prompt, so no pass runs the deep net; {@code null} infers it per prompt.
    */
   public Generator(CachedDecoder decoder, Tokenizer tokenizer, List<LayerDeductive> gCache) {

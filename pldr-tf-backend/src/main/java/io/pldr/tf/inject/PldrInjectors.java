@@ -19,10 +19,13 @@ import java.util.ServiceLoader;
 public final class PldrInjectors {
   private PldrInjectors() {}
 
-  /** The built-in modules: backend, learned and identity operators, power law attention. */
+  /**
+   * The built-in modules: backend, learned, identity and external (G-cache file) operators,
+   * power law attention.
+   */
   public static List<Module> builtIn() {
     return List.of(new TfBackendModule(), new LearnedPlgaModule(), new IdentityOperatorModule(),
-        new PowerLawGraphAttentionModule());
+        new ExternalOperatorModule(), new PowerLawGraphAttentionModule());
   }
 
   /**

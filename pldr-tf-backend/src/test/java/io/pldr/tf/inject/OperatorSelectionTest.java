@@ -67,7 +67,7 @@ class OperatorSelectionTest {
     TensorOperatorProvider provider = injector.getInstance(TensorOperatorProvider.class);
     assertThat(provider.name()).isEqualTo(ScaledIdentityOperatorModule.NAME);
     assertThat(injector.getInstance(Components.class).operators().keySet())
-        .containsExactly("identity", "learned", "scaled_identity");
+        .containsExactly("external", "identity", "learned", "scaled_identity");
 
     try (PldrModel model = injector.getInstance(ModelFactory.class).create(config, 3)) {
       HostTensor g = model.forward(new long[][] {{1, 2, 3}}).layers().get(0).gLm();
@@ -90,7 +90,7 @@ class OperatorSelectionTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tensor_operator.name")
         .hasMessageContaining("'lerned'")
-        .hasMessageContaining("identity, learned");
+        .hasMessageContaining("external, identity, learned");
   }
 
   @Test

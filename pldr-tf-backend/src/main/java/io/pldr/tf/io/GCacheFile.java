@@ -1,10 +1,9 @@
-package io.pldr.cache;
+package io.pldr.tf.io;
 
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
-import io.pldr.tf.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,0 +1,51 @@
+package io.pldr.cli;
+
+import io.pldr.api.config.ModelConfig;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.train.checkpoint.Checkpoint;
+import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.checkpoint.InferenceConversion;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Converts a learned model and its G-cache into an inference model (v510Gi). */
+@Command(name = "convert-gi", mixinStandardHelpOptions = true,
+    description = {"Convert a learned (v510) checkpoint and a G-cache file ('pldr gcache') into",
+        "an inference model of its own (v510Gi): operator 'external' with a constant G_LM per",
+        "layer, and no metric-learner or power-law weights."})
+final class ConvertCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+      description = "Checkpoint folder, or a run folder (newest checkpoint).")
+  Path checkpoint;
+
+  @Option(names = "--g-cache", required = true, paramLabel = "FILE", description = "The G-cache to freeze.")
+  Path gCache;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder for the inference model.")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    Checkpoint source = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
+    ModelConfig config = source.state().getConfig().getModel();
+    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    Path written = InferenceConversion.convert(source, gCache, out, c.attention(config));
+    Checkpoint converted = CheckpointStore.read(written);
+    spec.commandLine().getOut().printf("wrote %s: %d of %d parameter tensors kept (%,d of %,d"
+        + " values), operator external%n", written, converted.model().size(),
+        source.model().size(), count(converted), count(source));
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
+
+  private static long count(Checkpoint c) {
+    return c.model().values().stream().mapToLong(t -> t.size()).sum();
+  }
+}
