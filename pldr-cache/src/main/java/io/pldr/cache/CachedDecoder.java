@@ -234,16 +234,9 @@ public final class CachedDecoder implements AutoCloseable {
       temporary.add(s);
       r.feed(cachedLength, s);
     }
-    for (int i = 0; i < g.inputs().size(); i++) {
-      LayerInputs in = g.inputs().get(i);
-      LayerState l = state.layers().get(i);
-      in.keys().ifPresent(p -> r.feed(p, l.keys()));
-      in.values().ifPresent(p -> r.feed(p, l.values()));
-      in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
-      in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
-      in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
-      if (mode.usesKvCache()) {
-        PldrDecoder.LayerGraph out = g.outputs().layers().get(i);
+    feedCaches(r, g, state);
+    if (mode.usesKvCache()) {
+      for (PldrDecoder.LayerGraph out : g.outputs().layers()) {
         r.fetch(out.keys()).fetch(out.values());
       }
     }
@@ -270,6 +263,19 @@ public final class CachedDecoder implements AutoCloseable {
     }
   }
 
+  /** Feeds each layer's cached tensors to the placeholders a mode's graph has. */
+  private static void feedCaches(Session.Runner r, Graphs g, DecodeState state) {
+    for (int i = 0; i < g.inputs().size(); i++) {
+      LayerInputs in = g.inputs().get(i);
+      LayerState l = state.layers().get(i);
+      in.keys().ifPresent(p -> r.feed(p, l.keys()));
+      in.values().ifPresent(p -> r.feed(p, l.values()));
+      in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
+      in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
+      in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
+    }
+  }
+
   /**
    * The names of the graph nodes one step of {@code mode} executes (TensorFlow's step trace), to
    * show what a mode computes. Fetches only the logits: {@code state} stays valid.
@@ -284,15 +290,7 @@ public final class CachedDecoder implements AutoCloseable {
       if (mode.usesKvCache()) {
         r.feed(cachedLength, s);
       }
-      for (int i = 0; i < g.inputs().size(); i++) {
-        LayerInputs in = g.inputs().get(i);
-        LayerState l = state.layers().get(i);
-        in.keys().ifPresent(p -> r.feed(p, l.keys()));
-        in.values().ifPresent(p -> r.feed(p, l.values()));
-        in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
-        in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
-        in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
-      }
+      feedCaches(r, g, state);
       try (Result res = r.runAndFetchMetadata()) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         res.getMetadata().orElseThrow().getStepStats().getDevStatsList()

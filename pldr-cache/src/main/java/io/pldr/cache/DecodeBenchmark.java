@@ -1,7 +1,7 @@
 package io.pldr.cache;
 
 import io.pldr.api.cache.CacheMode;
-import io.pldr.api.tensor.HostTensor;
+import io.pldr.cache.generate.Sampler;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -59,7 +59,7 @@ public final class DecodeBenchmark {
     DecodeState state = s.state();
     try {
       for (int j = 0; j < newTokens; j++) {
-        row[prompt.length + j] = argMax(s.logits());
+        row[prompt.length + j] = Sampler.argMax(s.logits(), 0);
         if (j == newTokens - 1) {
           break;
         }
@@ -71,15 +71,5 @@ public final class DecodeBenchmark {
     }
     long t2 = System.nanoTime();
     return new Measurement(mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
-  }
-
-  private static long argMax(HostTensor logits) {
-    int best = 0;
-    for (int i = 1; i < logits.size(); i++) {
-      if (logits.get(i) > logits.get(best)) {
-        best = i;
-      }
-    }
-    return best;
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.generate.Generator;
 import io.pldr.cache.invariance.DeductiveReport;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
@@ -66,13 +67,7 @@ final class DeductiveReportCommand implements Callable<Integer> {
       decoder.load(ckpt.model());
       List<long[]> ids = new ArrayList<>();
       for (String p : prompts) {
-        int[] e = tokenizer.encode(p);
-        long[] row = new long[e.length + 1];
-        row[0] = tokenizer.specialTokens().bos();
-        for (int i = 0; i < e.length; i++) {
-          row[i + 1] = e[i];
-        }
-        ids.add(row);
+        ids.add(Generator.promptIds(tokenizer, p));
       }
       rows = DeductiveReport.measure(decoder, ids, continuation);
     }

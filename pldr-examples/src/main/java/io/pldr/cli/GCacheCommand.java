@@ -2,6 +2,7 @@ package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.generate.Generator;
 import io.pldr.cache.DecodeState;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.inject.Components;
@@ -41,12 +42,7 @@ final class GCacheCommand implements Callable<Integer> {
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
         CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(ckpt.model());
-      int[] e = tokenizer.encode(prompt);
-      long[] row = new long[e.length + 1];
-      row[0] = tokenizer.specialTokens().bos();
-      for (int i = 0; i < e.length; i++) {
-        row[i + 1] = e[i];
-      }
+      long[] row = Generator.promptIds(tokenizer, prompt);
       try (DecodeState state = decoder.prefill(new long[][] {row}).state()) {
         GCacheFile.save(out, config, decoder.deductive(state));
       }

@@ -52,12 +52,7 @@ public final class Generator {
   public Generation generate(String prompt, SamplingConfig sampling, CacheMode mode,
       Consumer<String> stream) {
     int maxLen = decoder.config().getMaxSeqLen();
-    int[] encoded = tokenizer.encode(prompt);
-    long[] ids = new long[encoded.length + 1];
-    ids[0] = tokenizer.specialTokens().bos();
-    for (int i = 0; i < encoded.length; i++) {
-      ids[i + 1] = encoded[i];
-    }
+    long[] ids = promptIds(tokenizer, prompt);
     if (ids.length > maxLen) {
       throw new IllegalArgumentException("the prompt is " + ids.length + " tokens (with the"
           + " beginning-of-text token), longer than the model's context of " + maxLen);
@@ -107,6 +102,17 @@ public final class Generator {
       state.close();
     }
     return new Generation(prompt, text, fresh.size(), reason);
+  }
+
+  /** A prompt's ids as the model reads them: the beginning-of-text token, then the text's. */
+  public static long[] promptIds(Tokenizer tokenizer, String prompt) {
+    int[] encoded = tokenizer.encode(prompt);
+    long[] ids = new long[encoded.length + 1];
+    ids[0] = tokenizer.specialTokens().bos();
+    for (int i = 0; i < encoded.length; i++) {
+      ids[i + 1] = encoded[i];
+    }
+    return ids;
   }
 
   private static int firstStop(String text, List<String> stops) {

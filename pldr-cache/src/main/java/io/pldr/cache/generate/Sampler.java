@@ -29,7 +29,7 @@ public final class Sampler {
       z[i] = logits.get(row * vocab + i);
     }
     if (config.temperature() == 0) {
-      return argMax(z);
+      return argMax(logits, row);
     }
     for (int i = 0; i < vocab; i++) {
       z[i] /= config.temperature();
@@ -88,6 +88,18 @@ public final class Sampler {
       e[i] /= sum;
     }
     return e;
+  }
+
+  /** The most likely token of row {@code row} of {@code logits [B, V]} (greedy decoding). */
+  public static int argMax(HostTensor logits, int row) {
+    int vocab = (int) logits.shape().dim(-1);
+    int best = 0;
+    for (int i = 1; i < vocab; i++) {
+      if (logits.get(row * vocab + i) > logits.get(row * vocab + best)) {
+        best = i;
+      }
+    }
+    return best;
   }
 
   static int argMax(double[] z) {

@@ -5,6 +5,7 @@ import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
+import io.pldr.cache.generate.Sampler;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class DeductiveReport {
       long[] row = Arrays.copyOf(prompt, prompt.length + continuation);
       DecodeState state = s.state();
       for (int j = 0; j < continuation; j++) {
-        row[prompt.length + j] = argMax(s.logits());
+        row[prompt.length + j] = Sampler.argMax(s.logits(), 0);
         if (j < continuation - 1) {
           s = decoder.step(state, new long[][] {Arrays.copyOf(row, prompt.length + j + 1)},
               CacheMode.KV_G);
@@ -102,15 +103,5 @@ public final class DeductiveReport {
       s += x * x;
     }
     return Math.sqrt(s / (d * d));
-  }
-
-  private static long argMax(HostTensor logits) {
-    int best = 0;
-    for (int i = 1; i < logits.size(); i++) {
-      if (logits.get(i) > logits.get(best)) {
-        best = i;
-      }
-    }
-    return best;
   }
 }
