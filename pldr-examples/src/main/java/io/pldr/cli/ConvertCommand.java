@@ -15,9 +15,11 @@ import picocli.CommandLine.Spec;
 
 /** Converts a learned model and its G-cache into an inference model (v510Gi). */
 @Command(name = "convert-gi", mixinStandardHelpOptions = true,
-    description = {"Convert a learned (v510) checkpoint and a G-cache file ('pldr gcache') into",
-        "an inference model of its own (v510Gi): operator 'external' with a constant G_LM per",
-        "layer, and no metric-learner or power-law weights."})
+    description = {"Convert a learned model and a G-cache into an inference model (v510Gi).",
+        "",
+        "The learned (v510) checkpoint and a G-cache file ('pldr gcache') become a model of",
+        "its own: operator 'external' with a constant G_LM per layer, and no metric-learner",
+        "or power-law weights."})
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

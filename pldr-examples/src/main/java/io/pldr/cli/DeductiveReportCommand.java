@@ -28,9 +28,10 @@ import picocli.CommandLine.Spec;
 
 /** The paper's invariance measurements of A_LM and G_LM for a checkpoint. */
 @Command(name = "deductive-report", mixinStandardHelpOptions = true,
-    description = {"Measure how invariant A_LM and G_LM are, per layer and head, in float64:",
-        "RMSE across prompts, determinants, and cached (kv_g) against uncached G_LM.",
-        "Prints a table and writes JSON."})
+    description = {"Measure how invariant A_LM and G_LM are across inputs.",
+        "",
+        "Per layer and head, in float64: RMSE across prompts, determinants, and cached (kv_g)",
+        "against uncached G_LM. Prints a table and writes JSON."})
 final class DeductiveReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
