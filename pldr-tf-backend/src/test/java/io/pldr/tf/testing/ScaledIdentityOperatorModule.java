@@ -37,7 +37,14 @@ public final class ScaledIdentityOperatorModule extends AbstractModule {
     public TensorOperator create(OperatorContext ctx) {
       double scale = Double.parseDouble(
           ctx.config().getTensorOperator().getOptionsOrDefault("scale", "1"));
-      Tensor g = ctx.ops().scale(ctx.ops().eye(ctx.depth()), scale);
+      int d = ctx.depth();
+      double[] v = new double[ctx.heads() * d * d];
+      for (int h = 0; h < ctx.heads(); h++) {
+        for (int i = 0; i < d; i++) {
+          v[h * d * d + i * d + i] = scale;
+        }
+      }
+      Tensor g = ctx.ops().constant(io.pldr.api.tensor.Shape.of(1, ctx.heads(), d, d), v);
       return new TensorOperator() {
         @Override
         public boolean usesMetric() {

@@ -1,0 +1,103 @@
+package io.pldr.tf.operator;
+
+import io.pldr.api.cache.LayerDeductive;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.operator.OperatorHarness;
+import io.pldr.api.operator.TensorOperatorContract;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import io.pldr.tf.io.GCacheFile;
+import io.pldr.tf.testing.ScaledIdentityOperatorModule;
+import io.pldr.tf.testing.TfOperatorHarness;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Nested;
+
+/** Every built-in operator, and the plug-in example, passes the operator contract. */
+class OperatorContractTest {
+  @Nested
+  class Learned extends TensorOperatorContract {
+    @Override
+    protected TensorOperatorProvider provider() {
+      return new LearnedPlgaProvider();
+    }
+
+    @Override
+    protected OperatorHarness harness(DType dtype) {
+      return new TfOperatorHarness(dtype);
+    }
+  }
+
+  @Nested
+  class Identity extends TensorOperatorContract {
+    @Override
+    protected TensorOperatorProvider provider() {
+      return new IdentityOperatorProvider();
+    }
+
+    @Override
+    protected OperatorHarness harness(DType dtype) {
+      return new TfOperatorHarness(dtype);
+    }
+  }
+
+  @Nested
+  class External extends TensorOperatorContract {
+    private final Path file;
+
+    External() {
+      try {
+        file = Files.createTempFile("gcache", ".safetensors");
+        file.toFile().deleteOnExit();
+        Random r = new Random(2);
+        double[] v = new double[H * D * D];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = r.nextGaussian();
+        }
+        HostTensor g = HostTensor.of(DType.FLOAT32, Shape.of(1, H, D, D), v);
+        GCacheFile.save(file, super.config(), List.of(new LayerDeductive(g, g)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    protected ModelConfig config() {
+      ModelConfig c = super.config();
+      return c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder()
+          .putOptions(ExternalOperatorProvider.FILE_OPTION, file.toString())).build();
+    }
+
+    @Override
+    protected TensorOperatorProvider provider() {
+      return new ExternalOperatorProvider();
+    }
+
+    @Override
+    protected OperatorHarness harness(DType dtype) {
+      return new TfOperatorHarness(dtype);
+    }
+  }
+
+  @Nested
+  class UserPlugin extends TensorOperatorContract {
+    @Override
+    protected TensorOperatorProvider provider() {
+      return com.google.inject.Guice.createInjector(new ScaledIdentityOperatorModule())
+          .getInstance(com.google.inject.Key.get(new com.google.inject.TypeLiteral<
+              java.util.Map<String, TensorOperatorProvider>>() { }))
+          .get(ScaledIdentityOperatorModule.NAME);
+    }
+
+    @Override
+    protected OperatorHarness harness(DType dtype) {
+      return new TfOperatorHarness(dtype);
+    }
+  }
+}
