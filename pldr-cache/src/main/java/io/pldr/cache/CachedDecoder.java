@@ -206,9 +206,8 @@ public final class CachedDecoder implements AutoCloseable {
   /** A_LM and G_LM of every layer in a state (to save as a {@link GCacheFile}). */
   public List<io.pldr.api.cache.LayerDeductive> deductive(DecodeState state) {
     List<io.pldr.api.cache.LayerDeductive> out = new ArrayList<>();
-    for (LayerState l : state.layers()) {
-      out.add(new io.pldr.api.cache.LayerDeductive(HostTensors.fromTensor(l.aLm()),
-          HostTensors.fromTensor(l.gLm())));
+    for (int i = 0; i < state.layers().size(); i++) {
+      out.add(state.gCache().layer(i).orElseThrow());
     }
     return out;
   }
