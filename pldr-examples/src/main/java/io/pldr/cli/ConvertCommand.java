@@ -2,7 +2,6 @@ package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
 import io.pldr.tf.inject.Components;
-import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.checkpoint.Checkpoint;
 import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.checkpoint.InferenceConversion;
@@ -35,9 +34,10 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Checkpoint source = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
-    ModelConfig config = source.state().getConfig().getModel();
-    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    Checkpoint source = loaded.checkpoint();
+    ModelConfig config = loaded.config();
+    Components c = loaded.components();
     Path written = InferenceConversion.convert(source, gCache, out, c.attention(config));
     Checkpoint converted = CheckpointStore.read(written);
     spec.commandLine().getOut().printf("wrote %s: %d of %d parameter tensors kept (%,d of %,d"

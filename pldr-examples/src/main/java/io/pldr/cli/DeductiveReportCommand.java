@@ -8,10 +8,8 @@ import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.invariance.DeductiveReport;
 import io.pldr.tf.inject.Components;
-import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -58,10 +56,10 @@ final class DeductiveReportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(promptsFile + ": needs at least two prompts, one per"
           + " line; found " + prompts.size());
     }
-    Checkpoint ckpt = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
-    ModelConfig config = ckpt.state().getConfig().getModel().toBuilder()
-        .setPrecision(Precision.FLOAT64).build();
-    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    Checkpoint ckpt = loaded.checkpoint();
+    ModelConfig config = loaded.config().toBuilder().setPrecision(Precision.FLOAT64).build();
+    Components c = loaded.components();
     List<DeductiveReport.Row> rows;
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
         CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {

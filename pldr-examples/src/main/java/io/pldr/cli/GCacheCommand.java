@@ -2,13 +2,11 @@ package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
-import io.pldr.cache.generate.Generator;
 import io.pldr.cache.DecodeState;
-import io.pldr.tf.io.GCacheFile;
+import io.pldr.cache.generate.Generator;
 import io.pldr.tf.inject.Components;
-import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -36,9 +34,10 @@ final class GCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Checkpoint ckpt = CheckpointStore.read(GenerateCommand.resolve(checkpoint));
-    ModelConfig config = ckpt.state().getConfig().getModel();
-    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    Checkpoint ckpt = loaded.checkpoint();
+    ModelConfig config = loaded.config();
+    Components c = loaded.components();
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
         CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(ckpt.model());

@@ -3,17 +3,14 @@ package io.pldr.cli;
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
-import io.pldr.tf.io.GCacheFile;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
 import io.pldr.tf.inject.Components;
-import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -69,9 +66,10 @@ final class GenerateCommand implements Callable<Integer> {
     SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, seed, maxNewTokens,
         stops);
     CacheMode m = CacheMode.fromId(mode);
-    Checkpoint ckpt = CheckpointStore.read(resolve(checkpoint));
-    ModelConfig config = ckpt.state().getConfig().getModel();
-    Components c = PldrInjectors.forConfig(config).getInstance(Components.class);
+    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    Checkpoint ckpt = loaded.checkpoint();
+    ModelConfig config = loaded.config();
+    Components c = loaded.components();
     var out = spec.commandLine().getOut();
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
         CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
@@ -92,14 +90,5 @@ final class GenerateCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  /** A checkpoint folder, or a run folder's newest checkpoint. */
-  static Path resolve(Path dir) throws IOException {
-    if (Files.isDirectory(dir.resolve("checkpoints"))) {
-      return new CheckpointStore(dir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
-          .orElseThrow(() -> new IOException(dir + ": the run has no checkpoint yet"));
-    }
-    return dir;
   }
 }

@@ -6,8 +6,8 @@ import io.pldr.train.loop.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code pldr} command-line tool: {@code ./pldr COMMAND}, {@code ./pldr --help}. */
 @Command(

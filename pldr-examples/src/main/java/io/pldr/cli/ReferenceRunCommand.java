@@ -7,13 +7,13 @@ import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.TeacherForcing;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.checkpoint.ReferenceOutputs;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.Safetensors;
-import io.pldr.cache.CachedDecoder;
-import io.pldr.cache.TeacherForcing;
 import io.pldr.train.graph.LossAndGradients;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,9 +22,9 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * Runs a reference checkpoint on the tokens of an inputs file and writes what the reference

@@ -3,13 +3,13 @@ package io.pldr.tf.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.config.Precision;
+import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.checkpoint.ReferenceOutputs;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.testing.ReferenceFixture;
-import io.pldr.api.model.ModelFactory;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
