@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
-import io.pldr.tf.checkpoint.ReferenceCheckpoint;
-import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,15 +17,12 @@ class DecodeConformanceTest {
   @ParameterizedTest
   @EnumSource(CacheMode.class)
   void teacherForcedLogitsEqualTheReference(CacheMode mode) throws Exception {
-    ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32);
-    long[] row = f.tokens()[0];
-    int p = (int) f.io("decode.prompt_length").get(0);
-    HostTensor expected = f.io("decode." + mode.id() + ".logits");
-    try (CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider())) {
-      decoder.load(ckpt.tensors());
+    try (FixtureDecoder fd = FixtureDecoder.open(dir, io.pldr.api.config.Precision.FLOAT32)) {
+      ReferenceFixture f = fd.fixture();
+      CachedDecoder decoder = fd.decoder();
+      long[] row = fd.row0();
+      int p = (int) f.io("decode.prompt_length").get(0);
+      HostTensor expected = f.io("decode." + mode.id() + ".logits");
       HostTensor got = TeacherForcing.logits(decoder, row, p, mode);
       double err = got.maxAbsDiff(expected);
       System.out.printf("decode.%s.logits max|Δ| = %.3e (tolerance %.3e)%n", mode.id(), err,

@@ -6,10 +6,6 @@ import io.pldr.api.cache.CacheMode;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.cache.LayerKv;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
-import io.pldr.tf.checkpoint.ReferenceCheckpoint;
-import io.pldr.tf.operator.LearnedPlgaProvider;
-import io.pldr.tf.testing.ReferenceFixture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -21,13 +17,9 @@ class DecodeStateTest {
 
   @Test
   void cachesAreReadableAndReplaceableThroughTheSpi() throws Exception {
-    ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32);
-    long[] row = f.tokens()[0];
-    try (CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider())) {
-      decoder.load(ckpt.tensors());
+    try (FixtureDecoder fd = FixtureDecoder.open(dir, io.pldr.api.config.Precision.FLOAT32)) {
+      CachedDecoder decoder = fd.decoder();
+      long[] row = fd.row0();
       DecodeState state = decoder.prefill(new long[][] {Arrays.copyOf(row, 5)}).state();
       assertThat(state.kvCache().length()).isEqualTo(5);
       LayerKv kv = state.kvCache().layer(1).orElseThrow();

@@ -3,10 +3,6 @@ package io.pldr.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.cache.CacheMode;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
-import io.pldr.tf.checkpoint.ReferenceCheckpoint;
-import io.pldr.tf.operator.LearnedPlgaProvider;
-import io.pldr.tf.testing.ReferenceFixture;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Set;
@@ -27,13 +23,9 @@ class DeepNetAbsenceTest {
 
   @Test
   void gCacheStepsRunNoneOfTheDeepNet() throws Exception {
-    ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32);
-    long[] row = f.tokens()[0];
-    try (CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider())) {
-      decoder.load(ckpt.tensors());
+    try (FixtureDecoder fd = FixtureDecoder.open(dir, io.pldr.api.config.Precision.FLOAT32)) {
+      CachedDecoder decoder = fd.decoder();
+      long[] row = fd.row0();
       try (DecodeState state = decoder.prefill(new long[][] {Arrays.copyOf(row, 6)}).state()) {
         long[][] next = {Arrays.copyOf(row, 7)};
         Set<String> none = decoder.executedNodes(state, next, CacheMode.NONE);

@@ -7,10 +7,8 @@ import io.pldr.api.cache.CacheMode;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.io.GCacheFile;
-import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,15 +23,13 @@ class GCacheFileTest {
 
   @Test
   void savedGCacheReproducesKvGDecodingWithoutTheDeepNet() throws Exception {
-    ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32);
-    long[] row = f.tokens()[0];
-    int p = (int) f.io("decode.prompt_length").get(0);
     Path file = dir.resolve("gcache.safetensors");
-    try (CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider())) {
-      decoder.load(ckpt.tensors());
+    try (FixtureDecoder fd = FixtureDecoder.open(dir, io.pldr.api.config.Precision.FLOAT32)) {
+      ReferenceFixture f = fd.fixture();
+      ReferenceCheckpoint ckpt = fd.checkpoint();
+      CachedDecoder decoder = fd.decoder();
+      long[] row = fd.row0();
+      int p = (int) f.io("decode.prompt_length").get(0);
       try (DecodeState s = decoder.prefill(new long[][] {Arrays.copyOf(row, p)}).state()) {
         GCacheFile.save(file, ckpt.config(), decoder.deductive(s));
       }
