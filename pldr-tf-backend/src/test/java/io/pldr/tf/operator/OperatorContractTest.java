@@ -21,34 +21,32 @@ import org.junit.jupiter.api.Nested;
 
 /** Every built-in operator, and the plug-in example, passes the operator contract. */
 class OperatorContractTest {
+  /** The contract on the TensorFlow backend. */
+  abstract static class OnTensorFlow extends TensorOperatorContract {
+    @Override
+    protected OperatorHarness harness(DType dtype) {
+      return new TfOperatorHarness(dtype);
+    }
+  }
+
   @Nested
-  class Learned extends TensorOperatorContract {
+  class Learned extends OnTensorFlow {
     @Override
     protected TensorOperatorProvider provider() {
       return new LearnedPlgaProvider();
     }
-
-    @Override
-    protected OperatorHarness harness(DType dtype) {
-      return new TfOperatorHarness(dtype);
-    }
   }
 
   @Nested
-  class Identity extends TensorOperatorContract {
+  class Identity extends OnTensorFlow {
     @Override
     protected TensorOperatorProvider provider() {
       return new IdentityOperatorProvider();
     }
-
-    @Override
-    protected OperatorHarness harness(DType dtype) {
-      return new TfOperatorHarness(dtype);
-    }
   }
 
   @Nested
-  class External extends TensorOperatorContract {
+  class External extends OnTensorFlow {
     private final Path file;
 
     External() {
@@ -78,26 +76,16 @@ class OperatorContractTest {
     protected TensorOperatorProvider provider() {
       return new ExternalOperatorProvider();
     }
-
-    @Override
-    protected OperatorHarness harness(DType dtype) {
-      return new TfOperatorHarness(dtype);
-    }
   }
 
   @Nested
-  class UserPlugin extends TensorOperatorContract {
+  class UserPlugin extends OnTensorFlow {
     @Override
     protected TensorOperatorProvider provider() {
       return com.google.inject.Guice.createInjector(new ScaledIdentityOperatorModule())
           .getInstance(com.google.inject.Key.get(new com.google.inject.TypeLiteral<
               java.util.Map<String, TensorOperatorProvider>>() { }))
           .get(ScaledIdentityOperatorModule.NAME);
-    }
-
-    @Override
-    protected OperatorHarness harness(DType dtype) {
-      return new TfOperatorHarness(dtype);
     }
   }
 }

@@ -3,16 +3,24 @@ package io.pldr.tf.testing;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Tensor;
+import io.pldr.tf.ops.Initializers;
+import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.runtime.HostTensors;
+import io.pldr.tf.runtime.VariableIo;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 
-/** A graph with pldr's algebra over it, for testing pieces of the model in isolation. */
+/**
+ * A graph with pldr's algebra over it, for testing pieces of the model in isolation. Its session
+ * opens at the first evaluation, with every parameter created so far at its initial value.
+ */
 public final class TestGraph implements AutoCloseable {
   private final Graph graph = new Graph();
   private final TfTensorOps ops;
@@ -27,12 +35,30 @@ public final class TestGraph implements AutoCloseable {
     return ops;
   }
 
-  /** Evaluates an operand (the graph must hold no parameters). */
-  public HostTensor eval(Operand<?> operand) {
+  public Graph graph() {
+    return graph;
+  }
+
+  /** The session, opened (and parameters initialised) on first use. */
+  public Session session() {
     if (session == null) {
       session = new Session(graph);
+      ParameterRegistry params = ops.parameters();
+      if (!params.all().isEmpty()) {
+        Map<String, HostTensor> initial = new LinkedHashMap<>();
+        for (Parameter p : params.all().values()) {
+          initial.put(p.spec().name(), HostTensor.wrap(params.dtype(), p.spec().shape(),
+              Initializers.sample(p.initializer(), p.spec().shape(), 1, p.spec().name())));
+        }
+        VariableIo.assign(session, params, initial, "initial values");
+      }
     }
-    try (Result r = session.runner().fetch(operand).run()) {
+    return session;
+  }
+
+  /** Evaluates an operand. */
+  public HostTensor eval(Operand<?> operand) {
+    try (Result r = session().runner().fetch(operand).run()) {
       return HostTensors.fromTensor(r.get(0));
     }
   }
