@@ -9,10 +9,12 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.model.DecoderLayer;
 import io.pldr.tf.model.PldrDecoder;
+import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.runtime.HostTensors;
 import io.pldr.tf.runtime.InputCheck;
 import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.tf.runtime.SessionConfigs;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -65,7 +67,7 @@ public final class CachedDecoder implements AutoCloseable {
 
   public CachedDecoder(ModelConfig config, TensorOperatorProvider operator,
       AttentionProvider attention) {
-    this.model = new ModelGraph(config, operator, attention);
+    this.model = new ModelGraph(config, operator, attention, GraphMode.INFERENCE);
     try {
       Ops tf = model.tf();
       this.tokens = tf.withName("decode_tokens").placeholder(TInt64.class,
@@ -78,7 +80,7 @@ public final class CachedDecoder implements AutoCloseable {
       steps.put(CacheMode.KV, build(true, hasMetric, false));
       steps.put(CacheMode.G, build(false, false, true));
       steps.put(CacheMode.NONE, prefill);
-      this.session = model.openSession();
+      this.session = model.openSession(SessionConfigs.decoding());
     } catch (RuntimeException e) {
       model.close();
       throw e;

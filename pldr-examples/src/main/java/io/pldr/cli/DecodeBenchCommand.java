@@ -7,6 +7,7 @@ import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeBenchmark;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.runtime.SessionConfigs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -43,15 +44,24 @@ final class DecodeBenchCommand implements Callable<Integer> {
   @Option(names = "--rounds", defaultValue = "5", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
+  @Option(names = "--threads", description = "Intra-op threads (default: all cores, or"
+      + " PLDR_THREADS). Small models decode fastest on 1.")
+  Integer threads;
+
   @Override
   public Integer call() {
+    if (threads != null) {
+      // TensorFlow sizes its intra-op pool with the process's first session, which is ours
+      System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());
+    }
     CacheMode m = CacheMode.fromId(mode);
     ModelConfig config = shape.config(prompt + newTokens);
     Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
-    out.printf("prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d%n",
-        prompt, newTokens, m.id(), rounds);
+    out.printf("prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d,"
+        + " %d intra-op threads%n", prompt, newTokens, m.id(), rounds,
+        SessionConfigs.intraOpThreads());
     out.flush();
     try (CachedDecoder decoder = new CachedDecoder(config, c.operator(config),
         c.attention(config))) {

@@ -80,28 +80,25 @@ public final class DecoderLayer {
     this.norm2 = new LayerNorm(ops, name + ".layernorm2", dModel);
   }
 
-  /** {@code x [B, T, D]}, {@code mask} broadcastable to {@code [B, H, T, T]}. */
-  public Output apply(Operand<TFloating> x, Operand<TFloating> mask, RotaryEmbedding rotary,
-      Operand<TInt32> positions) {
-    return apply(x, mask, rotary, positions, CacheInputs.none());
-  }
+  /**
+   * What every layer of one forward pass shares, computed once: the shapes {@code [B, T, D]},
+   * {@code [B, T, H, d]} and {@code [B, T, H, d/2, 2]} of its new positions, their rotary table
+   * rows, and the attention mask, 1 where attention is forbidden, broadcastable to
+   * {@code [B, H, T, S + T]}.
+   */
+  public record Frame(Operand<TInt32> modelShape, Operand<TInt32> headShape,
+      Operand<TInt32> pairShape, RotaryEmbedding rotary, RotaryEmbedding.Rows rotaryRows,
+      Operand<TFloating> mask) {}
 
   /**
-   * {@code x [B, T, D]} at {@code positions [T]}; with cached keys and values the queries attend
-   * to them and to their own keys, {@code mask} broadcastable to {@code [B, H, T, S + T]}.
+   * {@code x [B, T, D]} at the frame's positions; with cached keys and values the queries attend
+   * to them and to their own keys.
    */
-  public Output apply(Operand<TFloating> x, Operand<TFloating> mask, RotaryEmbedding rotary,
-      Operand<TInt32> positions, CacheInputs cache) {
+  public Output apply(Operand<TFloating> x, Frame frame, CacheInputs cache) {
     Ops tf = ops.tf();
-    Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt32> headShape = tf.concat(List.of(
-        tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceTo(-1)),
-        tf.constant(new int[] {heads, depth})), tf.constant(0));
-    Operand<TFloating> q = tf.reshape(ops.unwrap(wq.apply(ops.wrap(x))), headShape);
-    Operand<TFloating> k = tf.reshape(ops.unwrap(wk.apply(ops.wrap(x))), headShape);
-    Operand<TFloating> v = tf.reshape(ops.unwrap(wv.apply(ops.wrap(x))), headShape);
-    q = rotary.apply(q, positions);
-    k = rotary.apply(k, positions);
+    Operand<TFloating> q = heads(wq, x, frame);
+    Operand<TFloating> k = heads(wk, x, frame);
+    Operand<TFloating> v = tf.reshape(ops.unwrap(wv.apply(ops.wrap(x))), frame.headShape());
     Operand<TInt32> toHeads = tf.constant(new int[] {0, 2, 1, 3});
     Operand<TFloating> keys = tf.linalg.transpose(k, toHeads);
     Operand<TFloating> values = tf.linalg.transpose(v, toHeads);
@@ -112,13 +109,20 @@ public final class DecoderLayer {
     }
     AttentionResult att = attention.attend(new AttentionInputs(
         ops.wrap(tf.linalg.transpose(q, toHeads)), ops.wrap(keys), ops.wrap(values),
-        ops.wrap(mask), cache.refinedMetric().map(ops::wrap), cache.deductive()));
+        ops.wrap(frame.mask()), cache.refinedMetric().map(ops::wrap), cache.deductive()));
     Operand<TFloating> merged = tf.reshape(
-        tf.linalg.transpose(ops.<TFloating>unwrap(att.output()), toHeads), shape);
+        tf.linalg.transpose(ops.<TFloating>unwrap(att.output()), toHeads), frame.modelShape());
     Operand<TFloating> h = ops.unwrap(norm1.apply(
         ops.add(ops.wrap(x), dense.apply(ops.wrap(merged)))));
     Operand<TFloating> out = ops.unwrap(norm2.apply(
         ops.add(ops.wrap(h), ffn.apply(ops.wrap(h)))));
     return new Output(out, att, keys, values);
+  }
+
+  /** A projection of {@code x [B, T, D]} split into heads {@code [B, T, H, d]} and rotated. */
+  private Operand<TFloating> heads(Linear projection, Operand<TFloating> x, Frame frame) {
+    Operand<TFloating> split = ops.tf().reshape(ops.unwrap(projection.apply(ops.wrap(x))),
+        frame.headShape());
+    return frame.rotary().apply(split, frame.rotaryRows(), frame.headShape(), frame.pairShape());
   }
 }

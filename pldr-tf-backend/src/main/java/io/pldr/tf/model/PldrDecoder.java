@@ -82,8 +82,10 @@ public final class PldrDecoder {
         org.tensorflow.ndarray.index.Indices.at(1));
     Operand<TInt64> fresh = tf.slice(tokens, tf.stack(List.of(tf.constant(0), cachedLength)),
         tf.constant(new int[] {-1, -1}));
+    Operand<TInt32> batchAndLength = tf.shape(fresh);
+    int d = config.getDModel();
     Operand<TFloating> x = tf.gather(embedding, fresh, tf.constant(0));
-    x = tf.math.mul(x, ops.scalar(Math.sqrt(config.getDModel())));
+    x = tf.math.mul(x, ops.scalar(Math.sqrt(d)));
     x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
     // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys
     Operand<TFloating> lookAhead = tf.slice(masks.lookAhead(length),
@@ -91,14 +93,24 @@ public final class PldrDecoder {
     Operand<TFloating> mask = tf.math.maximum(
         masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
     Operand<TInt32> positions = tf.range(cachedLength, length, tf.constant(1));
+    int heads = config.getNumHeads();
+    DecoderLayer.Frame frame = new DecoderLayer.Frame(shape(batchAndLength, d),
+        shape(batchAndLength, heads, d / heads),
+        rotary.pairShape(batchAndLength, heads), rotary, rotary.at(positions), mask);
     List<LayerGraph> outs = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
-      DecoderLayer.Output o = layers.get(i).apply(x, mask, rotary, positions, caches.get(i));
+      DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
       x = o.x();
       outs.add(layerGraph(o));
     }
     Operand<TFloating> logits = ops.unwrap(finalLayer.apply(ops.wrap(x)));
     return new Outputs(logits, x, outs);
+  }
+
+  /** {@code [B, T, dims...]}. */
+  private Operand<TInt32> shape(Operand<TInt32> batchAndLength, int... dims) {
+    Ops tf = ops.tf();
+    return tf.concat(List.of(batchAndLength, tf.constant(dims)), tf.constant(0));
   }
 
   /** Number of decoder layers. */

@@ -18,11 +18,19 @@ import org.tensorflow.types.family.TFloating;
 public final class ParameterRegistry {
   private final Ops tf;
   private final DType dtype;
+  private final GraphMode mode;
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
 
+  /** A registry for a training graph. */
   public ParameterRegistry(Ops tf, DType dtype) {
+    this(tf, dtype, GraphMode.TRAINING);
+  }
+
+  /** A registry whose parameters are read as {@code mode} needs. */
+  public ParameterRegistry(Ops tf, DType dtype, GraphMode mode) {
     this.tf = tf;
     this.dtype = dtype;
+    this.mode = mode;
   }
 
   /** Creates a parameter; a name can be taken once. */
@@ -36,7 +44,8 @@ public final class ParameterRegistry {
     Placeholder<? extends TFloating> feed =
         tf.withName(name + "_feed").placeholder(type, Placeholder.shape(tfShape));
     Assign<? extends TFloating> assign = assign(name, variable, feed);
-    Operand<? extends TFloating> read = tf.withName(name + "_read").identity(variable);
+    Operand<? extends TFloating> read = mode == GraphMode.TRAINING
+        ? tf.withName(name + "_read").identity(variable) : variable;
     Parameter p = new Parameter(new ParameterSpec(name, shape, dtype), initializer, variable,
         read, feed, assign);
     parameters.put(name, p);
@@ -56,5 +65,10 @@ public final class ParameterRegistry {
   /** The model's floating-point type. */
   public DType dtype() {
     return dtype;
+  }
+
+  /** Whether the graph is differentiated. */
+  public GraphMode mode() {
+    return mode;
   }
 }

@@ -8,6 +8,7 @@ import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.model.PldrDecoder;
+import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.Initializers;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
@@ -31,14 +32,21 @@ public final class ModelGraph implements AutoCloseable {
   private final TfTensorOps ops;
   private final PldrDecoder decoder;
 
+  /** A training graph (differentiable). */
   public ModelGraph(ModelConfig config, TensorOperatorProvider operator,
       AttentionProvider attention) {
+    this(config, operator, attention, GraphMode.TRAINING);
+  }
+
+  /** A graph for {@code mode}: an inference graph takes no gradient and has fewer nodes. */
+  public ModelGraph(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention, GraphMode mode) {
     this.config = config;
     this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype));
+      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode));
       this.decoder = new PldrDecoder(ops, config, operator, attention);
     } catch (RuntimeException e) {
       graph.close();
@@ -89,6 +97,11 @@ public final class ModelGraph implements AutoCloseable {
   /** A session on this graph with the process's one session configuration. */
   public Session openSession() {
     return new Session(graph, SessionConfigs.standard());
+  }
+
+  /** A session on this graph with another configuration (see {@link SessionConfigs}). */
+  public Session openSession(org.tensorflow.proto.ConfigProto config) {
+    return new Session(graph, config);
   }
 
   /** First values of every parameter, reproducible from {@code seed}. */
