@@ -1,0 +1,26 @@
+package io.pldr.examples.operator;
+
+import io.pldr.api.operator.OperatorContext;
+import io.pldr.api.operator.TensorOperator;
+import io.pldr.api.operator.TensorOperatorProvider;
+
+/** Provides {@link LowRankOperator} under the name {@code low_rank}. */
+public final class LowRankOperatorProvider implements TensorOperatorProvider {
+  /** The operator's name in configurations. */
+  public static final String NAME = "low_rank";
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public String description() {
+    return "power law with G_LM = I + U·Vᵀ·A_LM^pw, G_LM − I of rank r (option 'rank'; example plug-in)";
+  }
+
+  @Override
+  public TensorOperator create(OperatorContext context) {
+    return new LowRankOperator(context, LowRankOptions.of(context).rank());
+  }
+}
