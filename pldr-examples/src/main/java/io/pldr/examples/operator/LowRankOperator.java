@@ -37,7 +37,7 @@ public final class LowRankOperator implements TensorOperator {
     int h = ctx.heads();
     int d = ctx.depth();
     String p = ctx.parameterName("low_rank.");
-    this.eye = ops.eye(d);                                                       // [d, d]
+    this.eye = ops.eye(d);
     this.w = ops.parameter(p + "w", Shape.of(h, d, d), Initializer.xavierNormal());
     this.b = ops.parameter(p + "b", Shape.of(h, d, d), Initializer.zeros());
     this.pw = ops.parameter(p + "pw", Shape.of(h, d, d), Initializer.xavierNormal());
@@ -52,11 +52,11 @@ public final class LowRankOperator implements TensorOperator {
 
   @Override
   public DeductiveOutputs deduce(Tensor metric) {
-    Tensor z = ops.add(ops.matmul(w, metric), b);                               // [B, H, d, d]
+    Tensor z = ops.add(ops.matmul(w, metric), b);                    // [B, H, d, d]
     Tensor aLm = ops.add(ops.mul(z, ops.silu(z)), ops.constant(EPSILON));
-    Tensor potential = ops.pow(aLm, pw);                                         // [B, H, d, d]
-    Tensor projected = ops.matmul(v, potential, true, false);                    // [B, H, r, d]
-    Tensor gLm = ops.add(eye, ops.matmul(u, projected));                         // [B, H, d, d]
+    Tensor potential = ops.pow(aLm, pw);                              // [B, H, d, d]
+    Tensor projected = ops.matmul(v, potential, true, false);         // Vᵀ·A_P [B, H, r, d]
+    Tensor gLm = ops.add(eye, ops.matmul(u, projected));              // [B, H, d, d]
     return new DeductiveOutputs(aLm, gLm);
   }
 }

@@ -16,7 +16,8 @@ public final class LowRankOperatorProvider implements TensorOperatorProvider {
 
   @Override
   public String description() {
-    return "power law with G_LM = I + U·Vᵀ·A_LM^pw, G_LM − I of rank r (option 'rank'; example plug-in)";
+    return "example plug-in: v510's power law, G_LM = I + U·Vᵀ·A_LM^pw with U, V of rank r"
+        + " (option 'rank')";
   }
 
   @Override
