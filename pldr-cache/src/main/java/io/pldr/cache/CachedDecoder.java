@@ -217,11 +217,7 @@ public final class CachedDecoder implements AutoCloseable {
    * of them new (one, usually). Takes ownership of {@code state}: use the returned one.
    */
   public Step step(DecodeState state, long[][] rows, CacheMode mode) {
-    InputCheck.tokens(rows, model.config());
-    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
-      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
-          + " prompt pass with a G-cache file does not compute: use kv_g or g");
-    }
+    checkStep(state, rows, mode);
     Graphs g = steps.get(mode);
     Session.Runner r = session.runner().fetch(g.lastLogits());
     List<Tensor> temporary = new ArrayList<>();
@@ -259,6 +255,52 @@ public final class CachedDecoder implements AutoCloseable {
           mode.usesKvCache() ? rows[0].length : state.length()));
     } finally {
       temporary.forEach(Tensor::close);
+    }
+  }
+
+  /**
+   * Logits at every position of {@code rows [B, N]}, everything computed (no cache): {@code [B,
+   * N, V]}, what one uncached forward pass gives.
+   */
+  public HostTensor logits(long[][] rows) {
+    InputCheck.tokens(rows, model.config());
+    try (TInt64 t = HostTensors.tokens(rows);
+        Result res = session.runner().fetch(prefill.outputs().logits()).feed(tokens, t).run()) {
+      return HostTensors.fromTensor(res.get(0));
+    }
+  }
+
+  /**
+   * Logits at every position one pass of {@code mode} computes from {@code state}, which stays
+   * valid and unchanged (nothing new is cached): {@code [B, N − state.length(), V]} in the KV
+   * modes, {@code [B, N, V]} in {@code g} and {@code none}. Scores several continuations of one
+   * prompt from the prompt's caches, all tokens of a continuation in one pass.
+   */
+  public HostTensor logits(DecodeState state, long[][] rows, CacheMode mode) {
+    checkStep(state, rows, mode);
+    if (mode.usesKvCache() && rows[0].length <= state.length()) {
+      throw new IllegalArgumentException("rows of " + rows[0].length + " tokens add nothing to"
+          + " the " + state.length() + " cached positions");
+    }
+    Graphs g = steps.get(mode);
+    Session.Runner r = session.runner().fetch(g.outputs().logits());
+    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
+      r.feed(tokens, t);
+      if (mode.usesKvCache()) {
+        r.feed(cachedLength, s);
+      }
+      feedCaches(r, g, state);
+      try (Result res = r.run()) {
+        return HostTensors.fromTensor(res.get(0));
+      }
+    }
+  }
+
+  private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
+    InputCheck.tokens(rows, model.config());
+    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
+      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
+          + " prompt pass with a G-cache file does not compute: use kv_g or g");
     }
   }
 
