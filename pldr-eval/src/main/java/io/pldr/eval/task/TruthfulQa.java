@@ -49,6 +49,12 @@ public final class TruthfulQa extends AbstractTask {
     return new TruthfulQa("truthfulqa_mc2", "TQA-MC2", true);
   }
 
+  /** Both tasks read the one export of the multiple_choice configuration. */
+  @Override
+  public String fileName() {
+    return "truthfulqa_mc.jsonl";
+  }
+
   @Override
   public Doc doc(Item item) {
     String context = PREAMBLE + "\n\nQ: " + item.text("question") + "\nA:";
