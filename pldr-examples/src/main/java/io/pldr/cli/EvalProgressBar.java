@@ -59,8 +59,8 @@ final class EvalProgressBar implements EvalProgress, AutoCloseable {
       bar.close();
       bar = null;
     } else {
-      out.println("eval " + label + ": " + total + " documents in "
-          + ProgressFormat.duration(Duration.ofNanos(System.nanoTime() - started)));
+      out.println("eval " + label + ": " + total + (total == 1 ? " document" : " documents")
+          + " in " + ProgressFormat.duration(Duration.ofNanos(System.nanoTime() - started)));
       out.flush();
     }
   }

@@ -9,7 +9,7 @@ import io.pldr.api.metric.Metric;
  * the mean lm-evaluation-harness reports as {@code acc}.
  */
 public final class Accuracy implements Metric<Accuracy.Count> {
-  /** {@code correct} of {@code total} predictions were right ({@code correct} may be fractional). */
+  /** {@code correct} of {@code total} predictions were right (a fraction is allowed). */
   public record Count(double correct, long total) {
     public Count {
       if (total < 1 || !(correct >= 0 && correct <= total)) {

@@ -63,7 +63,7 @@ public final class LogDeterminant implements Metric<HostTensor> {
     count = 0;
   }
 
-  /** Sign and log|det| of the row-major {@code d × d} matrix at {@code offset} of {@code values}. */
+  /** Sign and log|det| of the row-major d × d matrix at {@code offset} in {@code values}. */
   public static Signed of(double[] values, int offset, int d) {
     double[] lu = new double[d * d];
     System.arraycopy(values, offset, lu, 0, d * d);
