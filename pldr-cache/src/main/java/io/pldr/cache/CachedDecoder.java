@@ -282,18 +282,22 @@ public final class CachedDecoder implements AutoCloseable {
       throw new IllegalArgumentException("rows of " + rows[0].length + " tokens add nothing to"
           + " the " + state.length() + " cached positions");
     }
-    Graphs g = steps.get(mode);
-    Session.Runner r = session.runner().fetch(g.outputs().logits());
-    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
-      r.feed(tokens, t);
-      if (mode.usesKvCache()) {
-        r.feed(cachedLength, s);
-      }
-      feedCaches(r, g, state);
-      try (Result res = r.run()) {
-        return HostTensors.fromTensor(res.get(0));
-      }
+    Session.Runner r = session.runner().fetch(steps.get(mode).outputs().logits());
+    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
+        Result res = feedStep(r, mode, state, t, s).run()) {
+      return HostTensors.fromTensor(res.get(0));
     }
+  }
+
+  /** Feeds the rows, the cached length (KV modes) and the caches a mode's step graph reads. */
+  private Session.Runner feedStep(Session.Runner r, CacheMode mode, DecodeState state, TInt64 rows,
+      TInt32 length) {
+    r.feed(tokens, rows);
+    if (mode.usesKvCache()) {
+      r.feed(cachedLength, length);
+    }
+    feedCaches(r, steps.get(mode), state);
+    return r;
   }
 
   private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
@@ -322,17 +326,11 @@ public final class CachedDecoder implements AutoCloseable {
    * show what a mode computes. Fetches only the logits: {@code state} stays valid.
    */
   java.util.Set<String> executedNodes(DecodeState state, long[][] rows, CacheMode mode) {
-    Graphs g = steps.get(mode);
-    Session.Runner r = session.runner().fetch(g.lastLogits())
+    Session.Runner r = session.runner().fetch(steps.get(mode).lastLogits())
         .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
     try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
-      r.feed(tokens, t);
-      if (mode.usesKvCache()) {
-        r.feed(cachedLength, s);
-      }
-      feedCaches(r, g, state);
-      try (Result res = r.runAndFetchMetadata()) {
+      try (Result res = feedStep(r, mode, state, t, s).runAndFetchMetadata()) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         res.getMetadata().orElseThrow().getStepStats().getDevStatsList()
             .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));

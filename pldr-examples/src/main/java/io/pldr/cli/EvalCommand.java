@@ -82,12 +82,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    OnBadLine policy = switch (onBadLine.toLowerCase(Locale.ROOT)) {
-      case "stop" -> OnBadLine.STOP;
-      case "skip" -> OnBadLine.SKIP;
-      default -> throw new IllegalArgumentException("--on-bad-line must be stop or skip, got '"
-          + onBadLine + "'");
-    };
+    OnBadLine policy = OnBadLine.fromId(onBadLine);
     List<Task> chosen = TaskRegistry.standard().resolve(tasks);
     TaskReader reader = new TaskReader(policy, limit);
     List<TaskData> loaded = new ArrayList<>();
@@ -159,7 +154,7 @@ final class EvalCommand implements Callable<Integer> {
     options.put("limit", limit);
     options.put("batch", batch);
     options.put("add_bos", addBos);
-    options.put("on_bad_line", onBadLine.toLowerCase(Locale.ROOT));
+    options.put("on_bad_line", OnBadLine.fromId(onBadLine).id());
     options.put("num_fewshot", 0);
     return Header.of(model, details, options, Instant.now().toString());
   }

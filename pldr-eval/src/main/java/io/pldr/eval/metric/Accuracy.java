@@ -1,14 +1,12 @@
 package io.pldr.eval.metric;
 
-import io.pldr.api.metric.Metric;
-
 /**
  * The share of correct predictions: Σ correct / Σ total over all observations. Training adds
  * one observation per validation batch (correct targets of all targets); evaluation adds one per
  * document (1 or 0, or a document's score in [0, 1] such as TruthfulQA MC2's probability mass),
  * the mean lm-evaluation-harness reports as {@code acc}.
  */
-public final class Accuracy implements Metric<Accuracy.Count> {
+public final class Accuracy extends NamedMetric<Accuracy.Count> {
   /** {@code correct} of {@code total} predictions were right (a fraction is allowed). */
   public record Count(double correct, long total) {
     public Count {
@@ -24,7 +22,6 @@ public final class Accuracy implements Metric<Accuracy.Count> {
     }
   }
 
-  private final String name;
   private double correct;
   private long total;
   private long observations;
@@ -33,12 +30,7 @@ public final class Accuracy implements Metric<Accuracy.Count> {
 
   /** An accuracy named {@code name} ({@code acc}, {@code acc_norm}, {@code accuracy}). */
   public Accuracy(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.pldr.eval.metric;
 
-import io.pldr.api.metric.Metric;
 import io.pldr.api.tensor.HostTensor;
 
 /**
@@ -9,23 +8,17 @@ import io.pldr.api.tensor.HostTensor;
  * and G_LM. Computed in double precision by LU decomposition with partial pivoting, so a
  * determinant too large or small for a double still has a finite log.
  */
-public final class LogDeterminant implements Metric<HostTensor> {
+public final class LogDeterminant extends NamedMetric<HostTensor> {
   /** sign(det) in {−1, 0, 1} and log|det| (−∞ for a singular matrix). */
   public record Signed(int sign, double logAbs) {}
 
-  private final String name;
   private double sumLogAbs;
   private long negative;
   private long count;
 
   /** A summary named {@code name}. */
   public LogDeterminant(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

@@ -1,13 +1,11 @@
 package io.pldr.eval.metric;
 
-import io.pldr.api.metric.Metric;
-
 /**
  * exp(−Σ log-likelihood / Σ count). Training counts tokens (so the result is exp of the mean
  * cross-entropy); lm-evaluation-harness's {@code perplexity} aggregation (LAMBADA) counts
  * documents: exp(−mean of the documents' summed log-likelihoods).
  */
-public final class Perplexity implements Metric<Perplexity.LogLikelihood> {
+public final class Perplexity extends NamedMetric<Perplexity.LogLikelihood> {
   /** A log-likelihood {@code sum} (natural log, ≤ 0) over {@code count} units. */
   public record LogLikelihood(double sum, long count) {
     public LogLikelihood {
@@ -27,18 +25,12 @@ public final class Perplexity implements Metric<Perplexity.LogLikelihood> {
     }
   }
 
-  private final String name;
   private double sum;
   private long count;
 
   /** A perplexity named {@code name}. */
   public Perplexity(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

@@ -1,29 +1,21 @@
 package io.pldr.eval.metric;
 
-import io.pldr.api.metric.Metric;
-
 /**
  * Root mean square error between paired values, √(Σ (a − b)² / n), and the largest |a − b|:
  * how far one computation is from another (log-likelihoods with and without G-cache, G_LM of
  * two prompts).
  */
-public final class Rmse implements Metric<Rmse.Pair> {
+public final class Rmse extends NamedMetric<Rmse.Pair> {
   /** Two values that should be equal. */
   public record Pair(double a, double b) {}
 
-  private final String name;
   private double sumSquares;
   private double maxAbs;
   private long count;
 
   /** An RMSE named {@code name}. */
   public Rmse(String name) {
-    this.name = name;
-  }
-
-  @Override
-  public String name() {
-    return name;
+    super(name);
   }
 
   @Override

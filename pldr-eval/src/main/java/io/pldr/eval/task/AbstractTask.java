@@ -52,6 +52,21 @@ abstract class AbstractTask implements Task {
     return new Doc(item.source(), requests, new Scoring.MultipleChoice(gold, choices));
   }
 
+  /**
+   * The choices {@code choices.text} of an item whose gold answer is {@code key} among
+   * {@code choices.label} (ARC, OpenBookQA), after {@code context}.
+   */
+  static Doc labelledChoices(Item item, String context, String key) {
+    List<String> choices = item.texts("choices.text");
+    List<String> labels = item.texts("choices.label");
+    if (labels.size() != choices.size()) {
+      throw item.malformed("choices.text has " + choices.size() + " entries but choices.label "
+          + labels.size());
+    }
+    return multipleChoice(item, context, choices,
+        item.goldKey("answerKey", key, "choices.label", labels));
+  }
+
   @Override
   public String toString() {
     return name;

@@ -1,7 +1,5 @@
 package io.pldr.eval.task;
 
-import java.util.List;
-
 /**
  * ARC-Easy and ARC-Challenge ({@code allenai/ai2_arc}): fields {@code question},
  * {@code choices.text}, {@code choices.label}, {@code answerKey}; context
@@ -25,14 +23,7 @@ public final class Arc extends AbstractTask {
 
   @Override
   public Doc doc(Item item) {
-    String question = item.text("question");
-    List<String> choices = item.texts("choices.text");
-    List<String> labels = item.texts("choices.label");
-    if (labels.size() != choices.size()) {
-      throw item.malformed("choices.text has " + choices.size() + " entries but choices.label "
-          + labels.size());
-    }
-    int gold = item.goldKey("answerKey", item.text("answerKey"), "choices.label", labels);
-    return multipleChoice(item, "Question: " + question + "\nAnswer:", choices, gold);
+    return labelledChoices(item, "Question: " + item.text("question") + "\nAnswer:",
+        item.text("answerKey"));
   }
 }

@@ -3,6 +3,8 @@ package io.pldr.eval.task;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One JSON object of a task file with typed access to its fields; a missing field or one of the
@@ -19,34 +21,29 @@ public record Item(JsonNode json, Source source) {
     return n.asText();
   }
 
-  /** A list of strings. */
+  /** A non-empty list of strings. */
   public List<String> texts(String field) {
-    JsonNode n = node(field);
-    if (!n.isArray() || n.isEmpty()) {
-      throw malformed("field '" + field + "' must be a non-empty list of strings, found " + n);
-    }
-    List<String> out = new ArrayList<>();
-    for (JsonNode e : n) {
-      if (!e.isTextual()) {
-        throw malformed("field '" + field + "' must hold strings only, found " + e);
-      }
-      out.add(e.asText());
-    }
-    return out;
+    return list(field, JsonNode::isTextual, JsonNode::asText, "strings");
   }
 
-  /** A list of integers (0/1 labels). */
+  /** A non-empty list of integers (0/1 labels). */
   public List<Integer> integers(String field) {
+    return list(field, JsonNode::isIntegralNumber, JsonNode::asInt, "integers");
+  }
+
+  private <T> List<T> list(String field, Predicate<JsonNode> is, Function<JsonNode, T> as,
+      String what) {
     JsonNode n = node(field);
-    if (!n.isArray()) {
-      throw malformed("field '" + field + "' must be a list of integers, found " + n);
+    if (!n.isArray() || n.isEmpty()) {
+      throw malformed("field '" + field + "' must be a non-empty list of " + what + ", found "
+          + n);
     }
-    List<Integer> out = new ArrayList<>();
+    List<T> out = new ArrayList<>();
     for (JsonNode e : n) {
-      if (!e.isIntegralNumber()) {
-        throw malformed("field '" + field + "' must hold integers only, found " + e);
+      if (!is.test(e)) {
+        throw malformed("field '" + field + "' must hold " + what + " only, found " + e);
       }
-      out.add(e.asInt());
+      out.add(as.apply(e));
     }
     return out;
   }

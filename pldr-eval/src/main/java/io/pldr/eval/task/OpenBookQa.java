@@ -1,7 +1,6 @@
 package io.pldr.eval.task;
 
 import io.pldr.eval.text.PythonText;
-import java.util.List;
 
 /**
  * OpenBookQA ({@code allenai/openbookqa}, main): fields {@code question_stem},
@@ -16,15 +15,7 @@ public final class OpenBookQa extends AbstractTask {
 
   @Override
   public Doc doc(Item item) {
-    String stem = item.text("question_stem");
-    List<String> choices = item.texts("choices.text");
-    List<String> labels = item.texts("choices.label");
-    if (labels.size() != choices.size()) {
-      throw item.malformed("choices.text has " + choices.size() + " entries but choices.label "
-          + labels.size());
-    }
-    int gold = item.goldKey("answerKey", PythonText.lstrip(item.text("answerKey")),
-        "choices.label", labels);
-    return multipleChoice(item, stem, choices, gold);
+    return labelledChoices(item, item.text("question_stem"),
+        PythonText.lstrip(item.text("answerKey")));
   }
 }
