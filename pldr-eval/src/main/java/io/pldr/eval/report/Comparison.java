@@ -1,6 +1,7 @@
 package io.pldr.eval.report;
 
 import io.pldr.eval.metric.Rmse;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
 public record Comparison(String task, Map<String, Double> difference, double loglikelihoodRmse,
     double loglikelihoodMaxAbs) {
   public Comparison {
-    difference = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(difference));
+    difference = Collections.unmodifiableMap(new LinkedHashMap<>(difference));
   }
 
   /** {@code a} against {@code b}, results of one task. */

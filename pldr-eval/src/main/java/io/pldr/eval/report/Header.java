@@ -1,5 +1,7 @@
 package io.pldr.eval.report;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -17,8 +19,8 @@ public record Header(String format, int version, String harness, String model,
   public static final String HARNESS = "lm-evaluation-harness v0.4.12";
 
   public Header {
-    details = Map.copyOf(details);
-    options = Map.copyOf(options);
+    details = Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 
   /** A header of the current format for {@code model}. */

@@ -41,7 +41,6 @@ public final class ReportWriter {
     b.append("| Model | Setting |");
     first.forEach(t -> b.append(' ').append(t.title()).append(" |"));
     b.append(" Avg. |");
-    boolean perplexity = first.stream().anyMatch(t -> t.metrics().containsKey("perplexity"));
     List<TaskResult> withPerplexity = first.stream()
         .filter(t -> t.metrics().containsKey("perplexity")).toList();
     withPerplexity.forEach(t -> b.append(' ').append(t.title()).append(" ppl |"));
@@ -76,7 +75,7 @@ public final class ReportWriter {
       }
       b.append('\n');
     }
-    b.append('\n').append(legend(first, perplexity, report.header().harness()));
+    b.append('\n').append(legend(first, !withPerplexity.isEmpty(), report.header().harness()));
     if (!report.comparisons().isEmpty()) {
       b.append('\n').append(comparison(report, first));
     }

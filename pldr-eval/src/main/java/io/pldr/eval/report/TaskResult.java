@@ -1,6 +1,8 @@
 package io.pldr.eval.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +14,7 @@ import java.util.Map;
 public record TaskResult(String task, String title, int docs, Map<String, MetricValue> metrics,
     @JsonIgnore List<Double> loglikelihoods) {
   public TaskResult {
-    metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+    metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     loglikelihoods = List.copyOf(loglikelihoods);
   }
 
