@@ -219,11 +219,7 @@ public final class CachedDecoder implements AutoCloseable {
    * of them new (one, usually). Takes ownership of {@code state}: use the returned one.
    */
   public Step step(DecodeState state, long[][] rows, CacheMode mode) {
-    InputCheck.tokens(rows, model.config());
-    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
-      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
-          + " prompt pass with a G-cache file does not compute: use kv_g or g");
-    }
+    checkStep(state, rows, mode);
     Graphs g = steps.get(mode);
     Session.Runner r = session.runner().fetch(g.lastLogits());
     List<Tensor> temporary = new ArrayList<>();
@@ -264,6 +260,56 @@ public final class CachedDecoder implements AutoCloseable {
     }
   }
 
+  /**
+   * Logits at every position of {@code rows [B, N]}, everything computed (no cache): {@code [B,
+   * N, V]}, what one uncached forward pass gives.
+   */
+  public HostTensor logits(long[][] rows) {
+    InputCheck.tokens(rows, model.config());
+    try (TInt64 t = HostTensors.tokens(rows);
+        Result res = session.runner().fetch(prefill.outputs().logits()).feed(tokens, t).run()) {
+      return HostTensors.fromTensor(res.get(0));
+    }
+  }
+
+  /**
+   * Logits at every position one pass of {@code mode} computes from {@code state}, which stays
+   * valid and unchanged (nothing new is cached): {@code [B, N − state.length(), V]} in the KV
+   * modes, {@code [B, N, V]} in {@code g} and {@code none}. Scores several continuations of one
+   * prompt from the prompt's caches, all tokens of a continuation in one pass.
+   */
+  public HostTensor logits(DecodeState state, long[][] rows, CacheMode mode) {
+    checkStep(state, rows, mode);
+    if (mode.usesKvCache() && rows[0].length <= state.length()) {
+      throw new IllegalArgumentException("rows of " + rows[0].length + " tokens add nothing to"
+          + " the " + state.length() + " cached positions");
+    }
+    Session.Runner r = session.runner().fetch(steps.get(mode).outputs().logits());
+    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
+        Result res = feedStep(r, mode, state, t, s).run()) {
+      return HostTensors.fromTensor(res.get(0));
+    }
+  }
+
+  /** Feeds the rows, the cached length (KV modes) and the caches a mode's step graph reads. */
+  private Session.Runner feedStep(Session.Runner r, CacheMode mode, DecodeState state, TInt64 rows,
+      TInt32 length) {
+    r.feed(tokens, rows);
+    if (mode.usesKvCache()) {
+      r.feed(cachedLength, length);
+    }
+    feedCaches(r, steps.get(mode), state);
+    return r;
+  }
+
+  private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
+    InputCheck.tokens(rows, model.config());
+    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
+      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
+          + " prompt pass with a G-cache file does not compute: use kv_g or g");
+    }
+  }
+
   /** Feeds each layer's cached tensors to the placeholders a mode's graph has. */
   private static void feedCaches(Session.Runner r, Graphs g, DecodeState state) {
     for (int i = 0; i < g.inputs().size(); i++) {
@@ -282,17 +328,11 @@ public final class CachedDecoder implements AutoCloseable {
    * show what a mode computes. Fetches only the logits: {@code state} stays valid.
    */
   java.util.Set<String> executedNodes(DecodeState state, long[][] rows, CacheMode mode) {
-    Graphs g = steps.get(mode);
-    Session.Runner r = session.runner().fetch(g.lastLogits())
+    Session.Runner r = session.runner().fetch(steps.get(mode).lastLogits())
         .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
     try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
-      r.feed(tokens, t);
-      if (mode.usesKvCache()) {
-        r.feed(cachedLength, s);
-      }
-      feedCaches(r, g, state);
-      try (Result res = r.runAndFetchMetadata()) {
+      try (Result res = feedStep(r, mode, state, t, s).runAndFetchMetadata()) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         res.getMetadata().orElseThrow().getStepStats().getDevStatsList()
             .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));

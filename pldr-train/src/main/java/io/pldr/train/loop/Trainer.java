@@ -5,6 +5,8 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
+import io.pldr.eval.metric.Accuracy;
+import io.pldr.eval.metric.Perplexity;
 import io.pldr.tf.inject.Components;
 import io.pldr.train.checkpoint.Checkpoint;
 import io.pldr.train.checkpoint.CheckpointStore;
@@ -120,7 +122,7 @@ public final class Trainer {
     long tokensPerStep = (long) k * config.getBatchSize() * config.getSeqLen();
     double entropy = data.unigramEntropy().nats();
     TrainingSession.StepResult last = null;
-    TrainingSession.EvalResult lastEval = null;
+    Validation lastEval = null;
     Path lastCheckpoint = store.latest().orElse(null);
     long lastCheckpointStep = startStep;
     long lastEvalStep = -1;
@@ -175,14 +177,14 @@ public final class Trainer {
           Map<String, Double> m = new LinkedHashMap<>();
           m.put("loss", lastEval.loss());
           m.put("accuracy", lastEval.accuracy());
-          m.put("perplexity", Math.exp(lastEval.loss()));
+          m.put("perplexity", lastEval.perplexity());
           history.append(step, Split.VALIDATION, m);
           Map<String, Double> scalars = new LinkedHashMap<>();
           m.forEach((name, v) -> scalars.put("validation/" + name, v));
           tb.scalars(step, scalars);
           progress.message(String.format("step %d: validation loss %.4f, accuracy %.3f,"
               + " perplexity %.2f (unigram entropy %.4f)", step, lastEval.loss(),
-              lastEval.accuracy(), Math.exp(lastEval.loss()), entropy));
+              lastEval.accuracy(), lastEval.perplexity(), entropy));
         }
         if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
           lastCheckpoint = writeCheckpoint(store, config, session, data, step,
@@ -203,23 +205,31 @@ public final class Trainer {
       return new TrainingSummary(config.getSteps(), last == null ? Double.NaN : last.loss(),
           lastEval == null ? Double.NaN : lastEval.loss(),
           lastEval == null ? Double.NaN : lastEval.accuracy(),
-          lastEval == null ? Double.NaN : Math.exp(lastEval.loss()), entropy, rate, seconds,
+          lastEval == null ? Double.NaN : lastEval.perplexity(), entropy, rate, seconds,
           lastCheckpoint, plot, samples);
     }
   }
 
-  /** Mean loss and accuracy over the validation batches, weighted by counted targets. */
-  private static TrainingSession.EvalResult validate(TrainingData data, TrainingSession session) {
-    double loss = 0;
-    double acc = 0;
-    long n = 0;
+  /** Validation loss (mean cross-entropy per target), accuracy and perplexity = exp(loss). */
+  private record Validation(double loss, double accuracy, double perplexity) {}
+
+  /**
+   * The validation batches' metrics over all counted targets, accumulated with the metrics
+   * evaluation uses ({@code pldr-eval}).
+   */
+  private static Validation validate(TrainingData data, TrainingSession session) {
+    Accuracy accuracy = new Accuracy("accuracy");
+    Perplexity perplexity = new Perplexity("perplexity");
     for (long[][] batch : data.validationBatches()) {
       TrainingSession.EvalResult r = session.evaluate(batch);
-      loss += r.loss() * r.targets();
-      acc += r.accuracy() * r.targets();
-      n += r.targets();
+      if (r.targets() > 0) {
+        double correct = Math.max(0, Math.min(r.targets(), r.accuracy() * r.targets()));
+        accuracy.update(new Accuracy.Count(correct, r.targets()));
+        perplexity.update(Perplexity.LogLikelihood.ofMeanLoss(r.loss(), r.targets()));
+      }
     }
-    return new TrainingSession.EvalResult(loss / Math.max(n, 1), acc / Math.max(n, 1), n);
+    return new Validation(perplexity.meanNegativeLogLikelihood(), accuracy.result(),
+        perplexity.result());
   }
 
   private static Path writeCheckpoint(CheckpointStore store, TrainConfig config,

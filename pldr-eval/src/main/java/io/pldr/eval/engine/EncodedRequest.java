@@ -1,0 +1,78 @@
+package io.pldr.eval.engine;
+
+import io.pldr.api.text.Tokenizer;
+import io.pldr.eval.request.LoglikelihoodRequest;
+import io.pldr.eval.text.PythonText;
+import java.util.Arrays;
+
+/**
+ * A request in token ids, as lm-evaluation-harness's causal models encode it: trailing spaces of
+ * the context move to the continuation; context + continuation is encoded whole and the
+ * continuation is what follows the context's own encoding; an empty context becomes the prefix
+ * token (BOS); the sequence is truncated from the left to {@code max_seq_len + 1} tokens, whose
+ * last one is never fed. {@code prompt} is what is fed before the continuation's first token is
+ * predicted.
+ */
+record EncodedRequest(long[] prompt, long[] continuation) {
+  static EncodedRequest of(LoglikelihoodRequest r, Tokenizer tokenizer, boolean addBos,
+      int maxSeqLen) {
+    long prefixToken = tokenizer.specialTokens().bos();
+    long[] context;
+    long[] continuation;
+    if (r.context().isEmpty()) {
+      long[] c = ids(tokenizer, r.continuation(), false, prefixToken);
+      if (c.length == 0) {
+        throw new IllegalArgumentException("empty request: no context and no continuation");
+      }
+      boolean startsWithPrefix = c[0] == prefixToken;
+      context = startsWithPrefix ? Arrays.copyOf(c, 1) : new long[] {prefixToken};
+      continuation = startsWithPrefix ? Arrays.copyOfRange(c, 1, c.length) : c;
+    } else {
+      String ctx = PythonText.rstrip(r.context());
+      String cont = r.context().substring(ctx.length()) + r.continuation();
+      context = ids(tokenizer, ctx, addBos, prefixToken);
+      long[] whole = ids(tokenizer, ctx + cont, addBos, prefixToken);
+      continuation = Arrays.copyOfRange(whole, Math.min(context.length, whole.length),
+          whole.length);
+    }
+    if (context.length == 0 || continuation.length == 0) {
+      throw new IllegalArgumentException("request " + quote(r) + " has "
+          + (context.length == 0 ? "a context" : "a continuation") + " of no tokens");
+    }
+    if (continuation.length > maxSeqLen) {
+      throw new IllegalArgumentException("request " + quote(r) + ": the continuation is "
+          + continuation.length + " tokens, longer than the model's context of " + maxSeqLen);
+    }
+    long[] all = new long[context.length + continuation.length];
+    System.arraycopy(context, 0, all, 0, context.length);
+    System.arraycopy(continuation, 0, all, context.length, continuation.length);
+    int from = Math.max(0, all.length - (maxSeqLen + 1));
+    return new EncodedRequest(Arrays.copyOfRange(all, from, all.length - continuation.length),
+        continuation);
+  }
+
+  /** What one uncached pass reads: the prompt and every continuation token but the last. */
+  long[] input() {
+    long[] in = Arrays.copyOf(prompt, prompt.length + continuation.length - 1);
+    System.arraycopy(continuation, 0, in, prompt.length, continuation.length - 1);
+    return in;
+  }
+
+  private static long[] ids(Tokenizer tokenizer, String text, boolean addBos, long bos) {
+    int[] encoded = tokenizer.encode(text);
+    int offset = addBos ? 1 : 0;
+    long[] out = new long[encoded.length + offset];
+    if (addBos) {
+      out[0] = bos;
+    }
+    for (int i = 0; i < encoded.length; i++) {
+      out[i + offset] = encoded[i];
+    }
+    return out;
+  }
+
+  private static String quote(LoglikelihoodRequest r) {
+    String s = r.context() + "|" + r.continuation();
+    return "\"" + (s.length() > 60 ? "..." + s.substring(s.length() - 57) : s) + "\"";
+  }
+}

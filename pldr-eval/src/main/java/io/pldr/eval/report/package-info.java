@@ -1,0 +1,2 @@
+/** Evaluation results, their comparison across cache settings, JSON and the paper's table. */
+package io.pldr.eval.report;

@@ -1,0 +1,2 @@
+/** Log-likelihood requests and their answers, as lm-evaluation-harness defines them. */
+package io.pldr.eval.request;

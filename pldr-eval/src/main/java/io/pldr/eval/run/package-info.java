@@ -1,0 +1,2 @@
+/** Running tasks on log-likelihood engines, with progress. */
+package io.pldr.eval.run;

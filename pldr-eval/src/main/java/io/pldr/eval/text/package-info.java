@@ -1,0 +1,2 @@
+/** Python string semantics the harness's prompt templates depend on. */
+package io.pldr.eval.text;
