@@ -14,10 +14,12 @@ import io.pldr.train.config.TrainConfig;
 import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
+import io.pldr.train.graph.DagCoefficients;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.observe.LossCurves;
 import io.pldr.train.observe.LossPlot;
 import io.pldr.train.observe.MetricsHistory;
+import io.pldr.train.observe.ProgressFormat;
 import io.pldr.train.observe.ProgressReporter;
 import io.pldr.train.observe.ProgressReporters;
 import io.pldr.train.observe.ReferenceLine;
@@ -34,6 +36,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +92,7 @@ public final class Trainer {
       }
       TrainingGraph graph = new TrainingGraph(model, components.operator(model),
           components.attention(model), clip(config.getOptimizer()), adam(config.getOptimizer()),
-          config.getGradAccumulation());
+          config.getGradAccumulation(), DagCoefficients.of(config));
       try (TrainingSession session = new TrainingSession(graph)) {
         long step;
         DataPosition position;
@@ -150,8 +153,8 @@ public final class Trainer {
         }
         rate = timedNanos > 0 ? timedTokens / (timedNanos / 1e9) : tokensPerStep / (dt / 1e9);
         tokensSeen += tokensPerStep;
-        if (!Double.isFinite(last.loss())) {
-          throw new TrainingDivergedException(step, last.loss(),
+        if (!Double.isFinite(last.objective())) {
+          throw new TrainingDivergedException(step, last.objective(),
               lastCheckpoint == null ? "none (no checkpoint was written yet)" : lastCheckpoint.toString());
         }
         progress.step(StepStats.of(step, last.loss(), lr, rate).withAccuracy(last.accuracy())
@@ -163,9 +166,15 @@ public final class Trainer {
           m.put("learning_rate", lr);
           m.put("grad_norm", last.gradientNorm());
           m.put("tokens_per_second", rate);
-          history.append(step, Split.TRAIN, m);
           Map<String, Double> scalars = new LinkedHashMap<>();
           m.forEach((name, v) -> scalars.put("train/" + name, v));
+          if (!last.dag().isEmpty()) {
+            addDag(m, scalars, "dag/", last.objective(), last.dag());
+            scalars.put("train/objective", last.objective());
+            progress.message(String.format(Locale.ROOT, "step %d: %s", step,
+                ProgressFormat.dag(last.objective(), last.dag())));
+          }
+          history.append(step, Split.TRAIN, m);
           tb.scalars(step, scalars);
         }
         boolean end = step == config.getSteps();
@@ -176,13 +185,19 @@ public final class Trainer {
           m.put("loss", lastEval.loss());
           m.put("accuracy", lastEval.accuracy());
           m.put("perplexity", Math.exp(lastEval.loss()));
-          history.append(step, Split.VALIDATION, m);
           Map<String, Double> scalars = new LinkedHashMap<>();
           m.forEach((name, v) -> scalars.put("validation/" + name, v));
+          if (!lastEval.dag().isEmpty()) {
+            addDag(m, scalars, "dag/validation/", lastEval.objective(), lastEval.dag());
+            scalars.put("validation/objective", lastEval.objective());
+          }
+          history.append(step, Split.VALIDATION, m);
           tb.scalars(step, scalars);
           progress.message(String.format("step %d: validation loss %.4f, accuracy %.3f,"
               + " perplexity %.2f (unigram entropy %.4f)", step, lastEval.loss(),
-              lastEval.accuracy(), Math.exp(lastEval.loss()), entropy));
+              lastEval.accuracy(), Math.exp(lastEval.loss()), entropy)
+              + (lastEval.dag().isEmpty() ? "" : "; " + ProgressFormat.dag(lastEval.objective(),
+                  lastEval.dag())));
         }
         if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
           lastCheckpoint = writeCheckpoint(store, config, session, data, step,
@@ -208,18 +223,40 @@ public final class Trainer {
     }
   }
 
-  /** Mean loss and accuracy over the validation batches, weighted by counted targets. */
+  /**
+   * Mean loss, accuracy, objective and DAG terms over the validation batches, each weighted by
+   * counted targets (so the means keep objective = loss + Σ c·dag).
+   */
   private static TrainingSession.EvalResult validate(TrainingData data, TrainingSession session) {
     double loss = 0;
     double acc = 0;
+    double objective = 0;
+    Map<String, Double> dag = new LinkedHashMap<>();
     long n = 0;
     for (long[][] batch : data.validationBatches()) {
       TrainingSession.EvalResult r = session.evaluate(batch);
       loss += r.loss() * r.targets();
       acc += r.accuracy() * r.targets();
+      objective += r.objective() * r.targets();
+      r.dag().forEach((name, v) -> dag.merge(name, v * r.targets(), Double::sum));
       n += r.targets();
     }
-    return new TrainingSession.EvalResult(loss / Math.max(n, 1), acc / Math.max(n, 1), n);
+    long count = Math.max(n, 1);
+    dag.replaceAll((name, v) -> v / count);
+    return new TrainingSession.EvalResult(loss / count, acc / count, n, objective / count, dag);
+  }
+
+  /**
+   * Adds the DAG terms to a metrics entry ({@code objective}, {@code dag_A}, ...) and to the
+   * TensorBoard scalars ({@code tagPrefix + "A"}, ...).
+   */
+  private static void addDag(Map<String, Double> metrics, Map<String, Double> scalars,
+      String tagPrefix, double objective, Map<String, Double> dag) {
+    metrics.put("objective", objective);
+    dag.forEach((name, v) -> {
+      metrics.put("dag_" + name, v);
+      scalars.put(tagPrefix + name, v);
+    });
   }
 
   private static Path writeCheckpoint(CheckpointStore store, TrainConfig config,
