@@ -2,7 +2,6 @@ package io.pldr.tf.operator;
 
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
 import io.pldr.api.tensor.Tensor;
@@ -14,17 +13,19 @@ import io.pldr.tf.ops.Initializers;
  * with a random G_LM (the Hugging Face port's {@code random}). Nothing of it is trained or saved;
  * the configuration alone fixes its values, the same in every process.
  */
-public final class RandomOperator implements TensorOperator {
+public final class RandomOperator extends ConstantOperator {
   /** The distribution and seed of G_LM. */
   public record Settings(long seed, double mean, double stddev) {}
 
-  private final DeductiveOutputs constant;
-
   public RandomOperator(OperatorContext ctx, Settings settings) {
+    super(outputs(ctx, settings));
+  }
+
+  private static DeductiveOutputs outputs(OperatorContext ctx, Settings settings) {
     Shape shape = Shape.of(1, ctx.heads(), ctx.depth(), ctx.depth());
     Tensor g = ctx.ops().constant(shape, values(ctx, settings));
     Tensor zero = ctx.ops().constant(shape, new double[Math.toIntExact(shape.size())]);
-    this.constant = new DeductiveOutputs(zero, g);
+    return new DeductiveOutputs(zero, g);
   }
 
   /** The values of G_LM for the context's layer, row-major. */
@@ -32,15 +33,5 @@ public final class RandomOperator implements TensorOperator {
     return Initializers.sample(new Initializer.Normal(settings.mean(), settings.stddev()),
         Shape.of(1, ctx.heads(), ctx.depth(), ctx.depth()), settings.seed(),
         ctx.parameterName("G_LM"));
-  }
-
-  @Override
-  public boolean usesMetric() {
-    return false;
-  }
-
-  @Override
-  public DeductiveOutputs deduce(Tensor refinedMetric) {
-    return constant;
   }
 }
