@@ -27,8 +27,8 @@ import org.tensorflow.types.family.TFloating;
  * </pre>
  * Keeping the identity apart from F means no rounding against a 1 on the diagonal: F₀ and every
  * F_j carry full relative precision however small M is, and a nilpotent M gives a diagonal of
- * exact zeros, so dag is exactly 0. F_j is held as e^φ·G with G normalised whenever its entries
- * average above 1 (φ ≥ 0, one per matrix), so large norms do not overflow: the result is
+ * exact zeros, so dag is exactly 0. F_j is held as e^φ·G with G normalised whenever its mean row
+ * sum exceeds 1 (φ ≥ 0, one per matrix), so large norms do not overflow: the result is
  * log(1 + e^φ·tr(G)/d), a softplus of φ + log(tr(G)/d), or log1p(tr(G)/d) while φ = 0.
  *
  * <p>S = 16 squarings and degree m = 8 (23 matrix products): the truncation's relative error is
@@ -119,11 +119,12 @@ public final class DagPenalty {
         perRow), tf.constant(new long[] {-1}));
     Operand<TFloating> p = tf.reshape(phi, tf.constant(new long[] {-1}));
     Operand<TFloating> zero = ops.scalar(0);
-    Operand<TBool> positive = tf.math.logicalAnd(tf.math.greater(p, zero),
+    // log1p(t) while unscaled, or for a zero trace (a DAG); both branches finite for gradients
+    Operand<TBool> scaled = tf.math.logicalAnd(tf.math.greater(p, zero),
         tf.math.greater(t, zero));
     Operand<TFloating> safeT = tf.select(tf.math.greater(t, zero), t, ops.scalar(1));
     Operand<TFloating> large = tf.math.softplus(tf.math.add(p, tf.math.log(safeT)));
-    return tf.select(positive, large, tf.math.log1p(t));
+    return tf.select(scaled, large, tf.math.log1p(t));
   }
 
   private static Operand<TFloating> matmul(TfTensorOps ops, Operand<TFloating> x,
