@@ -20,12 +20,13 @@ public final class PldrInjectors {
   private PldrInjectors() {}
 
   /**
-   * The built-in modules: backend, learned, identity and external (G-cache file) operators,
-   * power law attention.
+   * The built-in modules: backend, learned, identity, random and external / transferred
+   * (G-cache file) operators, power law attention.
    */
   public static List<Module> builtIn() {
     return List.of(new TfBackendModule(), new LearnedPlgaModule(), new IdentityOperatorModule(),
-        new ExternalOperatorModule(), new PowerLawGraphAttentionModule());
+        new RandomOperatorModule(), new ExternalOperatorModule(),
+        new PowerLawGraphAttentionModule());
   }
 
   /**

@@ -61,8 +61,8 @@ public final class GCacheFile {
     String found = c.metadata().get("num_layers") + " layers × " + c.metadata().get("num_heads")
         + " heads × depth " + c.metadata().get("depth");
     if (!expected.equals(found)) {
-      throw new IOException(file + ": G-cache of a model with " + found + "; this model has "
-          + expected);
+      throw new IOException(file + ": G-cache of a model with " + found + ", expected "
+          + expected + " (this model's shape)");
     }
     List<LayerDeductive> layers = new ArrayList<>();
     for (int i = 0; i < config.getNumLayers(); i++) {
@@ -70,7 +70,9 @@ public final class GCacheFile {
       HostTensor g = c.tensors().get("layer" + i + ".G_LM");
       Shape want = Shape.of(1, h, d, d);
       if (a == null || g == null || !a.shape().equals(want) || !g.shape().equals(want)) {
-        throw new IOException(file + ": layer " + i + " needs A_LM and G_LM of shape " + want);
+        throw new IOException(file + ": layer " + i + " needs A_LM and G_LM of shape " + want
+            + ", found " + (a == null ? "no A_LM" : "A_LM " + a.shape()) + " and "
+            + (g == null ? "no G_LM" : "G_LM " + g.shape()));
       }
       layers.add(new LayerDeductive(a, g));
     }

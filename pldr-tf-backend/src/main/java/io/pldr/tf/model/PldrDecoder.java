@@ -40,12 +40,14 @@ public final class PldrDecoder {
 
   /**
    * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits, keys and values
-   * {@code [B, H, N, d]} (cached ones included), and the refined metric tensor it computed (absent
-   * when it had none to compute).
+   * {@code [B, H, N, d]} (cached ones included), the refined metric tensor it computed (absent
+   * when it had none to compute), and the potential tensor A_P (absent unless the operator has
+   * one and computed it).
    */
   public record LayerGraph(Operand<TFloating> aLm, Operand<TFloating> gLm,
       Operand<TFloating> attentionLogits, Operand<TFloating> keys, Operand<TFloating> values,
-      java.util.Optional<Operand<TFloating>> refinedMetric) {}
+      java.util.Optional<Operand<TFloating>> refinedMetric,
+      java.util.Optional<Operand<TFloating>> potential) {}
 
   public PldrDecoder(TfTensorOps ops, ModelConfig config, TensorOperatorProvider operator,
       AttentionProvider attention) {
@@ -123,6 +125,7 @@ public final class PldrDecoder {
     DeductiveOutputs d = att.deductive().orElseThrow(() -> new IllegalStateException(
         "attention variant returned no deductive outputs"));
     return new LayerGraph(ops.unwrap(d.aLm()), ops.unwrap(d.gLm()), ops.unwrap(att.logits()),
-        o.keys(), o.values(), att.metric().map(ops::<TFloating>unwrap));
+        o.keys(), o.values(), att.metric().map(ops::<TFloating>unwrap),
+        d.potential().map(ops::<TFloating>unwrap));
   }
 }

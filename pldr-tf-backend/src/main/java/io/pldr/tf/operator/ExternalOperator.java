@@ -3,7 +3,6 @@ package io.pldr.tf.operator;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Tensor;
 
@@ -12,24 +11,12 @@ import io.pldr.api.tensor.Tensor;
  * earlier: the inference model of the reference's v510Gi, which holds no metric learner and no
  * power-law weights and never reads the metric tensor.
  */
-public final class ExternalOperator implements TensorOperator {
-  private final DeductiveOutputs constant;
-
+public final class ExternalOperator extends ConstantOperator {
   public ExternalOperator(OperatorContext ctx, LayerDeductive layer) {
-    this.constant = new DeductiveOutputs(constant(ctx, layer.aLm()), constant(ctx, layer.gLm()));
+    super(new DeductiveOutputs(constant(ctx, layer.aLm()), constant(ctx, layer.gLm())));
   }
 
   private static Tensor constant(OperatorContext ctx, HostTensor t) {
     return ctx.ops().constant(t.shape(), t.toDoubleArray());
-  }
-
-  @Override
-  public boolean usesMetric() {
-    return false;
-  }
-
-  @Override
-  public DeductiveOutputs deduce(Tensor refinedMetric) {
-    return constant;
   }
 }

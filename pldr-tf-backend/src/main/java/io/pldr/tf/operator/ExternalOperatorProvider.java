@@ -1,7 +1,6 @@
 package io.pldr.tf.operator;
 
 import io.pldr.api.cache.LayerDeductive;
-import io.pldr.api.config.ConfigException;
 import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.operator.TensorOperatorProvider;
@@ -13,7 +12,7 @@ import java.util.List;
 /**
  * Provides {@link ExternalOperator} under the name {@code external} (the Hugging Face port's
  * name for a G_LM read from a file): {@code tensor_operator { name: "external" options { key:
- * "file" value: "g.safetensors" } }}, the file a {@link GCacheFile}.
+ * "file" value: "g.safetensors" } }}, the file a {@link GCacheFile} of a model of the same shape.
  */
 public final class ExternalOperatorProvider implements TensorOperatorProvider {
   public static final String NAME = "external";
@@ -32,17 +31,14 @@ public final class ExternalOperatorProvider implements TensorOperatorProvider {
 
   @Override
   public TensorOperator create(OperatorContext context) {
-    String file = context.config().getTensorOperator().getOptionsOrDefault(FILE_OPTION, "");
-    if (file.isEmpty()) {
-      throw new ConfigException("model config", "tensor_operator.options",
-          "operator 'external' needs the option 'file': a G-cache file (pldr gcache)");
-    }
+    OperatorOptions options = new OperatorOptions(context.config(), List.of(FILE_OPTION));
+    String file = options.string(FILE_OPTION).orElseThrow(() -> options.failure(FILE_OPTION,
+        "missing: a G-cache file (pldr gcache) of a model with this model's shape"));
     try {
       List<LayerDeductive> layers = GCacheFile.load(Path.of(file), context.config());
       return new ExternalOperator(context, layers.get(context.layer()));
     } catch (IOException e) {
-      throw new ConfigException("model config", "tensor_operator.options",
-          "cannot use the G-cache file: " + e.getMessage());
+      throw options.failure(FILE_OPTION, "cannot use the G-cache file: " + e.getMessage());
     }
   }
 }

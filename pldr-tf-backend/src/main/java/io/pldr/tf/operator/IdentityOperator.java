@@ -2,7 +2,6 @@ package io.pldr.tf.operator;
 
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.Shape;
 import io.pldr.api.tensor.Tensor;
 
@@ -11,10 +10,12 @@ import io.pldr.api.tensor.Tensor;
  * scaled dot-product attention. It has no parameters and never reads the metric tensor (the
  * reference's v510G with an identity G_LM).
  */
-public final class IdentityOperator implements TensorOperator {
-  private final Tensor identity;
-
+public final class IdentityOperator extends ConstantOperator {
   public IdentityOperator(OperatorContext ctx) {
+    super(identity(ctx));
+  }
+
+  private static DeductiveOutputs identity(OperatorContext ctx) {
     int h = ctx.heads();
     int d = ctx.depth();
     double[] v = new double[h * d * d];
@@ -23,16 +24,7 @@ public final class IdentityOperator implements TensorOperator {
         v[head * d * d + i * d + i] = 1;
       }
     }
-    this.identity = ctx.ops().constant(Shape.of(1, h, d, d), v);
-  }
-
-  @Override
-  public boolean usesMetric() {
-    return false;
-  }
-
-  @Override
-  public DeductiveOutputs deduce(Tensor metric) {
+    Tensor identity = ctx.ops().constant(Shape.of(1, h, d, d), v);
     return new DeductiveOutputs(identity, identity);
   }
 }

@@ -13,7 +13,8 @@ import io.pldr.api.tensor.TensorOps;
  * <pre>
  *   A    ← metric learner(A)                         [B, H, d, d]
  *   A_LM = iSwiGLU(W·A + b) + 1e-9,  iSwiGLU(z) = z·silu(z)   (W·A per head)
- *   G_LM = a·(A_LM ^ pw) + b_a                       (power element-wise, a·… per head)
+ *   A_P  = A_LM ^ pw                                 (the potential tensor, element-wise)
+ *   G_LM = a·A_P + b_a                               (a·… per head)
  * </pre>
  * with per-layer parameters W, b, pw, a, b_a {@code [H, d, d]} ({@code plgatt_layer.Wlst,
  * blst, pwlst, alst, balst}).
@@ -56,7 +57,8 @@ public final class LearnedPlgaOperator implements TensorOperator {
   public DeductiveOutputs deduce(Tensor refined) {
     Tensor z = ops.add(ops.matmul(w, refined), b);
     Tensor aLm = ops.add(ops.mul(z, ops.silu(z)), ops.constant(EPSILON));
-    Tensor gLm = ops.add(ops.matmul(a, ops.pow(aLm, pw)), ba);
-    return new DeductiveOutputs(aLm, gLm);
+    Tensor potential = ops.pow(aLm, pw);
+    Tensor gLm = ops.add(ops.matmul(a, potential), ba);
+    return new DeductiveOutputs(aLm, gLm, java.util.Optional.of(potential));
   }
 }

@@ -10,10 +10,13 @@ import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.model.ForwardResult;
 import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
+import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.operator.IdentityOperatorProvider;
 import io.pldr.tf.operator.LearnedPlgaProvider;
+import io.pldr.tf.operator.RandomOperator;
+import io.pldr.tf.operator.RandomOperatorProvider;
 import io.pldr.tf.testing.ScaledIdentityOperatorModule;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -60,6 +63,30 @@ class OperatorSelectionTest {
   }
 
   @Test
+  void randomOperatorFileGivesAModelWithoutPlgaParametersWhoseGLmComesFromTheSeed()
+      throws Exception {
+    ModelConfig config = config("random.textproto");
+    Injector injector = PldrInjectors.forConfig(config);
+    assertThat(injector.getInstance(TensorOperatorProvider.class))
+        .isInstanceOf(RandomOperatorProvider.class);
+    try (PldrModel model = injector.getInstance(ModelFactory.class).create(config, 1)) {
+      assertThat(model.parameterSpecs().keySet())
+          .noneMatch(n -> n.contains("plgatt_layer") || n.contains("reslayerAs"));
+      ForwardResult r = model.forward(TOKENS);
+      for (int layer = 0; layer < 2; layer++) {
+        double[] expected = RandomOperator.values(new OperatorContext(layer, config, null,
+            "decoder.dec_layers." + layer + ".mha1"), new RandomOperator.Settings(11, 0, 1));
+        HostTensor g = r.layers().get(layer).gLm();
+        assertThat(g.shape().dims()).containsExactly(1, 4, 16, 16);
+        for (int i = 0; i < expected.length; i++) {
+          // float32 model: the drawn doubles rounded once
+          assertThat(g.get(i)).isEqualTo((double) (float) expected[i]);
+        }
+      }
+    }
+  }
+
+  @Test
   void userModuleNamedInTheConfigurationBindsItsOwnOperator() throws Exception {
     ModelConfig config = config("user-operator.textproto");
     Injector injector = PldrInjectors.forConfig(config);
@@ -67,7 +94,8 @@ class OperatorSelectionTest {
     TensorOperatorProvider provider = injector.getInstance(TensorOperatorProvider.class);
     assertThat(provider.name()).isEqualTo(ScaledIdentityOperatorModule.NAME);
     assertThat(injector.getInstance(Components.class).operators().keySet())
-        .containsExactly("external", "identity", "learned", "scaled_identity");
+        .containsExactly("external", "identity", "learned", "random", "scaled_identity",
+            "transferred");
 
     try (PldrModel model = injector.getInstance(ModelFactory.class).create(config, 3)) {
       HostTensor g = model.forward(new long[][] {{1, 2, 3}}).layers().get(0).gLm();
@@ -90,7 +118,8 @@ class OperatorSelectionTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tensor_operator.name")
         .hasMessageContaining("'lerned'")
-        .hasMessageContaining("external, identity, learned");
+        .hasMessageContaining("installed operators: external, identity, learned, random,"
+            + " transferred");
   }
 
   @Test

@@ -16,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Nested;
 
 /** Every built-in operator, and the plug-in example, passes the operator contract. */
@@ -46,6 +45,14 @@ class OperatorContractTest {
   }
 
   @Nested
+  class Random extends OnTensorFlow {
+    @Override
+    protected TensorOperatorProvider provider() {
+      return new RandomOperatorProvider();
+    }
+  }
+
+  @Nested
   class External extends OnTensorFlow {
     private final Path file;
 
@@ -53,7 +60,7 @@ class OperatorContractTest {
       try {
         file = Files.createTempFile("gcache", ".safetensors");
         file.toFile().deleteOnExit();
-        Random r = new Random(2);
+        java.util.Random r = new java.util.Random(2);
         double[] v = new double[H * D * D];
         for (int i = 0; i < v.length; i++) {
           v[i] = r.nextGaussian();
@@ -75,6 +82,14 @@ class OperatorContractTest {
     @Override
     protected TensorOperatorProvider provider() {
       return new ExternalOperatorProvider();
+    }
+  }
+
+  @Nested
+  class Transferred extends External {
+    @Override
+    protected TensorOperatorProvider provider() {
+      return new TransferredOperatorProvider();
     }
   }
 

@@ -34,6 +34,8 @@ class IdentityOperatorModelTest {
           scale = Math.max(scale, Math.abs(expected[i][v]));
         }
       }
+      System.out.printf("identity model vs loop SDPA transformer: max |Δ logits| %.2e"
+          + " (largest logit %.2f)%n", max, scale);
       assertThat(scale).isGreaterThan(0.1);
       // Not 1e-12: the model computes rotary angles in float32, as the reference does.
       assertThat(max).isLessThanOrEqualTo(1e-7);

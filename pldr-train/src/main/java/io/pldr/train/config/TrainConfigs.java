@@ -183,12 +183,24 @@ public final class TrainConfigs {
     if (sample.getLines() > 0 && sample.getMaxNewTokens() == 0) {
       sample.setMaxNewTokens(48);
     }
+    if (c.hasDag()) {
+      coefficient(source, "dag.c_a", c.getDag().getCA());
+      coefficient(source, "dag.c_p", c.getDag().getCP());
+      coefficient(source, "dag.c_g", c.getDag().getCG());
+    }
     return b.build();
   }
 
   private static void positive(String source, String field, long value) {
     if (value <= 0) {
       throw new ConfigException(source, field, "must be a positive integer, found " + value);
+    }
+  }
+
+  private static void coefficient(String source, String field, double v) {
+    if (!(v >= 0) || !Double.isFinite(v)) {
+      throw new ConfigException(source, field,
+          "expected a finite number ≥ 0 (0 leaves the term out of the loss), found " + v);
     }
   }
 

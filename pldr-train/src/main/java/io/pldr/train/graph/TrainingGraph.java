@@ -1,6 +1,7 @@
 package io.pldr.train.graph;
 
 import io.pldr.api.attention.AttentionProvider;
+import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.tf.model.PldrDecoder;
@@ -10,8 +11,10 @@ import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.runtime.ModelGraph;
 import io.pldr.train.optim.AdamW;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.ndarray.index.Indices;
@@ -25,7 +28,8 @@ import org.tensorflow.types.family.TFloating;
  * Everything one training step needs, built once in the model's graph:
  * <pre>
  *   batch [B, T+1] → inputs batch[:, :-1], targets batch[:, 1:]
- *   loss, accuracy = masked cross-entropy(decoder(inputs), targets)
+ *   cross-entropy, accuracy = masked cross-entropy(decoder(inputs), targets)
+ *   loss = cross-entropy [+ c_A·dag(A_LM) + c_P·dag(A_P) + c_G·dag(G_LM), v510_dag]
  *   g = ∂loss/∂θ, clipped by value or by global norm
  *   AdamW(θ, g, lr)  (or, with accumulation, g summed into accumulators first)
  * </pre>
@@ -46,7 +50,14 @@ public final class TrainingGraph {
   private final ModelGraph model;
   private final Placeholder<TInt64> batch;
   private final Placeholder<TFloating> learningRate;
+  /** Keys of {@link #dagTerms()}: dag(A_LM), dag(A_P), dag(G_LM). */
+  public static final String DAG_A = "A";
+  public static final String DAG_P = "P";
+  public static final String DAG_G = "G";
+
   private final MaskedCrossEntropy.Outputs metrics;
+  private final Map<String, Operand<TFloating>> dagTerms;
+  private final Operand<TFloating> loss;
   private final Map<String, Operand<TFloating>> rawGradients = new java.util.LinkedHashMap<>();
   private final Operand<TFloating> gradientNorm;
   private final AdamW optimizer;
@@ -55,8 +66,20 @@ public final class TrainingGraph {
   private final Op resetAccumulators;
   private final int accumulationSteps;
 
+  /** A graph without DAG regularisation. */
   public TrainingGraph(ModelConfig config, TensorOperatorProvider operator,
       AttentionProvider attention, Clip clip, AdamW.Settings adam, int accumulationSteps) {
+    this(config, operator, attention, clip, adam, accumulationSteps, Optional.empty());
+  }
+
+  /**
+   * A graph that, with {@code dag}, also computes the DAG terms and adds those with a
+   * coefficient above 0 to the loss. A coefficient on A_P fails for an operator without a
+   * potential tensor.
+   */
+  public TrainingGraph(ModelConfig config, TensorOperatorProvider operator,
+      AttentionProvider attention, Clip clip, AdamW.Settings adam, int accumulationSteps,
+      Optional<DagCoefficients> dag) {
     this.model = new ModelGraph(config, operator, attention);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
@@ -70,6 +93,15 @@ public final class TrainingGraph {
     PldrDecoder.Outputs out = model.decoder().forward(inputs);
     this.metrics = MaskedCrossEntropy.build(ops, out.logits(), targets,
         config.getTokenIds().getPad(), config.getVocabSize());
+    try {
+      this.dagTerms = dag.isPresent() ? dagTerms(ops, out.layers(), dag.get(), config)
+          : Map.of();
+    } catch (ConfigException e) {
+      model.close();
+      throw e;
+    }
+    this.loss = dag.isPresent() ? withDagTerms(ops, metrics.loss(), dagTerms, dag.get())
+        : metrics.loss();
 
     Map<String, Parameter> params = model.parameters();
     Output<?>[] vars = new Output<?>[params.size()];
@@ -77,7 +109,7 @@ public final class TrainingGraph {
     for (Parameter p : params.values()) {
       vars[i++] = p.value().asOutput();
     }
-    Output<?>[] raw = model.graph().addGradients(metrics.loss().asOutput(), vars);
+    Output<?>[] raw = model.graph().addGradients(loss.asOutput(), vars);
     List<Operand<TFloating>> grads = new ArrayList<>();
     i = 0;
     for (String name : params.keySet()) {
@@ -112,6 +144,40 @@ public final class TrainingGraph {
       applied = grads;
     }
     this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
+  }
+
+  private static Map<String, Operand<TFloating>> dagTerms(TfTensorOps ops,
+      List<PldrDecoder.LayerGraph> layers, DagCoefficients c, ModelConfig config) {
+    Map<String, List<Operand<TFloating>>> groups = new LinkedHashMap<>();
+    groups.put(DAG_A, layers.stream().map(PldrDecoder.LayerGraph::aLm).toList());
+    if (layers.stream().allMatch(l -> l.potential().isPresent())) {
+      groups.put(DAG_P, layers.stream().map(l -> l.potential().get()).toList());
+    } else if (c.p() > 0) {
+      throw new ConfigException("train config", "dag.c_p", "the operator '"
+          + config.getTensorOperator().getName() + "' has no potential tensor A_P (the learned"
+          + " operator has); expected c_p = 0 with it, found " + c.p());
+    }
+    groups.put(DAG_G, layers.stream().map(PldrDecoder.LayerGraph::gLm).toList());
+    List<Operand<TFloating>> means = DagPenalty.means(ops, new ArrayList<>(groups.values()));
+    Map<String, Operand<TFloating>> terms = new LinkedHashMap<>();
+    int i = 0;
+    for (String name : groups.keySet()) {
+      terms.put(name, means.get(i++));
+    }
+    return terms;
+  }
+
+  private static Operand<TFloating> withDagTerms(TfTensorOps ops, Operand<TFloating> loss,
+      Map<String, Operand<TFloating>> terms, DagCoefficients c) {
+    Map<String, Double> weights = Map.of(DAG_A, c.a(), DAG_P, c.p(), DAG_G, c.g());
+    Operand<TFloating> total = loss;
+    for (Map.Entry<String, Operand<TFloating>> t : terms.entrySet()) {
+      double w = weights.get(t.getKey());
+      if (w > 0) {
+        total = ops.tf().math.add(total, ops.tf().math.mul(ops.scalar(w), t.getValue()));
+      }
+    }
+    return total;
   }
 
   @SuppressWarnings("unchecked")
@@ -171,8 +237,25 @@ public final class TrainingGraph {
     return learningRate;
   }
 
+  /**
+   * What the optimiser minimises and the gradients are of: the cross-entropy, plus c·dag for each
+   * DAG term with a coefficient above 0.
+   */
   public Operand<TFloating> loss() {
+    return loss;
+  }
+
+  /** The masked next-token cross-entropy. */
+  public Operand<TFloating> crossEntropy() {
     return metrics.loss();
+  }
+
+  /**
+   * This batch's DAG terms by {@link #DAG_A}, {@link #DAG_P} (only with a potential tensor) and
+   * {@link #DAG_G}, each averaged over layers, batch and heads; empty without DAG regularisation.
+   */
+  public Map<String, Operand<TFloating>> dagTerms() {
+    return dagTerms;
   }
 
   public Operand<TFloating> accuracy() {

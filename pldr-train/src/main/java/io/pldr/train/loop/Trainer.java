@@ -16,10 +16,12 @@ import io.pldr.train.config.TrainConfig;
 import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
+import io.pldr.train.graph.DagCoefficients;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.observe.LossCurves;
 import io.pldr.train.observe.LossPlot;
 import io.pldr.train.observe.MetricsHistory;
+import io.pldr.train.observe.ProgressFormat;
 import io.pldr.train.observe.ProgressReporter;
 import io.pldr.train.observe.ProgressReporters;
 import io.pldr.train.observe.ReferenceLine;
@@ -36,6 +38,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,7 +94,7 @@ public final class Trainer {
       }
       TrainingGraph graph = new TrainingGraph(model, components.operator(model),
           components.attention(model), clip(config.getOptimizer()), adam(config.getOptimizer()),
-          config.getGradAccumulation());
+          config.getGradAccumulation(), DagCoefficients.of(config));
       try (TrainingSession session = new TrainingSession(graph)) {
         long step;
         DataPosition position;
@@ -152,8 +155,8 @@ public final class Trainer {
         }
         rate = timedNanos > 0 ? timedTokens / (timedNanos / 1e9) : tokensPerStep / (dt / 1e9);
         tokensSeen += tokensPerStep;
-        if (!Double.isFinite(last.loss())) {
-          throw new TrainingDivergedException(step, last.loss(),
+        if (!Double.isFinite(last.objective())) {
+          throw new TrainingDivergedException(step, last.objective(),
               lastCheckpoint == null ? "none (no checkpoint was written yet)" : lastCheckpoint.toString());
         }
         progress.step(StepStats.of(step, last.loss(), lr, rate).withAccuracy(last.accuracy())
@@ -165,9 +168,15 @@ public final class Trainer {
           m.put("learning_rate", lr);
           m.put("grad_norm", last.gradientNorm());
           m.put("tokens_per_second", rate);
-          history.append(step, Split.TRAIN, m);
           Map<String, Double> scalars = new LinkedHashMap<>();
           m.forEach((name, v) -> scalars.put("train/" + name, v));
+          if (!last.dag().isEmpty()) {
+            addDag(m, scalars, "dag/", last.objective(), last.dag());
+            scalars.put("train/objective", last.objective());
+            progress.message(String.format(Locale.ROOT, "step %d: %s", step,
+                ProgressFormat.dag(last.objective(), last.dag())));
+          }
+          history.append(step, Split.TRAIN, m);
           tb.scalars(step, scalars);
         }
         boolean end = step == config.getSteps();
@@ -178,13 +187,19 @@ public final class Trainer {
           m.put("loss", lastEval.loss());
           m.put("accuracy", lastEval.accuracy());
           m.put("perplexity", lastEval.perplexity());
-          history.append(step, Split.VALIDATION, m);
           Map<String, Double> scalars = new LinkedHashMap<>();
           m.forEach((name, v) -> scalars.put("validation/" + name, v));
+          if (!lastEval.dag().isEmpty()) {
+            addDag(m, scalars, "dag/validation/", lastEval.objective(), lastEval.dag());
+            scalars.put("validation/objective", lastEval.objective());
+          }
+          history.append(step, Split.VALIDATION, m);
           tb.scalars(step, scalars);
           progress.message(String.format("step %d: validation loss %.4f, accuracy %.3f,"
               + " perplexity %.2f (unigram entropy %.4f)", step, lastEval.loss(),
-              lastEval.accuracy(), lastEval.perplexity(), entropy));
+              lastEval.accuracy(), lastEval.perplexity(), entropy)
+              + (lastEval.dag().isEmpty() ? "" : "; " + ProgressFormat.dag(lastEval.objective(),
+                  lastEval.dag())));
         }
         if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
           lastCheckpoint = writeCheckpoint(store, config, session, data, step,
@@ -210,8 +225,12 @@ public final class Trainer {
     }
   }
 
-  /** Validation loss (mean cross-entropy per target), accuracy and perplexity = exp(loss). */
-  private record Validation(double loss, double accuracy, double perplexity) {}
+  /**
+   * Validation loss (mean cross-entropy per target), accuracy, perplexity = exp(loss), and the
+   * objective and DAG terms, each weighted by counted targets (so objective = loss + Σ c·dag).
+   */
+  private record Validation(double loss, double accuracy, double perplexity, double objective,
+      Map<String, Double> dag) {}
 
   /**
    * The validation batches' metrics over all counted targets, accumulated with the metrics
@@ -220,16 +239,37 @@ public final class Trainer {
   private static Validation validate(TrainingData data, TrainingSession session) {
     Accuracy accuracy = new Accuracy("accuracy");
     Perplexity perplexity = new Perplexity("perplexity");
+    double objective = 0;
+    Map<String, Double> dag = new LinkedHashMap<>();
+    long n = 0;
     for (long[][] batch : data.validationBatches()) {
       TrainingSession.EvalResult r = session.evaluate(batch);
       if (r.targets() > 0) {
         double correct = Math.max(0, Math.min(r.targets(), r.accuracy() * r.targets()));
         accuracy.update(new Accuracy.Count(correct, r.targets()));
         perplexity.update(Perplexity.LogLikelihood.ofMeanLoss(r.loss(), r.targets()));
+        objective += r.objective() * r.targets();
+        r.dag().forEach((name, v) -> dag.merge(name, v * r.targets(), Double::sum));
+        n += r.targets();
       }
     }
+    long count = Math.max(n, 1);
+    dag.replaceAll((name, v) -> v / count);
     return new Validation(perplexity.meanNegativeLogLikelihood(), accuracy.result(),
-        perplexity.result());
+        perplexity.result(), objective / count, dag);
+  }
+
+  /**
+   * Adds the DAG terms to a metrics entry ({@code objective}, {@code dag_A}, ...) and to the
+   * TensorBoard scalars ({@code tagPrefix + "A"}, ...).
+   */
+  private static void addDag(Map<String, Double> metrics, Map<String, Double> scalars,
+      String tagPrefix, double objective, Map<String, Double> dag) {
+    metrics.put("objective", objective);
+    dag.forEach((name, v) -> {
+      metrics.put("dag_" + name, v);
+      scalars.put(tagPrefix + name, v);
+    });
   }
 
   private static Path writeCheckpoint(CheckpointStore store, TrainConfig config,

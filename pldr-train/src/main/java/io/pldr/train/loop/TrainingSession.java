@@ -4,6 +4,7 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.runtime.HostTensors;
 import io.pldr.tf.runtime.VariableIo;
 import io.pldr.train.graph.TrainingGraph;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
@@ -15,11 +16,21 @@ import org.tensorflow.types.TInt64;
  * each a single session run; parameters and optimiser state read and loaded for checkpoints.
  */
 public final class TrainingSession implements AutoCloseable {
-  /** What one step measured: mean loss and accuracy over its micro-batches, gradient norm. */
-  public record StepResult(double loss, double accuracy, double gradientNorm, long targets) {}
+  /**
+   * What one step measured, each a mean over its micro-batches: cross-entropy ({@code loss}),
+   * accuracy, gradient norm; the targets counted; the loss the optimiser minimised
+   * ({@code objective}: {@code loss} plus the weighted DAG terms) and the DAG terms by
+   * {@link TrainingGraph#dagTerms()}'s keys (empty without DAG regularisation).
+   */
+  public record StepResult(double loss, double accuracy, double gradientNorm, long targets,
+      double objective, Map<String, Double> dag) {}
 
-  /** A validation batch's loss, accuracy and number of counted targets. */
-  public record EvalResult(double loss, double accuracy, long targets) {}
+  /**
+   * A validation batch's cross-entropy, accuracy, counted targets, and objective and DAG terms
+   * as in {@link StepResult}.
+   */
+  public record EvalResult(double loss, double accuracy, long targets, double objective,
+      Map<String, Double> dag) {}
 
   private final TrainingGraph graph;
   private final Session session;
@@ -66,26 +77,22 @@ public final class TrainingSession implements AutoCloseable {
     if (microBatches.length != k) {
       throw new IllegalArgumentException("expected " + k + " micro-batches, got " + microBatches.length);
     }
-    double loss = 0;
-    double acc = 0;
-    double norm = 0;
-    long targets = 0;
+    double[] sums = new double[4 + dagFetches()];
     try (Tensor rate = HostTensors.toTensor(HostTensor.wrap(graph.model().dtype(),
         io.pldr.api.tensor.Shape.of(), new double[] {lr}), graph.model().dtype())) {
       for (int i = 0; i < k; i++) {
-        Session.Runner r = session.runner()
-            .fetch(graph.loss()).fetch(graph.accuracy()).fetch(graph.gradientNorm())
-            .fetch(graph.targetCount());
+        Session.Runner r = session.runner().fetch(graph.crossEntropy()).fetch(graph.accuracy())
+            .fetch(graph.targetCount()).fetch(graph.gradientNorm());
+        fetchDag(r);
         if (k == 1) {
           r.feed(graph.learningRate(), rate).addTarget(graph.update());
         } else {
           r.addTarget(graph.accumulate());
         }
         try (TInt64 batch = HostTensors.tokens(microBatches[i]); Result res = r.feed(graph.batch(), batch).run()) {
-          loss += scalar(res, 0);
-          acc += scalar(res, 1);
-          norm += scalar(res, 2);
-          targets += (long) scalar(res, 3);
+          for (int j = 0; j < sums.length; j++) {
+            sums[j] += scalar(res, j);
+          }
         }
       }
       if (k > 1) {
@@ -93,16 +100,57 @@ public final class TrainingSession implements AutoCloseable {
         session.runner().addTarget(graph.resetAccumulators()).run().close();
       }
     }
-    return new StepResult(loss / k, acc / k, norm / k, targets);
+    double[] mean = new double[sums.length];
+    for (int j = 0; j < sums.length; j++) {
+      mean[j] = sums[j] / k;
+    }
+    return new StepResult(mean[0], mean[1], mean[3], (long) sums[2], objective(mean, 4),
+        dag(mean, 4));
   }
 
-  /** Loss and accuracy of one batch without changing anything. */
+  /** Loss and accuracy (and the DAG terms, if measured) of one batch without changing anything. */
   public EvalResult evaluate(long[][] batch) {
-    try (TInt64 t = HostTensors.tokens(batch);
-        Result res = session.runner().fetch(graph.loss()).fetch(graph.accuracy())
-            .fetch(graph.targetCount()).feed(graph.batch(), t).run()) {
-      return new EvalResult(scalar(res, 0), scalar(res, 1), (long) scalar(res, 2));
+    Session.Runner r = session.runner().fetch(graph.crossEntropy()).fetch(graph.accuracy())
+        .fetch(graph.targetCount());
+    fetchDag(r);
+    try (TInt64 t = HostTensors.tokens(batch); Result res = r.feed(graph.batch(), t).run()) {
+      double[] v = new double[3 + dagFetches()];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = scalar(res, j);
+      }
+      return new EvalResult(v[0], v[1], (long) v[2], objective(v, 3), dag(v, 3));
     }
+  }
+
+  // Fetched first: cross-entropy, accuracy, targets (and for a step the gradient norm); then,
+  // from index `from`, the objective and the DAG terms if the graph has them.
+  // The objective is fetched only when it differs from the cross-entropy (a coefficient > 0).
+  private int dagFetches() {
+    return (separateObjective() ? 1 : 0) + graph.dagTerms().size();
+  }
+
+  private boolean separateObjective() {
+    return graph.loss() != graph.crossEntropy();
+  }
+
+  private void fetchDag(Session.Runner r) {
+    if (separateObjective()) {
+      r.fetch(graph.loss());
+    }
+    graph.dagTerms().values().forEach(r::fetch);
+  }
+
+  private double objective(double[] v, int from) {
+    return separateObjective() ? v[from] : v[0];
+  }
+
+  private Map<String, Double> dag(double[] v, int from) {
+    Map<String, Double> terms = new LinkedHashMap<>();
+    int j = separateObjective() ? from + 1 : from;
+    for (String name : graph.dagTerms().keySet()) {
+      terms.put(name, v[j++]);
+    }
+    return terms;
   }
 
   private static double scalar(Result r, int i) {

@@ -2,6 +2,7 @@ package io.pldr.train.observe;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,17 @@ public final class ProgressFormat {
     stats.accuracy().ifPresent(a -> b.append(" acc ").append(fixed(a, 4)));
     stats.gradNorm().ifPresent(g -> b.append(" gnorm ").append(fixed(g, 3)));
     return b.toString();
+  }
+
+  /**
+   * The DAG terms of v510_dag and the loss they were added to:
+   * {@code dag A 1.2345e-02 P 3.4000e-01 G 2.0000e+00, objective 5.4321}.
+   */
+  public static String dag(double objective, Map<String, Double> terms) {
+    StringBuilder b = new StringBuilder("dag");
+    terms.forEach((name, v) -> b.append(' ').append(name).append(' ').append(Double.isFinite(v)
+        ? String.format(Locale.ROOT, "%.4e", v) : nonFinite(v)));
+    return b.append(", objective ").append(fixed(objective, 4)).toString();
   }
 
   /** A learning rate in scientific notation with three digits: {@code 8.00e-04}. */

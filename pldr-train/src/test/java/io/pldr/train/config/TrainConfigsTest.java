@@ -83,4 +83,26 @@ class TrainConfigsTest {
   void missingOutDirIsNamed() {
     assertThat(fails(VALID.replace("out_dir: \"runs/x\"", "")).field()).isEqualTo("out_dir");
   }
+
+  @Test
+  void dagBlockIsOptionalAndItsCoefficientsDefaultToZero() {
+    assertThat(TrainConfigs.parse(VALID, "t.textproto").hasDag()).isFalse();
+    TrainConfig c = TrainConfigs.parse(VALID + "dag { c_g: 0.01 }\n", "t.textproto");
+    assertThat(c.hasDag()).isTrue();
+    assertThat(c.getDag().getCA()).isZero();
+    assertThat(c.getDag().getCP()).isZero();
+    assertThat(c.getDag().getCG()).isEqualTo(0.01);
+  }
+
+  @Test
+  void dagCoefficientBelowZeroIsRefusedNamingTheFieldAndTheAcceptedValues() {
+    for (String field : new String[] {"c_a", "c_p", "c_g"}) {
+      ConfigException e = fails(VALID + "dag { " + field + ": -0.5 }\n");
+      assertThat(e.field()).isEqualTo("dag." + field);
+      assertThat(e.getMessage()).contains("t.textproto").contains("dag." + field)
+          .contains("expected a finite number ≥ 0").contains("found -0.5");
+    }
+    assertThat(fails(VALID + "dag { c_a: nan }\n").field()).isEqualTo("dag.c_a");
+    assertThat(fails(VALID + "dag { c_g: inf }\n").field()).isEqualTo("dag.c_g");
+  }
 }

@@ -3,6 +3,8 @@ package io.pldr.train.observe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,16 @@ class ProgressFormatTest {
         .withGradNorm(1.5);
     assertThat(ProgressFormat.line(stats, 10, Optional.empty()))
         .isEqualTo("step 7/10 loss 9.8765 lr 1.25e-05 tok/s 42.5 acc 0.1235 gnorm 1.500 eta ?");
+  }
+
+  @Test
+  void dagLineNamesEachTermAndTheLossTheyWereAddedTo() {
+    Map<String, Double> terms = new LinkedHashMap<>();
+    terms.put("A", 0.0123451);
+    terms.put("P", 0.34);
+    terms.put("G", Double.POSITIVE_INFINITY);
+    assertThat(ProgressFormat.dag(5.43214, terms))
+        .isEqualTo("dag A 1.2345e-02 P 3.4000e-01 G inf, objective 5.4321");
   }
 
   @Test

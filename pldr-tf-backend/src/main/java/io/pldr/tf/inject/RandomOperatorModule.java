@@ -1,0 +1,15 @@
+package io.pldr.tf.inject;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.MapBinder;
+import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.tf.operator.RandomOperatorProvider;
+
+/** Installs the seeded random-normal constant operator as {@code random}. */
+public final class RandomOperatorModule extends AbstractModule {
+  @Override
+  protected void configure() {
+    MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
+        .addBinding(RandomOperatorProvider.NAME).to(RandomOperatorProvider.class);
+  }
+}

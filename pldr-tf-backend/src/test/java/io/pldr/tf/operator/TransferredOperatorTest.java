@@ -1,0 +1,131 @@
+package io.pldr.tf.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.Guice;
+import io.pldr.api.cache.LayerDeductive;
+import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.TensorOperatorSpec;
+import io.pldr.api.model.ForwardResult;
+import io.pldr.api.model.ModelFactory;
+import io.pldr.api.model.PldrModel;
+import io.pldr.api.tensor.DType;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.GCacheFile;
+import io.pldr.tf.io.Safetensors;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code transferred}: G_LM per layer from another model's G-cache file, checked for shape. */
+class TransferredOperatorTest {
+  @TempDir Path dir;
+
+  /** The model that receives G_LM: 2 layers × 2 heads × depth 8. */
+  private static ModelConfig model(Path file) {
+    return shape(2, 16, 2).toBuilder().setTensorOperator(TensorOperatorSpec.newBuilder()
+        .setName(TransferredOperatorProvider.NAME).putOptions("file", file.toString())).build();
+  }
+
+  private static ModelConfig shape(int layers, int dModel, int heads) {
+    return ModelConfig.newBuilder().setNumLayers(layers).setDModel(dModel).setNumHeads(heads)
+        .setDff(24).setVocabSize(32).setADff(4).setMaxSeqLen(8).build();
+  }
+
+  private static List<LayerDeductive> layers(ModelConfig c, long seed) {
+    Random r = new Random(seed);
+    int d = c.getDModel() / c.getNumHeads();
+    List<LayerDeductive> out = new ArrayList<>();
+    for (int i = 0; i < c.getNumLayers(); i++) {
+      double[] a = new double[c.getNumHeads() * d * d];
+      double[] g = new double[a.length];
+      for (int j = 0; j < a.length; j++) {
+        a[j] = Math.abs(r.nextGaussian());
+        g[j] = r.nextGaussian();
+      }
+      Shape s = Shape.of(1, c.getNumHeads(), d, d);
+      out.add(new LayerDeductive(HostTensor.of(DType.FLOAT32, s, a),
+          HostTensor.of(DType.FLOAT32, s, g)));
+    }
+    return out;
+  }
+
+  private static PldrModel build(ModelConfig config) {
+    return Guice.createInjector(PldrInjectors.builtIn()).getInstance(ModelFactory.class)
+        .create(config, 1);
+  }
+
+  @Test
+  void eachLayerAttendsWithTheGLmOfTheFile() throws Exception {
+    Path file = dir.resolve("trained.safetensors");
+    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4));
+    List<LayerDeductive> trained = GCacheFile.load(file, shape(2, 16, 2));
+    try (PldrModel model = build(model(file))) {
+      assertThat(model.parameterSpecs().keySet()).noneMatch(n -> n.contains("plgatt_layer"));
+      ForwardResult r = model.forward(new long[][] {{5, 9, 4, 1}});
+      for (int i = 0; i < 2; i++) {
+        assertThat(r.layers().get(i).gLm().maxAbsDiff(trained.get(i).gLm())).isZero();
+        assertThat(r.layers().get(i).aLm().maxAbsDiff(trained.get(i).aLm())).isZero();
+      }
+    }
+  }
+
+  @Test
+  void aGCacheOfAnotherShapeFailsNamingTheOptionTheFileAndBothShapes() throws Exception {
+    String expected = "expected 2 layers × 2 heads × depth 8";
+    Map<String, ModelConfig> others = Map.of(
+        "3 layers × 2 heads × depth 8", shape(3, 16, 2),
+        "2 layers × 4 heads × depth 4", shape(2, 16, 4),
+        "2 layers × 2 heads × depth 4", shape(2, 8, 2));
+    for (Map.Entry<String, ModelConfig> other : others.entrySet()) {
+      Path file = dir.resolve(other.getValue().getNumLayers() + "-" + other.getValue().getDModel()
+          + "-" + other.getValue().getNumHeads() + ".safetensors");
+      GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1));
+      assertThatThrownBy(() -> build(model(file)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("tensor_operator.options")
+          .hasMessageContaining("operator 'transferred', option 'file'")
+          .hasMessageContaining(file.toString())
+          .hasMessageContaining("G-cache of a model with " + other.getKey())
+          .hasMessageContaining(expected);
+    }
+  }
+
+  @Test
+  void tensorsOfTheWrongShapeFailNamingTheLayerAndBothShapes() throws Exception {
+    Path file = dir.resolve("cut.safetensors");
+    List<LayerDeductive> right = layers(shape(2, 16, 2), 2);
+    List<LayerDeductive> wrong = layers(shape(2, 8, 2), 2);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    for (int i = 0; i < 2; i++) {
+      tensors.put("layer" + i + ".A_LM", right.get(i).aLm());
+      tensors.put("layer" + i + ".G_LM", (i == 1 ? wrong : right).get(i).gLm());
+    }
+    Safetensors.write(file, tensors, Map.of("format", GCacheFile.FORMAT, "version",
+        GCacheFile.VERSION, "num_layers", "2", "num_heads", "2", "depth", "8"));
+    assertThatThrownBy(() -> build(model(file)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("option 'file'")
+        .hasMessageContaining("layer 1 needs A_LM and G_LM of shape [1, 2, 8, 8]")
+        .hasMessageContaining("found A_LM [1, 2, 8, 8] and G_LM [1, 2, 4, 4]");
+  }
+
+  @Test
+  void withoutAFileTheOptionIsNamedAsMissing() {
+    ModelConfig config = shape(2, 16, 2).toBuilder().setTensorOperator(TensorOperatorSpec
+        .newBuilder().setName(TransferredOperatorProvider.NAME)).build();
+    assertThatThrownBy(() -> build(config))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("tensor_operator.options")
+        .hasMessageContaining("option 'file': missing");
+  }
+}
