@@ -30,7 +30,7 @@ class LowRankOperatorModuleTest {
     List<Module> modules = new ArrayList<>(PldrInjectors.builtIn());
     modules.addAll(PldrInjectors.pluginModules(CONFIG));
     Components c = Guice.createInjector(modules).getInstance(Components.class);
-    assertThat(c.operators()).containsOnlyKeys("external", "identity", "learned", "low_rank");
+    assertThat(c.operators()).containsOnlyKeys("external", "identity", "learned", "low_rank", "random", "transferred");
     assertThat(c.operator(CONFIG)).isInstanceOf(LowRankOperatorProvider.class);
   }
 
