@@ -28,6 +28,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
@@ -52,6 +53,7 @@ public final class CachedDecoder implements AutoCloseable {
   private final Session session;
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt32> cachedLength;
+  private final PlaceholderWithDefault<TInt32> offsets;
   private final boolean hasMetric;
   private final Graphs prefill;
   private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
@@ -74,6 +76,8 @@ public final class CachedDecoder implements AutoCloseable {
           Placeholder.shape(Shape.of(-1, -1)));
       this.cachedLength = tf.withName("decode_cached_length").placeholder(TInt32.class,
           Placeholder.shape(Shape.scalar()));
+      this.offsets = tf.withName("decode_offsets").placeholderWithDefault(
+          tf.constant(new int[] {0}), Shape.of(-1));
       this.prefill = build(false, false, false);
       this.hasMetric = prefill.outputs().layers().get(0).refinedMetric().isPresent();
       steps.put(CacheMode.KV_G, build(true, false, true));
@@ -111,7 +115,7 @@ public final class CachedDecoder implements AutoCloseable {
               : Optional.empty()));
     }
     PldrDecoder.Outputs out = model.decoder().forward(tokens,
-        kv ? cachedLength : tf.constant(0), caches);
+        kv ? cachedLength : tf.constant(0), offsets, caches);
     Operand<TFloating> last = tf.squeeze(tf.stridedSlice(out.logits(), Indices.all(),
         Indices.sliceFrom(-1), Indices.all()), org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
     return new Graphs(inputs, last, out);
@@ -205,6 +209,89 @@ public final class CachedDecoder implements AutoCloseable {
     }
   }
 
+  /**
+   * The prompt pass of prompts of different lengths, batched for the steps that follow: each
+   * prompt runs alone (so its metric tensor, and everything after it, is what it is alone), then
+   * the caches are put together with each row padded on the left to the longest prompt. Steps
+   * take rows padded the same way (padding id in the first {@code P − length} columns); each row
+   * computes what it computes alone, since padding keys are masked and rotary attention depends
+   * only on differences of positions. Logits {@code [B, V]} are each row's last position's.
+   * {@code gCache} is a G-cache inferred earlier, or null to infer it per prompt.
+   */
+  public Step prefill(List<long[]> prompts, List<io.pldr.api.cache.LayerDeductive> gCache) {
+    int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow(
+        () -> new IllegalArgumentException("no prompts"));
+    List<Step> alone = new ArrayList<>();
+    try {
+      for (long[] p : prompts) {
+        long[][] row = {p};
+        alone.add(gCache == null ? prefill(row) : prefill(row, gCache));
+      }
+      int[] pads = prompts.stream().mapToInt(p -> longest - p.length).toArray();
+      List<LayerState> layers = new ArrayList<>();
+      for (int i = 0; i < model.config().getNumLayers(); i++) {
+        int layer = i;
+        List<LayerState> rows = alone.stream().map(st -> st.state().layers().get(layer)).toList();
+        layers.add(new LayerState(
+            leftPadded(rows.stream().map(LayerState::keys).toList(), pads),
+            leftPadded(rows.stream().map(LayerState::values).toList(), pads),
+            rows.get(0).refinedMetric() == null ? null
+                : stacked(rows.stream().map(LayerState::refinedMetric).toList()),
+            stacked(rows.stream().map(LayerState::aLm).toList()),
+            rows.get(0).gLm() == rows.get(0).aLm() ? null
+                : stacked(rows.stream().map(LayerState::gLm).toList())));
+        LayerState l = layers.get(i);
+        if (l.gLm() == null) {
+          layers.set(i, new LayerState(l.keys(), l.values(), l.refinedMetric(), l.aLm(), l.aLm()));
+        }
+      }
+      List<HostTensor> logits = alone.stream().map(Step::logits).toList();
+      return new Step(stackedHost(logits), new DecodeState(layers, longest, pads));
+    } finally {
+      alone.forEach(st -> st.state().close());
+    }
+  }
+
+  /** {@code [1, H, S_b, d]} per row to {@code [B, H, max S, d]}, zeros on the left. */
+  private Tensor leftPadded(List<Tensor> rows, int[] pads) {
+    List<HostTensor> host = rows.stream().map(HostTensors::fromTensor).toList();
+    long[] dims = host.get(0).shape().dims();
+    int heads = (int) dims[1];
+    int depth = (int) dims[3];
+    int longest = 0;
+    for (int b = 0; b < host.size(); b++) {
+      longest = Math.max(longest, (int) host.get(b).shape().dim(2) + pads[b]);
+    }
+    double[] out = new double[host.size() * heads * longest * depth];
+    for (int b = 0; b < host.size(); b++) {
+      double[] v = host.get(b).toDoubleArray();
+      int length = (int) host.get(b).shape().dim(2);
+      for (int h = 0; h < heads; h++) {
+        System.arraycopy(v, h * length * depth, out,
+            ((b * heads + h) * longest + pads[b]) * depth, length * depth);
+      }
+    }
+    return HostTensors.toTensor(HostTensor.wrap(host.get(0).dtype(),
+        io.pldr.api.tensor.Shape.of(host.size(), heads, longest, depth), out), model.dtype());
+  }
+
+  /** {@code [1, ...]} per row to {@code [B, ...]}. */
+  private Tensor stacked(List<Tensor> rows) {
+    return HostTensors.toTensor(stackedHost(rows.stream().map(HostTensors::fromTensor).toList()),
+        model.dtype());
+  }
+
+  private static HostTensor stackedHost(List<HostTensor> rows) {
+    long[] dims = rows.get(0).shape().dims().clone();
+    int size = rows.get(0).size();
+    double[] out = new double[rows.size() * size];
+    for (int b = 0; b < rows.size(); b++) {
+      System.arraycopy(rows.get(b).toDoubleArray(), 0, out, b * size, size);
+    }
+    dims[0] = rows.size();
+    return HostTensor.wrap(rows.get(0).dtype(), io.pldr.api.tensor.Shape.of(dims), out);
+  }
+
   /** A_LM and G_LM of every layer in a state (to save as a {@link GCacheFile}). */
   public List<io.pldr.api.cache.LayerDeductive> deductive(DecodeState state) {
     List<io.pldr.api.cache.LayerDeductive> out = new ArrayList<>();
@@ -232,6 +319,11 @@ public final class CachedDecoder implements AutoCloseable {
       r.feed(cachedLength, s);
     }
     feedCaches(r, g, state);
+    TInt32 rowOffsets = state.offsets().map(TInt32::vectorOf).orElse(null);
+    if (rowOffsets != null) {
+      temporary.add(rowOffsets);
+      r.feed(offsets, rowOffsets);
+    }
     if (mode.usesKvCache()) {
       for (PldrDecoder.LayerGraph out : g.outputs().layers()) {
         r.fetch(out.keys()).fetch(out.values());
@@ -254,7 +346,7 @@ public final class CachedDecoder implements AutoCloseable {
         }
       }
       return new Step(logits, new DecodeState(layers,
-          mode.usesKvCache() ? rows[0].length : state.length()));
+          mode.usesKvCache() ? rows[0].length : state.length(), state.offsets().orElse(null)));
     } finally {
       temporary.forEach(Tensor::close);
     }
@@ -286,15 +378,22 @@ public final class CachedDecoder implements AutoCloseable {
     }
     Session.Runner r = session.runner().fetch(steps.get(mode).outputs().logits());
     try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
-        Result res = feedStep(r, mode, state, t, s).run()) {
+        TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null);
+        Result res = feedStep(r, mode, state, t, s, o).run()) {
       return HostTensors.fromTensor(res.get(0));
     }
   }
 
-  /** Feeds the rows, the cached length (KV modes) and the caches a mode's step graph reads. */
+  /**
+   * Feeds the rows, the cached length (KV modes), the rows' padding offsets and the caches a
+   * mode's step graph reads.
+   */
   private Session.Runner feedStep(Session.Runner r, CacheMode mode, DecodeState state, TInt64 rows,
-      TInt32 length) {
+      TInt32 length, TInt32 rowOffsets) {
     r.feed(tokens, rows);
+    if (rowOffsets != null) {
+      r.feed(offsets, rowOffsets);
+    }
     if (mode.usesKvCache()) {
       r.feed(cachedLength, length);
     }
@@ -331,8 +430,9 @@ public final class CachedDecoder implements AutoCloseable {
     Session.Runner r = session.runner().fetch(steps.get(mode).lastLogits())
         .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
             .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
-    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length())) {
-      try (Result res = feedStep(r, mode, state, t, s).runAndFetchMetadata()) {
+    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
+        TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null)) {
+      try (Result res = feedStep(r, mode, state, t, s, o).runAndFetchMetadata()) {
         java.util.Set<String> names = new java.util.TreeSet<>();
         res.getMetadata().orElseThrow().getStepStats().getDevStatsList()
             .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));

@@ -22,10 +22,22 @@ import org.tensorflow.Tensor;
 public final class DecodeState implements AutoCloseable {
   private final List<LayerState> layers;
   private final int length;
+  private final int[] offsets;
 
   DecodeState(List<LayerState> layers, int length) {
+    this(layers, length, null);
+  }
+
+  /** A state whose row b is padded with {@code offsets[b]} columns on the left (null: none). */
+  DecodeState(List<LayerState> layers, int length, int[] offsets) {
     this.layers = new ArrayList<>(layers);
     this.length = length;
+    this.offsets = offsets == null ? null : offsets.clone();
+  }
+
+  /** How many padding columns each row starts with, if the rows were padded on the left. */
+  public Optional<int[]> offsets() {
+    return Optional.ofNullable(offsets).map(int[]::clone);
   }
 
   /** The KV-cache of this state: per layer the keys, values and refined metric tensor. */

@@ -36,6 +36,10 @@ final class GenerateCommand implements Callable<Integer> {
       description = "Prompt; repeat for several.")
   List<String> prompts;
 
+  @Option(names = "--batch", description = "Decode all prompts as one batch, padded on the left"
+      + " (printed when done, not streamed).")
+  boolean batch;
+
   @Option(names = "--max-new-tokens", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
   int maxNewTokens;
 
@@ -76,6 +80,15 @@ final class GenerateCommand implements Callable<Integer> {
       decoder.load(ckpt.model());
       Generator generator = new Generator(decoder, tokenizer,
           gCache == null ? null : GCacheFile.load(gCache, config));
+      if (batch) {
+        for (Generation g : generator.generate(prompts, sampling, m)) {
+          out.println(g.prompt() + g.text());
+          out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
+              g.stopReason().name().toLowerCase().replace('_', ' '));
+        }
+        out.flush();
+        return 0;
+      }
       for (String prompt : prompts) {
         out.print(prompt);
         out.flush();

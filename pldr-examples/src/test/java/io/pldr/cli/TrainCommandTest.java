@@ -38,6 +38,15 @@ class TrainCommandTest {
     assertThat(g1.out()).startsWith("the whale").containsPattern("\\[[1-5] tokens, stopped: ");
     assertThat(g2.out()).isEqualTo(g1.out());
 
+    // Two prompts of different lengths decoded as one batch: each as it is alone.
+    CliRun alone = CliRun.of("generate", "--checkpoint", dir.resolve("run").toString(),
+        "--prompt", "a", "--max-new-tokens", "5", "--temperature", "0");
+    CliRun batch = CliRun.of("generate", "--checkpoint", dir.resolve("run").toString(),
+        "--prompt", "the whale", "--prompt", "a", "--max-new-tokens", "5", "--temperature", "0",
+        "--batch");
+    assertThat(batch.status()).as(batch.err()).isZero();
+    assertThat(batch.out()).isEqualTo(g1.out() + alone.out());
+
     // G_LM inferred once from the same prompt, saved, and reused: the same greedy text.
     Path gcache = dir.resolve("g.safetensors");
     CliRun saved = CliRun.of("gcache", "--checkpoint", dir.resolve("run").toString(),

@@ -36,13 +36,117 @@ public final class Generator {
     this.gCache = gCache == null ? null : List.copyOf(gCache);
   }
 
-  /** Generates a continuation of each prompt (one after the other, each with its own caches). */
+  /**
+   * Generates a continuation of each prompt. In the cached modes the prompts, of any lengths, are
+   * decoded as one batch padded on the left (each row computes what it computes alone; see
+   * {@link CachedDecoder#prefill(List, List)}); in mode {@code none} one after the other. The
+   * batch stops at the context limit when its longest row reaches it.
+   */
   public List<Generation> generate(List<String> prompts, SamplingConfig sampling, CacheMode mode) {
-    List<Generation> out = new ArrayList<>();
+    if (prompts.size() < 2 || mode == CacheMode.NONE) {
+      List<Generation> out = new ArrayList<>();
+      for (String p : prompts) {
+        out.add(generate(p, sampling, mode, piece -> { }));
+      }
+      return out;
+    }
+    int maxLen = decoder.config().getMaxSeqLen();
+    List<long[]> ids = new ArrayList<>();
     for (String p : prompts) {
-      out.add(generate(p, sampling, mode, piece -> { }));
+      ids.add(checkedPromptIds(p, maxLen));
+    }
+    int longest = ids.stream().mapToInt(r -> r.length).max().orElseThrow();
+    long pad = decoder.config().getTokenIds().getPad();
+    long[][] rows = new long[prompts.size()][maxLen];
+    List<Row> state = new ArrayList<>();
+    for (int b = 0; b < rows.length; b++) {
+      Arrays.fill(rows[b], 0, longest - ids.get(b).length, pad);
+      System.arraycopy(ids.get(b), 0, rows[b], longest - ids.get(b).length, ids.get(b).length);
+      state.add(new Row(new Sampler(sampling)));
+    }
+    int length = longest;
+    CachedDecoder.Step step = decoder.prefill(ids, gCache);
+    DecodeState caches = step.state();
+    try {
+      while (true) {
+        for (int b = 0; b < rows.length; b++) {
+          Row row = state.get(b);
+          if (row.reason == null) {
+            row.accept(row.sampler.next(step.logits(), b), sampling);
+          }
+          rows[b][length] = row.reason == null || row.lastAccepted ? row.last : pad;
+          row.lastAccepted = false;
+        }
+        length++;
+        if (state.stream().allMatch(r -> r.reason != null)) {
+          break;
+        }
+        if (length >= maxLen) {
+          state.stream().filter(r -> r.reason == null)
+              .forEach(r -> r.reason = Generation.StopReason.CONTEXT_LIMIT);
+          break;
+        }
+        long[][] sofar = new long[rows.length][];
+        for (int b = 0; b < rows.length; b++) {
+          sofar[b] = Arrays.copyOf(rows[b], length);
+        }
+        step = decoder.step(caches, sofar, mode);
+        caches = step.state();
+      }
+    } finally {
+      caches.close();
+    }
+    List<Generation> out = new ArrayList<>();
+    for (int b = 0; b < rows.length; b++) {
+      Row row = state.get(b);
+      out.add(new Generation(prompts.get(b), row.text, row.fresh.size(), row.reason));
     }
     return out;
+  }
+
+  /** One row of a batch: its sampler, its new tokens and text, and why it stopped (null: not). */
+  private final class Row {
+    private final Sampler sampler;
+    private final List<Integer> fresh = new ArrayList<>();
+    private String text = "";
+    private Generation.StopReason reason;
+    private long last;
+    private boolean lastAccepted;
+
+    Row(Sampler sampler) {
+      this.sampler = sampler;
+    }
+
+    /** Takes the sampled token as the single-prompt loop does. */
+    void accept(int next, SamplingConfig sampling) {
+      if (next == tokenizer.specialTokens().eos()) {
+        reason = Generation.StopReason.END_OF_TEXT;
+        return;
+      }
+      fresh.add(next);
+      String decoded = tokenizer.decode(fresh.stream().mapToInt(Integer::intValue).toArray());
+      int stop = firstStop(decoded, sampling.stopStrings());
+      if (stop >= 0) {
+        text = decoded.substring(0, stop);
+        reason = Generation.StopReason.STOP_STRING;
+        return;
+      }
+      text = decoded;
+      last = next;
+      if (fresh.size() >= sampling.maxNewTokens()) {
+        reason = Generation.StopReason.MAX_TOKENS;
+        lastAccepted = true;
+      }
+    }
+  }
+
+  private long[] checkedPromptIds(String prompt, int maxLen) {
+    long[] ids = promptIds(tokenizer, prompt);
+    if (ids.length > maxLen) {
+      throw new IllegalArgumentException("the prompt is " + ids.length + " tokens (with the"
+          + " beginning-of-text token), longer than the model's context of " + maxLen);
+    }
+    return ids;
   }
 
   /**
@@ -52,11 +156,7 @@ public final class Generator {
   public Generation generate(String prompt, SamplingConfig sampling, CacheMode mode,
       Consumer<String> stream) {
     int maxLen = decoder.config().getMaxSeqLen();
-    long[] ids = promptIds(tokenizer, prompt);
-    if (ids.length > maxLen) {
-      throw new IllegalArgumentException("the prompt is " + ids.length + " tokens (with the"
-          + " beginning-of-text token), longer than the model's context of " + maxLen);
-    }
+    long[] ids = checkedPromptIds(prompt, maxLen);
     Sampler sampler = new Sampler(sampling);
     long[] row = Arrays.copyOf(ids, maxLen);
     int length = ids.length;

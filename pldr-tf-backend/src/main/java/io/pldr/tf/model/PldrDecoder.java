@@ -79,6 +79,17 @@ public final class PldrDecoder {
    */
   public Outputs forward(Operand<TInt64> tokens, Operand<TInt32> cachedLength,
       List<DecoderLayer.CacheInputs> caches) {
+    return forward(tokens, cachedLength, ops.tf().constant(new int[] {0}), caches);
+  }
+
+  /**
+   * As {@link #forward(Operand, Operand, List)} for rows padded on the left: row b's first
+   * {@code offsets[b]} columns are padding (masked as keys), so its token in column c sits at
+   * position c − offsets[b]. Rotary attention depends only on differences of positions, so a
+   * left-padded row computes what it computes alone. {@code offsets [B]} or {@code [1]}.
+   */
+  public Outputs forward(Operand<TInt64> tokens, Operand<TInt32> cachedLength,
+      Operand<TInt32> offsets, List<DecoderLayer.CacheInputs> caches) {
     Ops tf = ops.tf();
     Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens),
         org.tensorflow.ndarray.index.Indices.at(1));
@@ -94,7 +105,10 @@ public final class PldrDecoder {
         tf.stack(List.of(cachedLength, tf.constant(0))), tf.constant(new int[] {-1, -1}));
     Operand<TFloating> mask = tf.math.maximum(
         masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
-    Operand<TInt32> positions = tf.range(cachedLength, length, tf.constant(1));
+    // [B or 1, N−S]: each row's positions, padding columns clamped to 0
+    Operand<TInt32> positions = tf.math.maximum(tf.math.sub(
+        tf.expandDims(tf.range(cachedLength, length, tf.constant(1)), tf.constant(0)),
+        tf.expandDims(offsets, tf.constant(1))), tf.constant(0));
     int heads = config.getNumHeads();
     DecoderLayer.Frame frame = new DecoderLayer.Frame(shape(batchAndLength, d),
         shape(batchAndLength, heads, d / heads),

@@ -25,7 +25,7 @@ public final class RotaryEmbedding {
   private final Operand<TFloating> cos;
   private final Operand<TFloating> sin;
 
-  /** The table rows of a forward pass's positions, {@code [1, T, 1, d]} each. */
+  /** The table rows of a forward pass's positions, {@code [B or 1, T, 1, d]} each. */
   public record Rows(Operand<TFloating> cos, Operand<TFloating> signedSin) {}
 
   public RotaryEmbedding(TfTensorOps ops, int depth, int maxSeqLen) {
@@ -51,11 +51,15 @@ public final class RotaryEmbedding {
     this.sin = ops.unwrap(ops.constant(table, s));
   }
 
-  /** The table rows of {@code positions [T]}, shaped to broadcast over batch and heads. */
+  /**
+   * The table rows of {@code positions [B or 1, T]} (each row's own positions), shaped to
+   * broadcast over heads (and batch).
+   */
   public Rows at(Operand<TInt32> positions) {
     Ops tf = ops.tf();
     Operand<TInt32> zero = tf.constant(0);
-    Operand<TInt32> shape = tf.constant(new int[] {1, -1, 1, depth});
+    Operand<TInt32> shape = tf.concat(java.util.List.of(tf.shape(positions),
+        tf.constant(new int[] {1, depth})), zero);
     return new Rows(tf.reshape(tf.gather(cos, positions, zero), shape),
         tf.reshape(tf.gather(sin, positions, zero), shape));
   }
