@@ -38,7 +38,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--warmup", defaultValue = "1", description = "Untimed generations first (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--rounds", defaultValue = "5", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
