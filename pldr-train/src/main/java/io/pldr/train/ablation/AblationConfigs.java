@@ -45,7 +45,8 @@ public final class AblationConfigs {
     try {
       TextFormat.getParser().merge(readText(file, source, ""), b);
     } catch (TextFormat.ParseException e) {
-      throw new ConfigException(source, "not a valid AblationConfig: " + e.getMessage(), e);
+      throw new ConfigException(source, "not a valid AblationConfig: "
+          + e.getMessage().replaceAll("\\s*\n\\s*", " "), e);
     }
     changes.accept(b);
     return resolve(b.build(), file);

@@ -1,20 +1,15 @@
 package io.pldr.train.ablation;
 
-import io.pldr.tf.io.AtomicFiles;
+import io.pldr.train.observe.LossCharts;
 import io.pldr.train.observe.LossCurves;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
-import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -53,30 +48,12 @@ public final class AblationPlot {
 
   /** Draws {@code curves} (variant name → its curves, in legend order) as a PNG to {@code file}. */
   public void write(Path file, Map<String, LossCurves> curves) throws IOException {
-    byte[] png = BitmapEncoder.getBitmapBytes(chart(curves), BitmapEncoder.BitmapFormat.PNG);
-    ByteBuffer buf = ByteBuffer.wrap(png);
-    AtomicFiles.write(file, out -> {
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-    });
+    LossCharts.writePng(chart(curves), file);
   }
 
   XYChart chart(Map<String, LossCurves> curves) {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-    XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-        .xAxisTitle("step").yAxisTitle("loss (nats/token)").build();
-    XYStyler styler = chart.getStyler();
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
-    styler.setChartBackgroundColor(Color.WHITE);
-    styler.setPlotBackgroundColor(Color.WHITE);
-    styler.setLegendBorderColor(Color.LIGHT_GRAY);
-    styler.setPlotBorderColor(Color.LIGHT_GRAY);
-    styler.setPlotGridLinesColor(new Color(225, 225, 225));
-    styler.setXAxisDecimalPattern("#,##0");
-    styler.setXAxisMin(0.0);
+    XYChart chart = LossCharts.create(title, width, height);
+    chart.getStyler().setXAxisMin(0.0);
     int i = 0;
     for (Map.Entry<String, LossCurves> e : curves.entrySet()) {
       Color color = PALETTE[i++ % PALETTE.length];
@@ -102,7 +79,6 @@ public final class AblationPlot {
     XYSeries s = chart.addSeries(name, x, y);
     s.setLineColor(color);
     s.setMarkerColor(color);
-    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     if (validation) {
       s.setMarker(SeriesMarkers.CIRCLE);
       s.setLineStyle(DASHED);
