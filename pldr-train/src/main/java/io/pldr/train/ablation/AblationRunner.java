@@ -123,8 +123,7 @@ public final class AblationRunner {
     ModelConfig model = from.config().getModel();
     GCacheExport.write(source.finalCheckpoint(),
         injectors.apply(model).getInstance(Components.class), g.prompt(), g.file());
-    log.printf("wrote the G-cache of '%s' (prompt \"%s\") to %s%n", from.name(), g.prompt(),
-        g.file());
+    log.printf("wrote the G-cache of '%s' to %s%n", from.name(), g.file());
   }
 
   private AblationReport report(Ablation ablation, Map<String, TrainingSummary> trained)

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pldr.api.config.ConfigException;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.train.data.DataPosition;
+import io.pldr.train.data.TrainingData;
 import io.pldr.train.loop.TinyRun;
 import io.pldr.train.loop.TrainingSummary;
 import io.pldr.train.observe.MetricsEntry;
@@ -69,8 +71,11 @@ class AblationRunnerTest {
         .isEqualTo(metric(out.resolve("learned"), Split.TRAIN, 1, "loss"));
     assertThat(metric(out.resolve("learned-lr2"), Split.TRAIN, 2, "loss"))
         .isNotEqualTo(metric(out.resolve("learned"), Split.TRAIN, 2, "loss"));
-    // Another seed moves only the initial weights; every run records the base's data seed.
+    // Another seed moves only the initial weights: every variant's data pipeline yields the
+    // same first batch, and every run records the base's data seed.
+    long[][] first = firstBatch(a.variants().get(0));
     for (PlannedVariant v : a.variants()) {
+      assertThat(firstBatch(v)).as(v.name()).isDeepEqualTo(first);
       var state = CheckpointStore.readState(v.outDir().resolve("checkpoints/step-00000006"));
       assertThat(state.getConfig().getDataSeed()).as(v.name()).isEqualTo(5);
       assertThat(state.getDataPosition()).isEqualTo(CheckpointStore.readState(
@@ -161,6 +166,12 @@ class AblationRunnerTest {
         .hasMessageContaining("variant 't' transfers the G-cache of 'learned', which has not"
             + " finished");
     assertThat(dir.resolve("out/learned")).doesNotExist();
+  }
+
+  private long[][] firstBatch(PlannedVariant v) throws IOException {
+    try (TrainingData data = TrainingData.prepare(v.config(), dir.resolve("cache"))) {
+      return data.trainBatches(DataPosition.START).next();
+    }
   }
 
   private static void deleteTree(Path p) throws IOException {
