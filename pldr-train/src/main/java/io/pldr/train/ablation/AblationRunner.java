@@ -103,9 +103,12 @@ public final class AblationRunner {
       components.attention(model);
       return injector;
     } catch (ConfigException e) {
-      String inner = e.getMessage().substring(e.source().length() + 2);
-      throw new ConfigException(ablation.file() + ": variant '" + v.name() + "'", "",
-          inner.replaceFirst("^field '", "field 'model."));
+      // Named again as a field of the variant's training configuration.
+      String named = e.source() + ": " + (e.field().isEmpty() ? "" : "field '" + e.field() + "': ");
+      String message = e.getMessage().startsWith(named)
+          ? e.getMessage().substring(named.length()) : e.getMessage();
+      throw new ConfigException(ablation.file() + ": variant '" + v.name() + "'",
+          e.field().isEmpty() ? "" : "model." + e.field(), message);
     }
   }
 

@@ -144,6 +144,17 @@ class AblationRunnerTest {
     assertThat(resumed.results().get(0)).isEqualTo(first.results().get(0));
     assertThat(Files.getLastModifiedTime(learnedFinal.resolve("model.safetensors")))
         .isEqualTo(written);
+
+    // A variant changed since it ran is not taken for finished.
+    Ablation changed = ablation("""
+        variants { name: "learned" overrides: "optimizer.learning_rate=5e-2" }
+        variants { name: "identity" operator { name: "identity" } }
+        """);
+    assertThatThrownBy(() -> run(changed))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("variant 'learned': " + dir.resolve("out/learned")
+            + " holds a run of another configuration")
+        .hasMessageContaining("field 'optimizer' differs");
   }
 
   @Test
