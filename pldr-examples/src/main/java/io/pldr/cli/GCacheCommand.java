@@ -1,13 +1,7 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
-import io.pldr.cache.CachedDecoder;
-import io.pldr.cache.DecodeState;
-import io.pldr.cache.generate.Generator;
-import io.pldr.tf.inject.Components;
-import io.pldr.tf.io.GCacheFile;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.tokenizer.HfTokenizer;
+import io.pldr.train.checkpoint.GCacheExport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,17 +29,7 @@ final class GCacheCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
-    Checkpoint ckpt = loaded.checkpoint();
-    ModelConfig config = loaded.config();
-    Components c = loaded.components();
-    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
-      decoder.load(ckpt.model());
-      long[] row = Generator.promptIds(tokenizer, prompt);
-      try (DecodeState state = decoder.prefill(new long[][] {row}).state()) {
-        GCacheFile.save(out, config, decoder.deductive(state));
-      }
-    }
+    ModelConfig config = GCacheExport.write(loaded.checkpoint(), loaded.components(), prompt, out);
     spec.commandLine().getOut().printf("wrote the G-cache of %d layers to %s%n",
         config.getNumLayers(), out);
     spec.commandLine().getOut().flush();

@@ -15,7 +15,9 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = PldrCli.Version.class,
     description = "Train, run, evaluate and extend PLDR-LLMs (Power Law Decoder Representations).",
-    subcommands = {ReferenceRunCommand.class, OperatorsCommand.class, TrainCommand.class, GenerateCommand.class, GCacheCommand.class, ConvertCommand.class, DeductiveReportCommand.class, BenchCommand.class, EvalCommand.class,
+    subcommands = {ReferenceRunCommand.class, OperatorsCommand.class, TrainCommand.class,
+        AblateCommand.class, GenerateCommand.class, GCacheCommand.class, ConvertCommand.class,
+        DeductiveReportCommand.class, EvalCommand.class, BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class PldrCli {
   /** Runs the tool and exits with its status. */

@@ -8,6 +8,7 @@ import io.pldr.train.loop.TrainingSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,9 +36,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Override steps.")
   Long steps;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "Trained tokenizers and encoded corpora (default: $PLDR_CACHE_DIR or ~/.cache/pldr).")
-  Path cacheDir;
+  @Mixin CacheDirOption cache;
 
   @Override
   public Integer call() throws Exception {
@@ -50,7 +49,7 @@ final class TrainCommand implements Callable<Integer> {
       }
     });
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
-    TrainingSummary s = trainer.run(c, resume, cacheDir != null ? cacheDir : defaultCache());
+    TrainingSummary s = trainer.run(c, resume, cache.resolve());
     var w = spec.commandLine().getOut();
     w.printf("%ntrained %d steps in %ds (%.0f tokens/s)%n", s.steps(), s.seconds(),
         s.tokensPerSecond());
@@ -68,11 +67,5 @@ final class TrainCommand implements Callable<Integer> {
     }
     w.flush();
     return 0;
-  }
-
-  static Path defaultCache() {
-    String env = System.getenv("PLDR_CACHE_DIR");
-    return env != null && !env.isBlank() ? Path.of(env)
-        : Path.of(System.getProperty("user.home"), ".cache", "pldr");
   }
 }

@@ -122,6 +122,23 @@ public final class CheckpointStore {
    * checksum does not match.
    */
   public static Checkpoint read(Path dir) throws IOException {
+    CheckpointState state = readState(dir);
+    for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
+      String actual = Fingerprint.ofFile(dir.resolve(e.getKey()));
+      if (!actual.equals(e.getValue())) {
+        throw new IOException(dir.resolve(e.getKey()) + ": checksum mismatch (the file changed"
+            + " or is damaged): SHA-256 " + actual + ", recorded " + e.getValue());
+      }
+    }
+    return new Checkpoint(dir, state, Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
+        Safetensors.read(dir.resolve(OPTIMIZER_FILE)).tensors());
+  }
+
+  /**
+   * Reads only the state of a checkpoint folder (step, configuration, ...), refusing another
+   * format or a newer version; the tensors are neither read nor checked.
+   */
+  public static CheckpointState readState(Path dir) throws IOException {
     Path stateFile = dir.resolve(STATE_FILE);
     if (!Files.isRegularFile(stateFile)) {
       throw new IOException(dir + ": not a pldr checkpoint (no " + STATE_FILE + ")");
@@ -140,15 +157,7 @@ public final class CheckpointStore {
       throw new IOException(stateFile + ": format version " + state.getFormatVersion()
           + " is newer than this pldr reads (" + VERSION + ")");
     }
-    for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
-      String actual = Fingerprint.ofFile(dir.resolve(e.getKey()));
-      if (!actual.equals(e.getValue())) {
-        throw new IOException(dir.resolve(e.getKey()) + ": checksum mismatch (the file changed"
-            + " or is damaged): SHA-256 " + actual + ", recorded " + e.getValue());
-      }
-    }
-    return new Checkpoint(dir, state, Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
-        Safetensors.read(dir.resolve(OPTIMIZER_FILE)).tensors());
+    return state;
   }
 
   private void prune() throws IOException {

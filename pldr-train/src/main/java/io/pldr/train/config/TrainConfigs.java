@@ -47,7 +47,11 @@ public final class TrainConfigs {
     return validate(builder(text, source).build(), source);
   }
 
-  private static TrainConfig.Builder builder(String text, String source) {
+  /**
+   * Parses text format without validating, for callers that change fields before
+   * {@link #validate}; {@code source} names it in errors.
+   */
+  public static TrainConfig.Builder builder(String text, String source) {
     TrainConfig.Builder b = TrainConfig.newBuilder();
     try {
       TextFormat.getParser().merge(text, b);

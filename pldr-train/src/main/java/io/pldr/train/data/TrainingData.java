@@ -49,7 +49,7 @@ public final class TrainingData implements AutoCloseable {
     this.sequences = sequences;
     this.unigramEntropy = unigramEntropy;
     this.batchSize = config.getBatchSize();
-    this.seed = config.getSeed();
+    this.seed = config.hasDataSeed() ? config.getDataSeed() : config.getSeed();
     this.evalBatches = config.getEvalBatches();
   }
 
@@ -163,7 +163,10 @@ public final class TrainingData implements AutoCloseable {
     return unigramEntropy;
   }
 
-  /** Training batches of {@code batch_size} rows in the order given by {@code seed}. */
+  /**
+   * Training batches of {@code batch_size} rows in the order given by {@code data_seed}, or by
+   * {@code seed} when it is unset.
+   */
   public BatchIterator trainBatches(DataPosition from) {
     return sequences.trainBatches(batchSize, seed, from);
   }

@@ -8,11 +8,11 @@ import java.nio.file.Path;
  * validation, checkpoint, logging and sampling settings. Anything else (model, data, optimiser, schedule, batch, seed, ...) must equal the
  * checkpoint's, or the run would not continue the same training.
  */
-final class ResumeCheck {
+public final class ResumeCheck {
   private ResumeCheck() {}
 
   /** The checkpoint's configuration with the allowed changes of {@code requested} applied. */
-  static TrainConfig merge(TrainConfig saved, TrainConfig requested, Path checkpoint) {
+  public static TrainConfig merge(TrainConfig saved, TrainConfig requested, Path checkpoint) {
     TrainConfig merged = saved.toBuilder()
         .setSteps(requested.getSteps())
         .setEvalEvery(requested.getEvalEvery())

@@ -1,11 +1,9 @@
 package io.pldr.train.observe;
 
-import io.pldr.tf.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -13,9 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -63,30 +59,12 @@ public final class LossPlot {
 
   /** Renders the chart and writes it as a PNG to {@code file}, atomically. */
   public void write(Path file, LossCurves curves) throws IOException {
-    byte[] png = BitmapEncoder.getBitmapBytes(chart(curves), BitmapEncoder.BitmapFormat.PNG);
-    AtomicFiles.write(file, out -> {
-      ByteBuffer buf = ByteBuffer.wrap(png);
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-    });
+    LossCharts.writePng(chart(curves), file);
   }
 
   XYChart chart(LossCurves curves) {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-    XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-        .xAxisTitle("step").yAxisTitle("loss").build();
+    XYChart chart = LossCharts.create(title, width, height);
     XYStyler styler = chart.getStyler();
-    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
-    styler.setChartBackgroundColor(Color.WHITE);
-    styler.setPlotBackgroundColor(Color.WHITE);
-    styler.setLegendBorderColor(Color.LIGHT_GRAY);
-    styler.setPlotBorderColor(Color.LIGHT_GRAY);
-    styler.setPlotGridLinesColor(new Color(225, 225, 225));
-    styler.setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-    styler.setXAxisDecimalPattern("#,##0");
 
     Series train = Series.of(curves.train());
     Series validation = Series.of(curves.validation());

@@ -110,4 +110,25 @@ class TrainingDataTest {
     assertThatThrownBy(() -> TrainingData.prepare(config(data.build(), 4, 2), dir.resolve("c")))
         .isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
   }
+
+  @Test
+  void theDataOrderFollowsDataSeedWhenSetAndNotSeed() throws IOException {
+    Path text = Files.writeString(dir.resolve("t.txt"), "the whale and the sea. ".repeat(300));
+    DataConfig data = DataConfig.newBuilder().addTrainFiles(text.toString())
+        .setTokenizer(TokenizerConfig.newBuilder().setVocabSize(270)).build();
+    TrainConfig base = config(data, 8, 4);
+    long[][] bySeed5 = firstBatch(base);
+    long[][] bySeed6 = firstBatch(base.toBuilder().setSeed(6).build());
+    long[][] byDataSeed5 = firstBatch(base.toBuilder().setSeed(6).setDataSeed(5).build());
+    long[][] byDataSeed6 = firstBatch(base.toBuilder().setSeed(5).setDataSeed(6).build());
+    assertThat(java.util.Arrays.deepEquals(bySeed6, bySeed5)).as("seed changes the order").isFalse();
+    assertThat(byDataSeed5).isDeepEqualTo(bySeed5);
+    assertThat(byDataSeed6).isDeepEqualTo(bySeed6);
+  }
+
+  private long[][] firstBatch(TrainConfig cfg) throws IOException {
+    try (TrainingData d = TrainingData.prepare(cfg, dir.resolve("cache"))) {
+      return d.trainBatches(DataPosition.START).next();
+    }
+  }
 }

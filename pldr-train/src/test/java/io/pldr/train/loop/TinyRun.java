@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /** A tiny training run on a generated corpus, for tests that train for real in seconds. */
-final class TinyRun {
+public final class TinyRun {
   private TinyRun() {}
 
   /** Writes a corpus of about {@code words} words of simple sentences. */
-  static Path corpus(Path dir, int words) throws IOException {
+  public static Path corpus(Path dir, int words) throws IOException {
     String[] subjects = {"the whale", "the captain", "a sailor", "the ship", "the sea"};
     String[] verbs = {"sees", "follows", "hunts", "leaves", "finds"};
     String[] objects = {"the harbour", "a storm", "the island", "the crew", "the moon"};
@@ -33,7 +33,7 @@ final class TinyRun {
   }
 
   /** A configuration text; {@code extra} is appended (later fields win for scalars). */
-  static String config(Path corpus, Path out, String extra) {
+  public static String config(Path corpus, Path out, String extra) {
     return """
         model {
           num_layers: 1 d_model: 16 num_heads: 2 dff: 32 vocab_size: 300
