@@ -81,7 +81,7 @@ class AblateCommandTest {
     assertThat(a.variants()).extracting(PlannedVariant::operator).containsExactly("learned",
         "identity", "random (seed=3)", "transferred (G-cache of learned)");
     assertThat(a.variants()).allSatisfy(v -> {
-      assertThat(v.config().getSteps()).isEqualTo(600);
+      assertThat(v.config().getSteps()).isEqualTo(1500);
       assertThat(v.config().getDataSeed()).isEqualTo(1);
       assertThat(v.config().getSeed()).isEqualTo(1);  // moby-dick-small's seed
       assertThat(v.config().getOutDir()).isEqualTo("runs/ablation-moby-dick/" + v.name());
