@@ -6,7 +6,7 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.generate.Generator;
-import io.pldr.cache.invariance.DeductiveReport;
+import io.pldr.eval.invariance.DeductiveReport;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.checkpoint.Checkpoint;

@@ -31,10 +31,7 @@ class EvalCommandTest {
 
   @BeforeAll
   static void trainTinyModel() throws Exception {
-    CliRun trained = CliRun.of("train", "--config", TinyTraining.config(dir, "").toString(),
-        "--cache-dir", dir.resolve("cache").toString());
-    assertThat(trained.status()).as(trained.err()).isZero();
-    run = dir.resolve("run");
+    run = TinyTraining.train(dir);
     data = Files.createDirectories(dir.resolve("data"));
     Files.writeString(data.resolve("arc_easy.jsonl"), ARC);
     Files.writeString(data.resolve("piqa.jsonl"), PIQA);

@@ -1,5 +1,7 @@
 package io.pldr.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +9,14 @@ import java.nio.file.Path;
 /** A tiny model's training configuration and corpus, for the tests that train through the tool. */
 final class TinyTraining {
   private TinyTraining() {}
+
+  /** Trains the tiny model through {@code ./pldr train} in {@code dir}; returns its run folder. */
+  static Path train(Path dir) throws IOException {
+    CliRun trained = CliRun.of("train", "--config", config(dir, "").toString(),
+        "--cache-dir", dir.resolve("cache").toString());
+    assertThat(trained.status()).as(trained.err()).isZero();
+    return dir.resolve("run");
+  }
 
   /**
    * Writes a small corpus and a configuration training a one-layer model for 6 steps into

@@ -1,8 +1,8 @@
-package io.pldr.cache.invariance;
+package io.pldr.eval.invariance;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
+import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.Precision;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.assertj.core.api.recursive.comparison.RecursiveComparisonConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,15 +27,31 @@ class DeductiveReportTest {
       new long[] {100, 3, 77, 12, 64, 90}, new long[] {200, 201, 202, 203});
 
   @Test
-  void determinantsAreSignAndLogAbsolute() {
-    try (Determinants det = new Determinants()) {
-      HostTensor m = HostTensor.of(DType.FLOAT64, Shape.of(2, 2, 2),
-          new double[] {2, 0, 0, 3, 0, 1, 1, 0});
-      HostTensor[] r = det.of(m);
-      assertThat(r[0].toDoubleArray()).containsExactly(1, -1);
-      assertThat(r[1].get(0)).isCloseTo(Math.log(6), within(1e-12));
-      assertThat(r[1].get(1)).isCloseTo(0, within(1e-12));
-    }
+  void rowsAreRmseAndLogDeterminantsOfEachHead() {
+    // Two prompts, one layer, two heads of 2 × 2: A_LM, G_LM, and G_LM after the continuation.
+    List<List<LayerDeductive>> prompts = List.of(
+        List.of(new LayerDeductive(heads(2, 0, 0, 3, 1, 0, 0, 1), heads(0, 1, 1, 0, 4, 0, 0, 1))),
+        List.of(new LayerDeductive(heads(2, 1, 1, 3, 1, 0, 0, 1), heads(0, 2, 1, 0, 4, 0, 0, -1))));
+    List<List<LayerDeductive>> uncached = List.of(
+        List.of(new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 1, 1, 2, 4, 0, 0, 1))),
+        List.of(new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 2, 1, 0, 4, 0, 0, 1))));
+    List<DeductiveReport.Row> rows = DeductiveReport.rows(prompts, uncached);
+
+    // Head 0: A differs by (0, 1, 1, 0), G by (0, 1, 0, 0); det A 6 and 5, det G −1 and −2.
+    // Head 1: A equal, G differs by (0, 0, 0, 2); det A 1 and 1, det G 4 and −4.
+    assertThat(rows).usingRecursiveFieldByFieldElementComparator(
+        RecursiveComparisonConfiguration.builder().withComparatorForType(
+            (Double x, Double y) -> Math.abs(x - y) < 1e-12 ? 0 : Double.compare(x, y),
+            Double.class).build())
+        .containsExactly(
+            new DeductiveReport.Row(0, 0, Math.sqrt(0.5), 0.5, (Math.log(6) + Math.log(5)) / 2,
+                Math.log(2) / 2, 1.0, 0.5),
+            new DeductiveReport.Row(0, 1, 0, 1, 0, Math.log(4), 0.5, 0.5));
+  }
+
+  /** A {@code [1, 2, 2, 2]} tensor: two heads' 2 × 2 matrices, row-major. */
+  private static HostTensor heads(double... values) {
+    return HostTensor.of(DType.FLOAT64, Shape.of(1, 2, 2, 2), values);
   }
 
   @Test
