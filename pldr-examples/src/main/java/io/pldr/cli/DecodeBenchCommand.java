@@ -38,10 +38,10 @@ final class DecodeBenchCommand implements Callable<Integer> {
   @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "15", description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--rounds", defaultValue = "5", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rounds", defaultValue = "10", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(names = "--threads", description = "Intra-op threads (default: all cores, or"

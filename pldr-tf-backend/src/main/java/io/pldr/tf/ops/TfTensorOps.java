@@ -200,12 +200,6 @@ public final class TfTensorOps implements TensorOps {
     long out = w.shape().get(0);
     long inDim = w.shape().get(1);
     int rank = in.shape().numDimensions();
-    if (rank > 2 && parameters.mode() == GraphMode.INFERENCE) {
-      // one broadcasting product, no reshapes (training keeps the 2-D product, whose gradients
-      // are the reference's to float32 rounding)
-      return wrap(tf.math.add(tf.train.batchMatMul(in, w, in.type(),
-          BatchMatMul.adjY(true)), f(bias)));
-    }
     Operand<TFloating> flat = rank == 2 ? in : tf.reshape(in, tf.constant(new long[] {-1, inDim}));
     Operand<TFloating> y = tf.math.add(
         tf.linalg.matMul(flat, w, org.tensorflow.op.linalg.MatMul.transposeB(true)), f(bias));
