@@ -27,6 +27,19 @@ public final class Masks {
     return tf.math.sub(ones, lower);
   }
 
+  /**
+   * {@code [N − S, N]}: rows S … N − 1 of the look-ahead mask of N positions ({@code cachedLength}
+   * = S), built directly: 1 where the key's position is after the query's. A decoding step needs
+   * one row, not the N × N mask.
+   */
+  public Operand<TFloating> lookAheadRows(Operand<TInt32> cachedLength, Operand<TInt32> length) {
+    Ops tf = ops.tf();
+    Operand<TInt32> one = tf.constant(1);
+    Operand<TInt32> keys = tf.expandDims(tf.range(tf.constant(0), length, one), tf.constant(0));
+    Operand<TInt32> queries = tf.expandDims(tf.range(cachedLength, length, one), one);
+    return tf.dtypes.cast(tf.math.greater(keys, queries), ops.type());
+  }
+
   /** {@code [B, 1, 1, T]}: 1 at keys whose token is {@code padId}. */
   public Operand<TFloating> padding(Operand<TInt64> tokens, long padId) {
     Ops tf = ops.tf();

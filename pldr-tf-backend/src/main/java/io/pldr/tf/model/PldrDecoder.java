@@ -101,8 +101,7 @@ public final class PldrDecoder {
     x = tf.math.mul(x, ops.scalar(Math.sqrt(d)));
     x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
     // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys
-    Operand<TFloating> lookAhead = tf.slice(masks.lookAhead(length),
-        tf.stack(List.of(cachedLength, tf.constant(0))), tf.constant(new int[] {-1, -1}));
+    Operand<TFloating> lookAhead = masks.lookAheadRows(cachedLength, length);
     Operand<TFloating> mask = tf.math.maximum(
         masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
     // [B or 1, N−S]: each row's positions, padding columns clamped to 0

@@ -28,6 +28,21 @@ class MasksTest {
   }
 
   @Test
+  void lookAheadRowsAreTheLastRowsOfTheWholeMask() {
+    try (TestGraph g = new TestGraph(DType.FLOAT32)) {
+      var tf = g.ops().tf();
+      Masks masks = new Masks(g.ops());
+      HostTensor whole = g.eval(masks.lookAhead(tf.constant(6)));
+      for (int cached = 0; cached < 6; cached++) {
+        HostTensor rows = g.eval(masks.lookAheadRows(tf.constant(cached), tf.constant(6)));
+        assertThat(rows.shape().dims()).containsExactly(6 - cached, 6);
+        assertThat(rows.toDoubleArray()).as("from row %d", cached).containsExactly(
+            java.util.Arrays.copyOfRange(whole.toDoubleArray(), cached * 6, 36));
+      }
+    }
+  }
+
+  @Test
   void paddingMaskForbidsExactlyThePaddingKeys() {
     try (TestGraph g = new TestGraph(DType.FLOAT32)) {
       var tokens = g.ops().tf().constant(new long[][] {{7, 0, 3}, {0, 0, 5}});
