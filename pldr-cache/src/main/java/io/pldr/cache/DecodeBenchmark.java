@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 public final class DecodeBenchmark {
   /** What one run measured. */
   public record Measurement(CacheMode mode, int promptLength, int newTokens,
-      double prefillSeconds, double decodeSeconds) {
+      double prefillSeconds, double decodeSeconds, double decodeCpuSeconds) {
     /** New tokens per second of decoding. */
     public double tokensPerSecond() {
       return newTokens / decodeSeconds;
@@ -22,6 +22,15 @@ public final class DecodeBenchmark {
     /** Milliseconds per decoding step. */
     public double msPerToken() {
       return 1e3 * decodeSeconds / newTokens;
+    }
+
+    /**
+     * CPU milliseconds of the decoding thread per step: with decoding sessions running their
+     * operations in the caller's thread and one intra-op thread this is the step's whole work,
+     * and, unlike wall time, it does not move with what else the machine does.
+     */
+    public double cpuMsPerToken() {
+      return 1e3 * decodeCpuSeconds / newTokens;
     }
   }
 
@@ -53,9 +62,12 @@ public final class DecodeBenchmark {
   private static Measurement generate(CachedDecoder decoder, CacheMode mode, long[] prompt,
       int newTokens) {
     long[] row = Arrays.copyOf(prompt, prompt.length + newTokens);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     long t0 = System.nanoTime();
     CachedDecoder.Step s = decoder.prefill(new long[][] {prompt});
     long t1 = System.nanoTime();
+    long c1 = threads.getCurrentThreadCpuTime();
     DecodeState state = s.state();
     try {
       for (int j = 0; j < newTokens; j++) {
@@ -70,6 +82,8 @@ public final class DecodeBenchmark {
       state.close();
     }
     long t2 = System.nanoTime();
-    return new Measurement(mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    long c2 = threads.getCurrentThreadCpuTime();
+    return new Measurement(mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        (c2 - c1) / 1e9);
   }
 }

@@ -70,6 +70,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
           rounds, 1);
       out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);
       out.printf("per new token: %.2f ms%n", r.msPerToken());
+      out.printf("CPU of the decoding thread per new token: %.3f ms%n", r.cpuMsPerToken());
       out.printf("tokens/s: %.1f%n", r.tokensPerSecond());
     }
     out.flush();
