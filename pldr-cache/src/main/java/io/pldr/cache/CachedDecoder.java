@@ -232,18 +232,14 @@ public final class CachedDecoder implements AutoCloseable {
       for (int i = 0; i < model.config().getNumLayers(); i++) {
         int layer = i;
         List<LayerState> rows = alone.stream().map(st -> st.state().layers().get(layer)).toList();
+        Tensor aLm = stacked(rows.stream().map(LayerState::aLm).toList());
         layers.add(new LayerState(
             leftPadded(rows.stream().map(LayerState::keys).toList(), pads),
             leftPadded(rows.stream().map(LayerState::values).toList(), pads),
             rows.get(0).refinedMetric() == null ? null
                 : stacked(rows.stream().map(LayerState::refinedMetric).toList()),
-            stacked(rows.stream().map(LayerState::aLm).toList()),
-            rows.get(0).gLm() == rows.get(0).aLm() ? null
+            aLm, rows.get(0).gLm() == rows.get(0).aLm() ? aLm  // one tensor for both (identity)
                 : stacked(rows.stream().map(LayerState::gLm).toList())));
-        LayerState l = layers.get(i);
-        if (l.gLm() == null) {
-          layers.set(i, new LayerState(l.keys(), l.values(), l.refinedMetric(), l.aLm(), l.aLm()));
-        }
       }
       List<HostTensor> logits = alone.stream().map(Step::logits).toList();
       return new Step(stackedHost(logits), new DecodeState(layers, longest, pads));
@@ -312,18 +308,13 @@ public final class CachedDecoder implements AutoCloseable {
     List<Tensor> temporary = new ArrayList<>();
     TInt64 t = HostTensors.tokens(rows);
     temporary.add(t);
-    r.feed(tokens, t);
-    if (mode.usesKvCache()) {
-      TInt32 s = TInt32.scalarOf(state.length());
-      temporary.add(s);
-      r.feed(cachedLength, s);
-    }
-    feedCaches(r, g, state);
+    TInt32 s = TInt32.scalarOf(state.length());
+    temporary.add(s);
     TInt32 rowOffsets = state.offsets().map(TInt32::vectorOf).orElse(null);
     if (rowOffsets != null) {
       temporary.add(rowOffsets);
-      r.feed(offsets, rowOffsets);
     }
+    feedStep(r, mode, state, t, s, rowOffsets);
     if (mode.usesKvCache()) {
       for (PldrDecoder.LayerGraph out : g.outputs().layers()) {
         r.fetch(out.keys()).fetch(out.values());

@@ -8,6 +8,7 @@ import io.pldr.train.checkpoint.InferenceConversion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -22,9 +23,7 @@ import picocli.CommandLine.Spec;
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--g-cache", required = true, paramLabel = "FILE", description = "The G-cache to freeze.")
   Path gCache;
@@ -34,7 +33,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    LoadedCheckpoint loaded = checkpoint.load();
     Checkpoint source = loaded.checkpoint();
     ModelConfig config = loaded.config();
     Components c = loaded.components();

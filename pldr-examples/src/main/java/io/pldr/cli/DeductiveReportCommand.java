@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,9 +34,7 @@ import picocli.CommandLine.Spec;
 final class DeductiveReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--prompts", required = true, paramLabel = "FILE",
       description = "Text file, one prompt per line (at least two).")
@@ -56,7 +55,7 @@ final class DeductiveReportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(promptsFile + ": needs at least two prompts, one per"
           + " line; found " + prompts.size());
     }
-    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    LoadedCheckpoint loaded = checkpoint.load();
     Checkpoint ckpt = loaded.checkpoint();
     ModelConfig config = loaded.config().toBuilder().setPrecision(Precision.FLOAT64).build();
     Components c = loaded.components();

@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,9 +43,7 @@ import picocli.CommandLine.Spec;
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--tasks", defaultValue = "all", paramLabel = "LIST",
       description = "Comma-separated task names, or all (default: ${DEFAULT-VALUE}).")
@@ -95,7 +94,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     err.flush();
 
-    LoadedCheckpoint ckpt = LoadedCheckpoint.load(checkpoint);
+    LoadedCheckpoint ckpt = checkpoint.load();
     ModelConfig config = ckpt.config();
     Components c = ckpt.components();
     EvalReport report;

@@ -5,6 +5,7 @@ import io.pldr.train.checkpoint.GCacheExport;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,9 +17,7 @@ import picocli.CommandLine.Spec;
 final class GCacheCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "The prompt to infer G_LM from.")
   String prompt;
@@ -28,7 +27,7 @@ final class GCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    LoadedCheckpoint loaded = checkpoint.load();
     ModelConfig config = GCacheExport.write(loaded.checkpoint(), loaded.components(), prompt, out);
     spec.commandLine().getOut().printf("wrote the G-cache of %d layers to %s%n",
         config.getNumLayers(), out);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,9 +29,7 @@ import picocli.CommandLine.Spec;
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
-  Path checkpoint;
+  @Mixin CheckpointOption checkpoint;
 
   @Option(names = "--prompt", required = true, paramLabel = "TEXT",
       description = "Prompt; repeat for several.")
@@ -70,7 +69,7 @@ final class GenerateCommand implements Callable<Integer> {
     SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, seed, maxNewTokens,
         stops);
     CacheMode m = CacheMode.fromId(mode);
-    LoadedCheckpoint loaded = LoadedCheckpoint.load(checkpoint);
+    LoadedCheckpoint loaded = checkpoint.load();
     Checkpoint ckpt = loaded.checkpoint();
     ModelConfig config = loaded.config();
     Components c = loaded.components();

@@ -74,8 +74,8 @@ public final class Generator {
           if (row.reason == null) {
             row.accept(row.sampler.next(step.logits(), b), sampling);
           }
-          rows[b][length] = row.reason == null || row.lastAccepted ? row.last : pad;
-          row.lastAccepted = false;
+          // a finished row is fed padding: masked as a key, its own later outputs unread
+          rows[b][length] = row.reason == null ? row.last : pad;
         }
         length++;
         if (state.stream().allMatch(r -> r.reason != null)) {
@@ -111,7 +111,6 @@ public final class Generator {
     private String text = "";
     private Generation.StopReason reason;
     private long last;
-    private boolean lastAccepted;
 
     Row(Sampler sampler) {
       this.sampler = sampler;
@@ -135,7 +134,6 @@ public final class Generator {
       last = next;
       if (fresh.size() >= sampling.maxNewTokens()) {
         reason = Generation.StopReason.MAX_TOKENS;
-        lastAccepted = true;
       }
     }
   }

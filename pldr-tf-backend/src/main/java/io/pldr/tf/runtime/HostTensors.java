@@ -4,7 +4,6 @@ import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.ops.TfTypes;
 import org.tensorflow.Tensor;
-import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -12,7 +11,7 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Copies between {@link HostTensor}s and TensorFlow tensors, in bulk through the tensors' raw
- * buffers (the element-wise copies of {@code NdArray.copyTo} took a fifth of a decoding step).
+ * buffers (NdArray's {@code copyTo} goes element by element).
  */
 public final class HostTensors {
   private HostTensors() {}
@@ -20,7 +19,6 @@ public final class HostTensors {
   /** A TensorFlow tensor of {@code dtype} holding {@code t}'s values; the caller closes it. */
   public static Tensor toTensor(HostTensor t, DType dtype) {
     org.tensorflow.ndarray.Shape shape = TfTypes.shape(t.shape());
-    double[] v = t.toDoubleArray();
     switch (dtype) {
       case FLOAT32 -> {
         TFloat32 out = TFloat32.tensorOf(shape);
@@ -29,22 +27,20 @@ public final class HostTensors {
       }
       case FLOAT64 -> {
         TFloat64 out = TFloat64.tensorOf(shape);
-        out.asRawTensor().data().asDoubles().write(v);
+        out.asRawTensor().data().asDoubles().write(t.toDoubleArray());
         return out;
       }
       case INT64 -> {
-        long[] l = new long[v.length];
-        for (int i = 0; i < l.length; i++) {
-          l[i] = (long) v[i];
-        }
-        return TInt64.tensorOf(shape, DataBuffers.of(l, true, false));
+        TInt64 out = TInt64.tensorOf(shape);
+        out.asRawTensor().data().asLongs().write(
+            java.util.Arrays.stream(t.toDoubleArray()).mapToLong(x -> (long) x).toArray());
+        return out;
       }
       case INT32 -> {
-        int[] n = new int[v.length];
-        for (int i = 0; i < n.length; i++) {
-          n[i] = (int) v[i];
-        }
-        return TInt32.tensorOf(shape, DataBuffers.of(n, true, false));
+        TInt32 out = TInt32.tensorOf(shape);
+        out.asRawTensor().data().asInts().write(
+            java.util.Arrays.stream(t.toDoubleArray()).mapToInt(x -> (int) x).toArray());
+        return out;
       }
       default -> throw new IllegalArgumentException("unsupported type " + dtype);
     }
@@ -79,14 +75,14 @@ public final class HostTensors {
       return HostTensor.wrap(DType.FLOAT64, shape, d);
     } else if (t instanceof TInt64 l) {
       long[] v = new long[n];
-      l.copyTo(DataBuffers.of(v, false, false));
+      l.asRawTensor().data().asLongs().read(v);
       for (int i = 0; i < n; i++) {
         d[i] = v[i];
       }
       return HostTensor.wrap(DType.INT64, shape, d);
     } else if (t instanceof TInt32 l) {
       int[] v = new int[n];
-      l.copyTo(DataBuffers.of(v, false, false));
+      l.asRawTensor().data().asInts().read(v);
       for (int i = 0; i < n; i++) {
         d[i] = v[i];
       }
