@@ -7,6 +7,8 @@ import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
+import io.pldr.tf.ops.GraphMode;
+import io.pldr.tf.ops.PackedLinear;
 import io.pldr.tf.ops.TfTensorOps;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +32,8 @@ public final class PldrDecoder {
   private final Operand<TFloating> embedding;
   private final LayerNorm embeddingNorm;
   private final List<DecoderLayer> layers = new ArrayList<>();
-  private final Linear finalLayer;
+  private final Linear finalLayer;  // training graphs
+  private final PackedLinear finalTransposed;  // inference graphs: the weight transposed
   private final RotaryEmbedding rotary;
   private final Masks masks;
 
@@ -60,7 +63,10 @@ public final class PldrDecoder {
       layers.add(new DecoderLayer(ops, config, i, operator, attention));
     }
     this.embeddingNorm = new LayerNorm(ops, "decoder.layernorm1", d);
-    this.finalLayer = new Linear(ops, "final_layer", d, config.getVocabSize());
+    boolean inference = ops.parameters().mode() == GraphMode.INFERENCE;
+    this.finalLayer = inference ? null : new Linear(ops, "final_layer", d, config.getVocabSize());
+    this.finalTransposed = inference ? ops.parameters().packedLinear(d,
+        List.of(PackedLinear.Part.linear("final_layer", config.getVocabSize()))) : null;
     this.rotary = new RotaryEmbedding(ops, d / config.getNumHeads(), config.getMaxSeqLen());
     this.masks = new Masks(ops);
   }
@@ -109,10 +115,27 @@ public final class PldrDecoder {
         tf.expandDims(tf.range(cachedLength, length, tf.constant(1)), tf.constant(0)),
         tf.expandDims(offsets, tf.constant(1))), tf.constant(0));
     int heads = config.getNumHeads();
-    DecoderLayer.Frame frame = new DecoderLayer.Frame(shape(batchAndLength, d),
+    List<LayerGraph> outs = new ArrayList<>();
+    Operand<TInt32> modelShape = shape(batchAndLength, d);
+    if (finalTransposed != null) {
+      // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
+      DecoderLayer.Frame frame = new DecoderLayer.Frame(modelShape,
+          shape(batchAndLength, 3, heads, d / heads),
+          shape(batchAndLength, 3, heads, d / heads / 2, 2), rotary, rotary.atPacked(positions),
+          mask);
+      x = tf.reshape(x, tf.constant(new int[] {-1, d}));
+      for (int i = 0; i < layers.size(); i++) {
+        DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
+        x = o.x();
+        outs.add(layerGraph(o));
+      }
+      Operand<TFloating> logits = tf.reshape(finalTransposed.apply(tf, x),
+          shape(batchAndLength, config.getVocabSize()));
+      return new Outputs(logits, tf.reshape(x, modelShape), outs);
+    }
+    DecoderLayer.Frame frame = new DecoderLayer.Frame(modelShape,
         shape(batchAndLength, heads, d / heads),
         rotary.pairShape(batchAndLength, heads), rotary, rotary.at(positions), mask);
-    List<LayerGraph> outs = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
       x = o.x();

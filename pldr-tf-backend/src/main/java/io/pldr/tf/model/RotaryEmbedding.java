@@ -22,10 +22,20 @@ public final class RotaryEmbedding {
 
   private final TfTensorOps ops;
   private final int depth;
+  private final int maxSeqLen;
+  private final double[] cosTable;
+  private final double[] sinTable;
   private final Operand<TFloating> cos;
   private final Operand<TFloating> sin;
+  // [maxSeqLen, 3, d]: the tables for q, k and v packed (v turned by the angle 0), made when
+  // first asked for
+  private Operand<TFloating> packedCos;
+  private Operand<TFloating> packedSin;
 
-  /** The table rows of a forward pass's positions, {@code [B or 1, T, 1, d]} each. */
+  /**
+   * The table rows of a forward pass's positions, {@code [B or 1, T, 1, d]} each
+   * ({@code [B or 1, T, 3, 1, d]} for q, k, v packed).
+   */
   public record Rows(Operand<TFloating> cos, Operand<TFloating> signedSin) {}
 
   public RotaryEmbedding(TfTensorOps ops, int depth, int maxSeqLen) {
@@ -47,8 +57,34 @@ public final class RotaryEmbedding {
       }
     }
     io.pldr.api.tensor.Shape table = io.pldr.api.tensor.Shape.of(maxSeqLen, depth);
+    this.maxSeqLen = maxSeqLen;
+    this.cosTable = c;
+    this.sinTable = s;
     this.cos = ops.unwrap(ops.constant(table, c));
     this.sin = ops.unwrap(ops.constant(table, s));
+  }
+
+  /**
+   * The table rows of {@code positions [B or 1, T]} for q, k and v packed as
+   * {@code [B, T, 3, H, d]}: {@code [B or 1, T, 3, 1, d]}, q and k rotated, v by the angle 0
+   * (cos 1, sin 0), which leaves it exactly as it is.
+   */
+  public Rows atPacked(Operand<TInt32> positions) {
+    if (packedCos == null) {
+      double[] c = new double[maxSeqLen * 3 * depth];
+      double[] s = new double[maxSeqLen * 3 * depth];
+      for (int p = 0; p < maxSeqLen; p++) {
+        for (int part = 0; part < 2; part++) {
+          System.arraycopy(cosTable, p * depth, c, (p * 3 + part) * depth, depth);
+          System.arraycopy(sinTable, p * depth, s, (p * 3 + part) * depth, depth);
+        }
+        java.util.Arrays.fill(c, (p * 3 + 2) * depth, (p * 3 + 3) * depth, 1.0);
+      }
+      io.pldr.api.tensor.Shape table = io.pldr.api.tensor.Shape.of(maxSeqLen, 3, depth);
+      packedCos = ops.unwrap(ops.constant(table, c));
+      packedSin = ops.unwrap(ops.constant(table, s));
+    }
+    return rows(packedCos, packedSin, positions, new int[] {3, 1, depth});
   }
 
   /**
@@ -56,17 +92,23 @@ public final class RotaryEmbedding {
    * broadcast over heads (and batch).
    */
   public Rows at(Operand<TInt32> positions) {
+    return rows(cos, sin, positions, new int[] {1, depth});
+  }
+
+  private Rows rows(Operand<TFloating> cosines, Operand<TFloating> sines,
+      Operand<TInt32> positions, int[] trailing) {
     Ops tf = ops.tf();
     Operand<TInt32> zero = tf.constant(0);
     Operand<TInt32> shape = tf.concat(java.util.List.of(tf.shape(positions),
-        tf.constant(new int[] {1, depth})), zero);
-    return new Rows(tf.reshape(tf.gather(cos, positions, zero), shape),
-        tf.reshape(tf.gather(sin, positions, zero), shape));
+        tf.constant(trailing)), zero);
+    return new Rows(tf.reshape(tf.gather(cosines, positions, zero), shape),
+        tf.reshape(tf.gather(sines, positions, zero), shape));
   }
 
   /**
    * Rotates {@code x [B, T, H, d]} (its shape is {@code headShape}), whose rows sit at the
-   * positions of {@code rows}; {@code pairShape} is {@code [B, T, H, d/2, 2]}.
+   * positions of {@code rows}; {@code pairShape} is {@code [B, T, H, d/2, 2]}. The same for q, k,
+   * v packed, {@code [B, T, 3, H, d]}, with {@link #atPacked} rows.
    */
   public Operand<TFloating> apply(Operand<TFloating> x, Rows rows, Operand<TInt32> headShape,
       Operand<TInt32> pairShape) {

@@ -3,23 +3,26 @@ package io.pldr.tf.ops;
 import io.pldr.api.model.ParameterSpec;
 import io.pldr.api.tensor.Initializer;
 import org.tensorflow.Operand;
-import org.tensorflow.op.core.Assign;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.family.TFloating;
 
 /**
  * A trainable parameter in the graph: its variable, the value computations read (an identity
- * of the variable, so that gradients never see a reference type), how it starts, and the
- * placeholder and assignment that load a value into it.
+ * of the variable, so that gradients never see a reference type), its value as saved, how it
+ * starts, and the placeholder and operation that load a value into it. A parameter packed with
+ * others for inference ({@link ParameterRegistry#packedLinear}) is a slice of a shared variable:
+ * {@code variable} is that variable, {@code stored} the slice in the parameter's own layout.
  */
 public record Parameter(
     ParameterSpec spec,
     Initializer initializer,
     Variable<? extends TFloating> variable,
     Operand<? extends TFloating> read,
+    Operand<? extends TFloating> stored,
     Placeholder<? extends TFloating> feed,
-    Assign<? extends TFloating> assign) {
+    Op assign) {
 
   /** The variable itself (a reference: the target of assignments). */
   @SuppressWarnings("unchecked")

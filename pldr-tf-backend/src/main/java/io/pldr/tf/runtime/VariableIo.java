@@ -25,6 +25,11 @@ public final class VariableIo {
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     registry.all().forEach((n, p) -> specs.put(n, p.spec()));
     ParameterCheck.check(specs, values, source);
+    if (!registry.preloads().isEmpty()) {
+      Session.Runner preload = session.runner();
+      registry.preloads().forEach(preload::addTarget);
+      preload.run().close();
+    }
     for (Parameter p : registry.all().values()) {
       try (Tensor t = HostTensors.toTensor(values.get(p.spec().name()), registry.dtype())) {
         session.runner().feed(p.feed(), t).addTarget(p.assign()).run().close();
@@ -36,7 +41,7 @@ public final class VariableIo {
   public static Map<String, HostTensor> read(Session session, ParameterRegistry registry) {
     Session.Runner runner = session.runner();
     List<String> names = new ArrayList<>(registry.all().keySet());
-    names.forEach(n -> runner.fetch(registry.all().get(n).variable()));
+    names.forEach(n -> runner.fetch(registry.all().get(n).stored()));
     Map<String, HostTensor> out = new LinkedHashMap<>();
     try (Result r = runner.run()) {
       for (int i = 0; i < names.size(); i++) {
