@@ -114,7 +114,7 @@ public final class DecoderLayer {
   /**
    * What every layer of one forward pass shares, computed once: the shapes {@code [B, T, D]},
    * {@code [B, T, H, d]} and {@code [B, T, H, d/2, 2]} of its new positions (in an inference
-   * graph those of q, k, v packed: {@code [B, T, 3, H, d]} and {@code [B, T, 3, H, d/2, 2]}),
+   * graph: {@code [B, T, D]}, q, k, v packed {@code [B, T, 3, H, d]}, and no pair shape),
    * their rotary table rows, and the attention mask, 1 where attention is forbidden,
    * broadcastable to {@code [B, H, T, S + T]}.
    */
@@ -158,7 +158,7 @@ public final class DecoderLayer {
   private Output applyPacked(Operand<TFloating> x, Frame frame, CacheInputs cache) {
     Ops tf = ops.tf();
     Operand<TFloating> packed = tf.reshape(qkv.apply(tf, x), frame.headShape());
-    packed = frame.rotary().apply(packed, frame.rotaryRows(), frame.headShape(), frame.pairShape());
+    packed = frame.rotary().applyPacked(packed, frame.rotaryRows());
     // [B, T, 3, H, d] → [3, B, H, T, d] → q, k, v
     List<org.tensorflow.Output<TFloating>> split = tf.unstack(
         tf.linalg.transpose(packed, tf.constant(new int[] {2, 0, 3, 1, 4})), 3L,

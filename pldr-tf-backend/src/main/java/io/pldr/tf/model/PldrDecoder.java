@@ -120,8 +120,7 @@ public final class PldrDecoder {
     if (finalTransposed != null) {
       // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
       DecoderLayer.Frame frame = new DecoderLayer.Frame(modelShape,
-          shape(batchAndLength, 3, heads, d / heads),
-          shape(batchAndLength, 3, heads, d / heads / 2, 2), rotary, rotary.atPacked(positions),
+          shape(batchAndLength, 3, heads, d / heads), null, rotary, rotary.atPacked(positions),
           mask);
       x = tf.reshape(x, tf.constant(new int[] {-1, d}));
       for (int i = 0; i < layers.size(); i++) {

@@ -107,14 +107,28 @@ public final class RotaryEmbedding {
 
   /**
    * Rotates {@code x [B, T, H, d]} (its shape is {@code headShape}), whose rows sit at the
-   * positions of {@code rows}; {@code pairShape} is {@code [B, T, H, d/2, 2]}. The same for q, k,
-   * v packed, {@code [B, T, 3, H, d]}, with {@link #atPacked} rows.
+   * positions of {@code rows}; {@code pairShape} is {@code [B, T, H, d/2, 2]}.
    */
   public Operand<TFloating> apply(Operand<TFloating> x, Rows rows, Operand<TInt32> headShape,
       Operand<TInt32> pairShape) {
     Ops tf = ops.tf();
     Operand<TFloating> swapped = tf.reshape(
         tf.reverse(tf.reshape(x, pairShape), tf.constant(new int[] {-1})), headShape);
+    return tf.math.add(tf.math.mul(x, rows.cos()), tf.math.mul(swapped, rows.signedSin()));
+  }
+
+  /**
+   * Rotates q, k and v packed, {@code x [B, T, 3, H, d]}, with {@link #atPacked} rows: the same
+   * {@code x ⊙ C + swap(x) ⊙ S}, the pairs swapped by one gather along the last axis (four
+   * graph nodes, none of them shapes).
+   */
+  public Operand<TFloating> applyPacked(Operand<TFloating> x, Rows rows) {
+    Ops tf = ops.tf();
+    int[] swap = new int[depth];
+    for (int i = 0; i < depth; i++) {
+      swap[i] = i ^ 1;
+    }
+    Operand<TFloating> swapped = tf.gather(x, tf.constant(swap), tf.constant(4));
     return tf.math.add(tf.math.mul(x, rows.cos()), tf.math.mul(swapped, rows.signedSin()));
   }
 
