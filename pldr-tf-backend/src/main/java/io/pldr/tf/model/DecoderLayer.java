@@ -135,54 +135,64 @@ public final class DecoderLayer {
     Operand<TFloating> k = heads(wk, x, frame);
     Operand<TFloating> v = tf.reshape(ops.unwrap(wv.apply(ops.wrap(x))), frame.headShape());
     Operand<TInt32> toHeads = tf.constant(new int[] {0, 2, 1, 3});
-    Operand<TFloating> keys = tf.linalg.transpose(k, toHeads);
-    Operand<TFloating> values = tf.linalg.transpose(v, toHeads);
-    if (cache.keys().isPresent()) {
-      Operand<TInt32> seqAxis = tf.constant(2);
-      keys = tf.concat(List.of(cache.keys().get(), keys), seqAxis);
-      values = tf.concat(List.of(cache.values().orElseThrow(), values), seqAxis);
-    }
-    AttentionResult att = attention.attend(new AttentionInputs(
-        ops.wrap(tf.linalg.transpose(q, toHeads)), ops.wrap(keys), ops.wrap(values),
-        ops.wrap(frame.mask()), cache.refinedMetric().map(ops::wrap), cache.deductive()));
+    Attended a = attend(tf.linalg.transpose(q, toHeads), tf.linalg.transpose(k, toHeads),
+        tf.linalg.transpose(v, toHeads), frame, cache);
     Operand<TFloating> merged = tf.reshape(
-        tf.linalg.transpose(ops.<TFloating>unwrap(att.output()), toHeads), frame.modelShape());
+        tf.linalg.transpose(ops.<TFloating>unwrap(a.result().output()), toHeads),
+        frame.modelShape());
     Operand<TFloating> h = ops.unwrap(norm1.apply(
         ops.add(ops.wrap(x), dense.apply(ops.wrap(merged)))));
     Operand<TFloating> out = ops.unwrap(norm2.apply(
         ops.add(ops.wrap(h), ffn.apply(ops.wrap(h)))));
-    return new Output(out, att, keys, values);
+    return new Output(out, a.result(), a.keys(), a.values());
+  }
+
+  /** An attention result and the keys and values {@code [B, H, S + T, d]} it attended to. */
+  private record Attended(AttentionResult result, Operand<TFloating> keys,
+      Operand<TFloating> values) {}
+
+  /**
+   * Attention of {@code q [B, H, T, d]} to the cached keys and values followed by the new
+   * {@code k}, {@code v} {@code [B, H, T, d]}.
+   */
+  private Attended attend(Operand<TFloating> q, Operand<TFloating> k, Operand<TFloating> v,
+      Frame frame, CacheInputs cache) {
+    Ops tf = ops.tf();
+    Operand<TFloating> keys = k;
+    Operand<TFloating> values = v;
+    if (cache.keys().isPresent()) {
+      Operand<TInt32> seqAxis = tf.constant(2);
+      keys = tf.concat(List.of(cache.keys().get(), k), seqAxis);
+      values = tf.concat(List.of(cache.values().orElseThrow(), v), seqAxis);
+    }
+    AttentionResult att = attention.attend(new AttentionInputs(ops.wrap(q), ops.wrap(keys),
+        ops.wrap(values), ops.wrap(frame.mask()), cache.refinedMetric().map(ops::wrap),
+        cache.deductive()));
+    return new Attended(att, keys, values);
   }
 
   /** The inference form of {@link #apply}: {@code x [B·T, D]} to {@code [B·T, D]}. */
   private Output applyPacked(Operand<TFloating> x, Frame frame, CacheInputs cache) {
     Ops tf = ops.tf();
     Operand<TFloating> packed = tf.reshape(qkv.apply(tf, x), frame.headShape());
-    packed = frame.rotary().applyPacked(packed, frame.rotaryRows());
+    packed = frame.rotary().applyPacked(packed, frame.rotaryRows());  // v turned by 0
     // [B, T, 3, H, d] → [3, B, H, T, d] → q, k, v
     List<org.tensorflow.Output<TFloating>> split = tf.unstack(
         tf.linalg.transpose(packed, tf.constant(new int[] {2, 0, 3, 1, 4})), 3L,
         Unstack.axis(0L)).output();
-    Operand<TFloating> keys = split.get(1);
-    Operand<TFloating> values = split.get(2);
-    if (cache.keys().isPresent()) {
-      Operand<TInt32> seqAxis = tf.constant(2);
-      keys = tf.concat(List.of(cache.keys().get(), keys), seqAxis);
-      values = tf.concat(List.of(cache.values().orElseThrow(), values), seqAxis);
-    }
-    AttentionResult att = attention.attend(new AttentionInputs(ops.wrap(split.get(0)),
-        ops.wrap(keys), ops.wrap(values), ops.wrap(frame.mask()),
-        cache.refinedMetric().map(ops::wrap), cache.deductive()));
-    Operand<TFloating> merged = tf.reshape(tf.linalg.transpose(ops.<TFloating>unwrap(att.output()),
-        tf.constant(new int[] {0, 2, 1, 3})), tf.constant(new int[] {-1, dModel}));
+    Attended a = attend(split.get(0), split.get(1), split.get(2), frame, cache);
+    Operand<TFloating> merged = tf.reshape(tf.linalg.transpose(
+        ops.<TFloating>unwrap(a.result().output()), tf.constant(new int[] {0, 2, 1, 3})),
+        tf.constant(new int[] {-1, dModel}));
     Operand<TFloating> h = ops.unwrap(norm1.apply(
         ops.wrap(tf.math.add(x, densePacked.apply(tf, merged)))));
-    List<org.tensorflow.Output<TFloating>> halves = tf.split(tf.constant(1), gate.apply(tf, h), 2L).output();
+    List<org.tensorflow.Output<TFloating>> halves =
+        tf.split(tf.constant(1), gate.apply(tf, h), 2L).output();
     Operand<TFloating> gated = tf.math.mul(
         ops.<TFloating>unwrap(ops.silu(ops.wrap(halves.get(0)))), halves.get(1));
     Operand<TFloating> out = ops.unwrap(norm2.apply(
         ops.wrap(tf.math.add(h, gateOut.apply(tf, gated)))));
-    return new Output(out, att, keys, values);
+    return new Output(out, a.result(), a.keys(), a.values());
   }
 
   /** A projection of {@code x [B, T, D]} split into heads {@code [B, T, H, d]} and rotated. */

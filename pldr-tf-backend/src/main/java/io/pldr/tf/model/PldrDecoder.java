@@ -115,33 +115,29 @@ public final class PldrDecoder {
         tf.expandDims(tf.range(cachedLength, length, tf.constant(1)), tf.constant(0)),
         tf.expandDims(offsets, tf.constant(1))), tf.constant(0));
     int heads = config.getNumHeads();
-    List<LayerGraph> outs = new ArrayList<>();
     Operand<TInt32> modelShape = shape(batchAndLength, d);
-    if (finalTransposed != null) {
-      // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
-      DecoderLayer.Frame frame = new DecoderLayer.Frame(modelShape,
-          shape(batchAndLength, 3, heads, d / heads), null, rotary, rotary.atPacked(positions),
-          mask);
+    boolean packed = finalTransposed != null;
+    DecoderLayer.Frame frame = packed
+        // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
+        ? new DecoderLayer.Frame(modelShape, shape(batchAndLength, 3, heads, d / heads), null,
+            rotary, rotary.at(positions), mask)
+        : new DecoderLayer.Frame(modelShape, shape(batchAndLength, heads, d / heads),
+            rotary.pairShape(batchAndLength, heads), rotary, rotary.at(positions), mask);
+    if (packed) {
       x = tf.reshape(x, tf.constant(new int[] {-1, d}));
-      for (int i = 0; i < layers.size(); i++) {
-        DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
-        x = o.x();
-        outs.add(layerGraph(o));
-      }
-      Operand<TFloating> logits = tf.reshape(finalTransposed.apply(tf, x),
-          shape(batchAndLength, config.getVocabSize()));
-      return new Outputs(logits, tf.reshape(x, modelShape), outs);
     }
-    DecoderLayer.Frame frame = new DecoderLayer.Frame(modelShape,
-        shape(batchAndLength, heads, d / heads),
-        rotary.pairShape(batchAndLength, heads), rotary, rotary.at(positions), mask);
+    List<LayerGraph> outs = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
       x = o.x();
       outs.add(layerGraph(o));
     }
-    Operand<TFloating> logits = ops.unwrap(finalLayer.apply(ops.wrap(x)));
-    return new Outputs(logits, x, outs);
+    if (packed) {
+      Operand<TFloating> logits = tf.reshape(finalTransposed.apply(tf, x),
+          shape(batchAndLength, config.getVocabSize()));
+      return new Outputs(logits, tf.reshape(x, modelShape), outs);
+    }
+    return new Outputs(ops.unwrap(finalLayer.apply(ops.wrap(x))), x, outs);
   }
 
   /** {@code [B, T, dims...]}. */

@@ -1,5 +1,6 @@
 package io.pldr.tf.model;
 
+import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.TfTensorOps;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
@@ -22,69 +23,49 @@ public final class RotaryEmbedding {
 
   private final TfTensorOps ops;
   private final int depth;
-  private final int maxSeqLen;
-  private final double[] cosTable;
-  private final double[] sinTable;
   private final Operand<TFloating> cos;
   private final Operand<TFloating> sin;
-  // [maxSeqLen, 3, d]: the tables for q, k and v packed (v turned by the angle 0), made when
-  // first asked for
-  private Operand<TFloating> packedCos;
-  private Operand<TFloating> packedSin;
+  // the rows' trailing dimensions: [1, d], or [3, 1, d] for q, k, v packed (inference graphs)
+  private final int[] trailing;
 
   /**
-   * The table rows of a forward pass's positions, {@code [B or 1, T, 1, d]} each
-   * ({@code [B or 1, T, 3, 1, d]} for q, k, v packed).
+   * The table rows of a forward pass's positions, {@code [B or 1, T, 1, d]} each; in an
+   * inference graph {@code [B or 1, T, 3, 1, d]}, for q, k and v packed, v turned by the angle 0
+   * (cos 1, sin 0), which leaves it exactly as it is.
    */
   public record Rows(Operand<TFloating> cos, Operand<TFloating> signedSin) {}
 
   public RotaryEmbedding(TfTensorOps ops, int depth, int maxSeqLen) {
     this.ops = ops;
     this.depth = depth;
+    boolean packed = ops.parameters().mode() == GraphMode.INFERENCE;
+    int parts = packed ? 3 : 1;
     int half = depth / 2;
-    double[] c = new double[maxSeqLen * depth];
-    double[] s = new double[maxSeqLen * depth];
+    double[] c = new double[maxSeqLen * parts * depth];
+    double[] s = new double[maxSeqLen * parts * depth];
     for (int p = 0; p < maxSeqLen; p++) {
       for (int i = 0; i < half; i++) {
         float theta = (float) (1.0 / Math.pow(BASE, (float) (2 * i) / depth));
         float angle = (float) p * theta;
         double cosine = Math.cos(angle);
         double sine = Math.sin(angle);
-        c[p * depth + 2 * i] = cosine;
-        c[p * depth + 2 * i + 1] = cosine;
-        s[p * depth + 2 * i] = -sine;
-        s[p * depth + 2 * i + 1] = sine;
-      }
-    }
-    io.pldr.api.tensor.Shape table = io.pldr.api.tensor.Shape.of(maxSeqLen, depth);
-    this.maxSeqLen = maxSeqLen;
-    this.cosTable = c;
-    this.sinTable = s;
-    this.cos = ops.unwrap(ops.constant(table, c));
-    this.sin = ops.unwrap(ops.constant(table, s));
-  }
-
-  /**
-   * The table rows of {@code positions [B or 1, T]} for q, k and v packed as
-   * {@code [B, T, 3, H, d]}: {@code [B or 1, T, 3, 1, d]}, q and k rotated, v by the angle 0
-   * (cos 1, sin 0), which leaves it exactly as it is.
-   */
-  public Rows atPacked(Operand<TInt32> positions) {
-    if (packedCos == null) {
-      double[] c = new double[maxSeqLen * 3 * depth];
-      double[] s = new double[maxSeqLen * 3 * depth];
-      for (int p = 0; p < maxSeqLen; p++) {
-        for (int part = 0; part < 2; part++) {
-          System.arraycopy(cosTable, p * depth, c, (p * 3 + part) * depth, depth);
-          System.arraycopy(sinTable, p * depth, s, (p * 3 + part) * depth, depth);
+        for (int part = 0; part < Math.min(parts, 2); part++) {  // q (and k); v stays 1 and 0
+          int at = (p * parts + part) * depth + 2 * i;
+          c[at] = cosine;
+          c[at + 1] = cosine;
+          s[at] = -sine;
+          s[at + 1] = sine;
         }
+      }
+      if (packed) {
         java.util.Arrays.fill(c, (p * 3 + 2) * depth, (p * 3 + 3) * depth, 1.0);
       }
-      io.pldr.api.tensor.Shape table = io.pldr.api.tensor.Shape.of(maxSeqLen, 3, depth);
-      packedCos = ops.unwrap(ops.constant(table, c));
-      packedSin = ops.unwrap(ops.constant(table, s));
     }
-    return rows(packedCos, packedSin, positions, new int[] {3, 1, depth});
+    io.pldr.api.tensor.Shape table = packed ? io.pldr.api.tensor.Shape.of(maxSeqLen, 3, depth)
+        : io.pldr.api.tensor.Shape.of(maxSeqLen, depth);
+    this.cos = ops.unwrap(ops.constant(table, c));
+    this.sin = ops.unwrap(ops.constant(table, s));
+    this.trailing = packed ? new int[] {3, 1, depth} : new int[] {1, depth};
   }
 
   /**
@@ -92,17 +73,12 @@ public final class RotaryEmbedding {
    * broadcast over heads (and batch).
    */
   public Rows at(Operand<TInt32> positions) {
-    return rows(cos, sin, positions, new int[] {1, depth});
-  }
-
-  private Rows rows(Operand<TFloating> cosines, Operand<TFloating> sines,
-      Operand<TInt32> positions, int[] trailing) {
     Ops tf = ops.tf();
     Operand<TInt32> zero = tf.constant(0);
     Operand<TInt32> shape = tf.concat(java.util.List.of(tf.shape(positions),
         tf.constant(trailing)), zero);
-    return new Rows(tf.reshape(tf.gather(cosines, positions, zero), shape),
-        tf.reshape(tf.gather(sines, positions, zero), shape));
+    return new Rows(tf.reshape(tf.gather(cos, positions, zero), shape),
+        tf.reshape(tf.gather(sin, positions, zero), shape));
   }
 
   /**
@@ -118,7 +94,7 @@ public final class RotaryEmbedding {
   }
 
   /**
-   * Rotates q, k and v packed, {@code x [B, T, 3, H, d]}, with {@link #atPacked} rows: the same
+   * Rotates q, k and v packed, {@code x [B, T, 3, H, d]} (inference graphs): the same
    * {@code x ⊙ C + swap(x) ⊙ S}, the pairs swapped by one gather along the last axis (four
    * graph nodes, none of them shapes).
    */
