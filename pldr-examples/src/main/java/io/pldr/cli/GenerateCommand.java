@@ -83,7 +83,7 @@ final class GenerateCommand implements Callable<Integer> {
         for (Generation g : generator.generate(prompts, sampling, m)) {
           out.println(g.prompt() + g.text());
           out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
-              g.stopReason().name().toLowerCase().replace('_', ' '));
+              g.stopReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
         }
         out.flush();
         return 0;
@@ -97,7 +97,7 @@ final class GenerateCommand implements Callable<Integer> {
         });
         out.println();
         out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
-            g.stopReason().name().toLowerCase().replace('_', ' '));
+            g.stopReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
       }
     }
     out.flush();

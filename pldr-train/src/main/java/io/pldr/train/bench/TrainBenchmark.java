@@ -9,7 +9,6 @@ import io.pldr.train.optim.AdamW;
 import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
-import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -78,9 +77,8 @@ public final class TrainBenchmark {
         long best = Long.MAX_VALUE;
         for (int r = 0; r < 5; r++) {
           long start = System.nanoTime();
-          try (Result res = s.runner().fetch(x).run()) {
-            best = Math.min(best, System.nanoTime() - start);
-          }
+          s.runner().fetch(x).run().close();
+          best = Math.min(best, System.nanoTime() - start);
         }
         return chain * 2.0 * n * n * n / (best / 1e9);
       }

@@ -135,7 +135,7 @@ public final class Trainer {
     try (MetricsHistory history = MetricsHistory.resume(out, startStep);
         TensorBoardWriter tb = TensorBoardWriter.open(out.resolve("tensorboard"));
         ProgressReporter progress = ProgressReporters.forEnvironment("train",
-            (int) config.getLogEvery())) {
+            config.getLogEvery())) {
       if (startStep > 0) {
         tb.sessionStart(startStep + 1);
       }

@@ -48,7 +48,9 @@ class LossPlotTest {
     new LossPlot("pldr-train: loss", 800, 500, java.util.Optional.empty())
         .withReference(new ReferenceLine("unigram entropy", 7.25))
         .write(png, sampleCurves());
-    assertThat(Files.list(png.getParent())).containsExactly(png); // no temp file left
+    try (var files = Files.list(png.getParent())) {
+      assertThat(files).containsExactly(png); // no temp file left
+    }
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image).isNotNull();
     assertThat(image.getWidth()).isEqualTo(800);
