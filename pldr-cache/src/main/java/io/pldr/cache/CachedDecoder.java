@@ -34,18 +34,19 @@ import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * Incremental decoding of a PLDR-LLM in the reference's four cache modes. The prompt pass
- * ({@link #prefill}) computes everything and keeps, per layer, the rotated keys and values, the
- * refined metric tensor and A_LM, G_LM. Each {@link #step} then runs a graph built once for its
- * mode:
+ * Incremental decoding of a PLDR-LLM in the reference's four cache modes. The prompt pass ({@link
+ * #prefill}) computes everything and keeps, per layer, the rotated keys and values, the refined
+ * metric tensor and A_LM, G_LM. Each {@link #step} then runs a graph built once for its mode:
+ *
  * <ul>
- *   <li>{@code kv_g}: only the new token; cached keys, values, A_LM and G_LM — no metric tensor,
- *       no metric learner, no power law;</li>
+ *   <li>{@code kv_g}: only the new token; cached keys, values, A_LM and G_LM — no metric tensor, no
+ *       metric learner, no power law;
  *   <li>{@code kv}: only the new token; cached keys, values and refined metric; the power law
- *       recomputes A_LM and G_LM;</li>
- *   <li>{@code g}: the whole sequence again, every layer with the prompt's A_LM and G_LM;</li>
- *   <li>{@code none}: the whole sequence again, everything recomputed.</li>
+ *       recomputes A_LM and G_LM;
+ *   <li>{@code g}: the whole sequence again, every layer with the prompt's A_LM and G_LM;
+ *   <li>{@code none}: the whole sequence again, everything recomputed.
  * </ul>
+ *
  * Caches stay in native memory between steps. Safe for concurrent use on different states.
  */
 public final class CachedDecoder implements AutoCloseable {
@@ -59,25 +60,31 @@ public final class CachedDecoder implements AutoCloseable {
   private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
 
   /** One subgraph: its cache inputs per layer, its last-position logits and new caches. */
-  private record Graphs(List<LayerInputs> inputs, Operand<TFloating> lastLogits,
-      PldrDecoder.Outputs outputs) {}
+  private record Graphs(
+      List<LayerInputs> inputs, Operand<TFloating> lastLogits, PldrDecoder.Outputs outputs) {}
 
   /** A layer's cache placeholders (absent where the mode does not feed them). */
-  private record LayerInputs(Optional<Placeholder<TFloating>> keys,
-      Optional<Placeholder<TFloating>> values, Optional<Placeholder<TFloating>> refined,
-      Optional<Placeholder<TFloating>> aLm, Optional<Placeholder<TFloating>> gLm) {}
+  private record LayerInputs(
+      Optional<Placeholder<TFloating>> keys,
+      Optional<Placeholder<TFloating>> values,
+      Optional<Placeholder<TFloating>> refined,
+      Optional<Placeholder<TFloating>> aLm,
+      Optional<Placeholder<TFloating>> gLm) {}
 
-  public CachedDecoder(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention) {
+  public CachedDecoder(
+      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention) {
     this.model = new ModelGraph(config, operator, attention, GraphMode.INFERENCE);
     try {
       Ops tf = model.tf();
-      this.tokens = tf.withName("decode_tokens").placeholder(TInt64.class,
-          Placeholder.shape(Shape.of(-1, -1)));
-      this.cachedLength = tf.withName("decode_cached_length").placeholder(TInt32.class,
-          Placeholder.shape(Shape.scalar()));
-      this.offsets = tf.withName("decode_offsets").placeholderWithDefault(
-          tf.constant(new int[] {0}), Shape.of(-1));
+      this.tokens =
+          tf.withName("decode_tokens")
+              .placeholder(TInt64.class, Placeholder.shape(Shape.of(-1, -1)));
+      this.cachedLength =
+          tf.withName("decode_cached_length")
+              .placeholder(TInt32.class, Placeholder.shape(Shape.scalar()));
+      this.offsets =
+          tf.withName("decode_offsets")
+              .placeholderWithDefault(tf.constant(new int[] {0}), Shape.of(-1));
       this.prefill = build(false, false, false);
       this.hasMetric = prefill.outputs().layers().get(0).refinedMetric().isPresent();
       steps.put(CacheMode.KV_G, build(true, false, true));
@@ -99,25 +106,32 @@ public final class CachedDecoder implements AutoCloseable {
     List<LayerInputs> inputs = new ArrayList<>();
     List<DecoderLayer.CacheInputs> caches = new ArrayList<>();
     for (int i = 0; i < model.config().getNumLayers(); i++) {
-      Optional<Placeholder<TFloating>> k = kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d)))
-          : Optional.empty();
-      Optional<Placeholder<TFloating>> v = kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d)))
-          : Optional.empty();
-      Optional<Placeholder<TFloating>> a = refined ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
-          : Optional.empty();
-      Optional<Placeholder<TFloating>> aLm = g ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
-          : Optional.empty();
-      Optional<Placeholder<TFloating>> gLm = g ? Optional.of(input(tf, Shape.of(-1, h, d, d)))
-          : Optional.empty();
+      Optional<Placeholder<TFloating>> k =
+          kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d))) : Optional.empty();
+      Optional<Placeholder<TFloating>> v =
+          kv ? Optional.of(input(tf, Shape.of(-1, h, -1, d))) : Optional.empty();
+      Optional<Placeholder<TFloating>> a =
+          refined ? Optional.of(input(tf, Shape.of(-1, h, d, d))) : Optional.empty();
+      Optional<Placeholder<TFloating>> aLm =
+          g ? Optional.of(input(tf, Shape.of(-1, h, d, d))) : Optional.empty();
+      Optional<Placeholder<TFloating>> gLm =
+          g ? Optional.of(input(tf, Shape.of(-1, h, d, d))) : Optional.empty();
       inputs.add(new LayerInputs(k, v, a, aLm, gLm));
-      caches.add(new DecoderLayer.CacheInputs(k.map(p -> p), v.map(p -> p), a.map(p -> p),
-          g ? Optional.of(new DeductiveOutputs(ops.wrap(aLm.get()), ops.wrap(gLm.get())))
-              : Optional.empty()));
+      caches.add(
+          new DecoderLayer.CacheInputs(
+              k.map(p -> p),
+              v.map(p -> p),
+              a.map(p -> p),
+              g
+                  ? Optional.of(new DeductiveOutputs(ops.wrap(aLm.get()), ops.wrap(gLm.get())))
+                  : Optional.empty()));
     }
-    PldrDecoder.Outputs out = model.decoder().forward(tokens,
-        kv ? cachedLength : tf.constant(0), offsets, caches);
-    Operand<TFloating> last = tf.squeeze(tf.stridedSlice(out.logits(), Indices.all(),
-        Indices.sliceFrom(-1), Indices.all()), org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
+    PldrDecoder.Outputs out =
+        model.decoder().forward(tokens, kv ? cachedLength : tf.constant(0), offsets, caches);
+    Operand<TFloating> last =
+        tf.squeeze(
+            tf.stridedSlice(out.logits(), Indices.all(), Indices.sliceFrom(-1), Indices.all()),
+            org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
     return new Graphs(inputs, last, out);
   }
 
@@ -174,9 +188,9 @@ public final class CachedDecoder implements AutoCloseable {
 
   /**
    * The prompt pass with a G-cache inferred earlier (a {@link GCacheFile}): every layer uses the
-   * given A_LM and G_LM, so not even the prompt runs the metric tensor, the metric learner or
-   * the power law. The returned state continues in any mode but {@code kv} (which needs the
-   * prompt's refined metric).
+   * given A_LM and G_LM, so not even the prompt runs the metric tensor, the metric learner or the
+   * power law. The returned state continues in any mode but {@code kv} (which needs the prompt's
+   * refined metric).
    */
   public Step prefill(long[][] rows, List<io.pldr.api.cache.LayerDeductive> gCache) {
     InputCheck.tokens(rows, model.config());
@@ -190,7 +204,8 @@ public final class CachedDecoder implements AutoCloseable {
         Tensor gl = HostTensors.toTensor(gCache.get(i).gLm(), model.dtype());
         given.add(a);
         given.add(gl);
-        r.feed(g.inputs().get(i).aLm().orElseThrow(), a).feed(g.inputs().get(i).gLm().orElseThrow(), gl);
+        r.feed(g.inputs().get(i).aLm().orElseThrow(), a)
+            .feed(g.inputs().get(i).gLm().orElseThrow(), gl);
         PldrDecoder.LayerGraph out = g.outputs().layers().get(i);
         r.fetch(out.keys()).fetch(out.values());
       }
@@ -199,8 +214,13 @@ public final class CachedDecoder implements AutoCloseable {
       res.get(0).close();
       List<LayerState> layers = new ArrayList<>();
       for (int i = 0; i < g.inputs().size(); i++) {
-        layers.add(new LayerState(res.get(1 + 2 * i), res.get(2 + 2 * i), null,
-            given.get(2 * i), given.get(2 * i + 1)));
+        layers.add(
+            new LayerState(
+                res.get(1 + 2 * i),
+                res.get(2 + 2 * i),
+                null,
+                given.get(2 * i),
+                given.get(2 * i + 1)));
       }
       return new Step(logits, new DecodeState(layers, rows[0].length));
     } catch (RuntimeException e) {
@@ -210,17 +230,20 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
-   * The prompt pass of prompts of different lengths, batched for the steps that follow: each
-   * prompt runs alone (so its metric tensor, and everything after it, is what it is alone), then
-   * the caches are put together with each row padded on the left to the longest prompt. Steps
-   * take rows padded the same way (padding id in the first {@code P − length} columns); each row
-   * computes what it computes alone, since padding keys are masked and rotary attention depends
-   * only on differences of positions. Logits {@code [B, V]} are each row's last position's.
-   * {@code gCache} is a G-cache inferred earlier, or null to infer it per prompt.
+   * The prompt pass of prompts of different lengths, batched for the steps that follow: each prompt
+   * runs alone (so its metric tensor, and everything after it, is what it is alone), then the
+   * caches are put together with each row padded on the left to the longest prompt. Steps take rows
+   * padded the same way (padding id in the first {@code P − length} columns); each row computes
+   * what it computes alone, since padding keys are masked and rotary attention depends only on
+   * differences of positions. Logits {@code [B, V]} are each row's last position's. {@code gCache}
+   * is a G-cache inferred earlier, or null to infer it per prompt.
    */
   public Step prefill(List<long[]> prompts, List<io.pldr.api.cache.LayerDeductive> gCache) {
-    int longest = prompts.stream().mapToInt(p -> p.length).max().orElseThrow(
-        () -> new IllegalArgumentException("no prompts"));
+    int longest =
+        prompts.stream()
+            .mapToInt(p -> p.length)
+            .max()
+            .orElseThrow(() -> new IllegalArgumentException("no prompts"));
     List<Step> alone = new ArrayList<>();
     try {
       for (long[] p : prompts) {
@@ -233,13 +256,17 @@ public final class CachedDecoder implements AutoCloseable {
         int layer = i;
         List<LayerState> rows = alone.stream().map(st -> st.state().layers().get(layer)).toList();
         Tensor aLm = stacked(rows.stream().map(LayerState::aLm).toList());
-        layers.add(new LayerState(
-            leftPadded(rows.stream().map(LayerState::keys).toList(), pads),
-            leftPadded(rows.stream().map(LayerState::values).toList(), pads),
-            rows.get(0).refinedMetric() == null ? null
-                : stacked(rows.stream().map(LayerState::refinedMetric).toList()),
-            aLm, rows.get(0).gLm() == rows.get(0).aLm() ? aLm  // one tensor for both (identity)
-                : stacked(rows.stream().map(LayerState::gLm).toList())));
+        layers.add(
+            new LayerState(
+                leftPadded(rows.stream().map(LayerState::keys).toList(), pads),
+                leftPadded(rows.stream().map(LayerState::values).toList(), pads),
+                rows.get(0).refinedMetric() == null
+                    ? null
+                    : stacked(rows.stream().map(LayerState::refinedMetric).toList()),
+                aLm,
+                rows.get(0).gLm() == rows.get(0).aLm()
+                    ? aLm // one tensor for both (identity)
+                    : stacked(rows.stream().map(LayerState::gLm).toList())));
       }
       List<HostTensor> logits = alone.stream().map(Step::logits).toList();
       return new Step(stackedHost(logits), new DecodeState(layers, longest, pads));
@@ -263,18 +290,26 @@ public final class CachedDecoder implements AutoCloseable {
       double[] v = host.get(b).toDoubleArray();
       int length = (int) host.get(b).shape().dim(2);
       for (int h = 0; h < heads; h++) {
-        System.arraycopy(v, h * length * depth, out,
-            ((b * heads + h) * longest + pads[b]) * depth, length * depth);
+        System.arraycopy(
+            v,
+            h * length * depth,
+            out,
+            ((b * heads + h) * longest + pads[b]) * depth,
+            length * depth);
       }
     }
-    return HostTensors.toTensor(HostTensor.wrap(host.get(0).dtype(),
-        io.pldr.api.tensor.Shape.of(host.size(), heads, longest, depth), out), model.dtype());
+    return HostTensors.toTensor(
+        HostTensor.wrap(
+            host.get(0).dtype(),
+            io.pldr.api.tensor.Shape.of(host.size(), heads, longest, depth),
+            out),
+        model.dtype());
   }
 
   /** {@code [1, ...]} per row to {@code [B, ...]}. */
   private Tensor stacked(List<Tensor> rows) {
-    return HostTensors.toTensor(stackedHost(rows.stream().map(HostTensors::fromTensor).toList()),
-        model.dtype());
+    return HostTensors.toTensor(
+        stackedHost(rows.stream().map(HostTensors::fromTensor).toList()), model.dtype());
   }
 
   private static HostTensor stackedHost(List<HostTensor> rows) {
@@ -298,8 +333,8 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
-   * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length()
-   * of them new (one, usually). Takes ownership of {@code state}: use the returned one.
+   * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length() of
+   * them new (one, usually). Takes ownership of {@code state}: use the returned one.
    */
   public Step step(DecodeState state, long[][] rows, CacheMode mode) {
     checkStep(state, rows, mode);
@@ -330,22 +365,27 @@ public final class CachedDecoder implements AutoCloseable {
         if (mode.usesKvCache()) {
           l.keys().close();
           l.values().close();
-          layers.add(new LayerState(res.get(1 + 2 * i), res.get(2 + 2 * i), l.refinedMetric(),
-              l.aLm(), l.gLm()));
+          layers.add(
+              new LayerState(
+                  res.get(1 + 2 * i), res.get(2 + 2 * i), l.refinedMetric(), l.aLm(), l.gLm()));
         } else {
           layers.add(l);
         }
       }
-      return new Step(logits, new DecodeState(layers,
-          mode.usesKvCache() ? rows[0].length : state.length(), state.offsets().orElse(null)));
+      return new Step(
+          logits,
+          new DecodeState(
+              layers,
+              mode.usesKvCache() ? rows[0].length : state.length(),
+              state.offsets().orElse(null)));
     } finally {
       temporary.forEach(Tensor::close);
     }
   }
 
   /**
-   * Logits at every position of {@code rows [B, N]}, everything computed (no cache): {@code [B,
-   * N, V]}, what one uncached forward pass gives.
+   * Logits at every position of {@code rows [B, N]}, everything computed (no cache): {@code [B, N,
+   * V]}, what one uncached forward pass gives.
    */
   public HostTensor logits(long[][] rows) {
     InputCheck.tokens(rows, model.config());
@@ -364,11 +404,17 @@ public final class CachedDecoder implements AutoCloseable {
   public HostTensor logits(DecodeState state, long[][] rows, CacheMode mode) {
     checkStep(state, rows, mode);
     if (mode.usesKvCache() && rows[0].length <= state.length()) {
-      throw new IllegalArgumentException("rows of " + rows[0].length + " tokens add nothing to"
-          + " the " + state.length() + " cached positions");
+      throw new IllegalArgumentException(
+          "rows of "
+              + rows[0].length
+              + " tokens add nothing to"
+              + " the "
+              + state.length()
+              + " cached positions");
     }
     Session.Runner r = session.runner().fetch(steps.get(mode).outputs().logits());
-    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
+    try (TInt64 t = HostTensors.tokens(rows);
+        TInt32 s = TInt32.scalarOf(state.length());
         TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null);
         Result res = feedStep(r, mode, state, t, s, o).run()) {
       return HostTensors.fromTensor(res.get(0));
@@ -376,11 +422,16 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
-   * Feeds the rows, the cached length (KV modes), the rows' padding offsets and the caches a
-   * mode's step graph reads.
+   * Feeds the rows, the cached length (KV modes), the rows' padding offsets and the caches a mode's
+   * step graph reads.
    */
-  private Session.Runner feedStep(Session.Runner r, CacheMode mode, DecodeState state, TInt64 rows,
-      TInt32 length, TInt32 rowOffsets) {
+  private Session.Runner feedStep(
+      Session.Runner r,
+      CacheMode mode,
+      DecodeState state,
+      TInt64 rows,
+      TInt32 length,
+      TInt32 rowOffsets) {
     r.feed(tokens, rows);
     if (rowOffsets != null) {
       r.feed(offsets, rowOffsets);
@@ -395,8 +446,9 @@ public final class CachedDecoder implements AutoCloseable {
   private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
     InputCheck.tokens(rows, model.config());
     if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
-      throw new IllegalStateException("mode kv needs the prompt's refined metric tensor, which a"
-          + " prompt pass with a G-cache file does not compute: use kv_g or g");
+      throw new IllegalStateException(
+          "mode kv needs the prompt's refined metric tensor, which a"
+              + " prompt pass with a G-cache file does not compute: use kv_g or g");
     }
   }
 
@@ -418,14 +470,23 @@ public final class CachedDecoder implements AutoCloseable {
    * show what a mode computes. Fetches only the logits: {@code state} stays valid.
    */
   java.util.Set<String> executedNodes(DecodeState state, long[][] rows, CacheMode mode) {
-    Session.Runner r = session.runner().fetch(steps.get(mode).lastLogits())
-        .setOptions(org.tensorflow.proto.RunOptions.newBuilder()
-            .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE).build());
-    try (TInt64 t = HostTensors.tokens(rows); TInt32 s = TInt32.scalarOf(state.length());
+    Session.Runner r =
+        session
+            .runner()
+            .fetch(steps.get(mode).lastLogits())
+            .setOptions(
+                org.tensorflow.proto.RunOptions.newBuilder()
+                    .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
+                    .build());
+    try (TInt64 t = HostTensors.tokens(rows);
+        TInt32 s = TInt32.scalarOf(state.length());
         TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null)) {
       try (Result res = feedStep(r, mode, state, t, s, o).runAndFetchMetadata()) {
         java.util.Set<String> names = new java.util.TreeSet<>();
-        res.getMetadata().orElseThrow().getStepStats().getDevStatsList()
+        res.getMetadata()
+            .orElseThrow()
+            .getStepStats()
+            .getDevStatsList()
             .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));
         return names;
       }

@@ -6,14 +6,19 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Greedy decoding speed of a model on random weights: a random prompt, then new tokens one by
- * one in a cache mode. Decoding tokens/s counts only the steps after the prompt pass; the median
- * of several timed generations is reported.
+ * Greedy decoding speed of a model on random weights: a random prompt, then new tokens one by one
+ * in a cache mode. Decoding tokens/s counts only the steps after the prompt pass; the median of
+ * several timed generations is reported.
  */
 public final class DecodeBenchmark {
   /** What one run measured. */
-  public record Measurement(CacheMode mode, int promptLength, int newTokens,
-      double prefillSeconds, double decodeSeconds, double decodeCpuSeconds) {
+  public record Measurement(
+      CacheMode mode,
+      int promptLength,
+      int newTokens,
+      double prefillSeconds,
+      double decodeSeconds,
+      double decodeCpuSeconds) {
     /** New tokens per second of decoding. */
     public double tokensPerSecond() {
       return newTokens / decodeSeconds;
@@ -26,8 +31,8 @@ public final class DecodeBenchmark {
 
     /**
      * CPU milliseconds of the decoding thread per step: with decoding sessions running their
-     * operations in the caller's thread and one intra-op thread this is the step's whole work,
-     * and, unlike wall time, it does not move with what else the machine does.
+     * operations in the caller's thread and one intra-op thread this is the step's whole work, and,
+     * unlike wall time, it does not move with what else the machine does.
      */
     public double cpuMsPerToken() {
       return 1e3 * decodeCpuSeconds / newTokens;
@@ -40,8 +45,14 @@ public final class DecodeBenchmark {
    * Runs {@code warmup} untimed generations, then {@code rounds} timed ones, and returns the one
    * with the median decoding time.
    */
-  public static Measurement run(CachedDecoder decoder, CacheMode mode, int promptLength,
-      int newTokens, int warmup, int rounds, long seed) {
+  public static Measurement run(
+      CachedDecoder decoder,
+      CacheMode mode,
+      int promptLength,
+      int newTokens,
+      int warmup,
+      int rounds,
+      long seed) {
     int vocab = decoder.config().getVocabSize();
     SplittableRandom random = new SplittableRandom(seed);
     long[] prompt = new long[promptLength];
@@ -59,8 +70,8 @@ public final class DecodeBenchmark {
     return timed.get(timed.size() / 2);
   }
 
-  private static Measurement generate(CachedDecoder decoder, CacheMode mode, long[] prompt,
-      int newTokens) {
+  private static Measurement generate(
+      CachedDecoder decoder, CacheMode mode, long[] prompt, int newTokens) {
     long[] row = Arrays.copyOf(prompt, prompt.length + newTokens);
     java.lang.management.ThreadMXBean threads =
         java.lang.management.ManagementFactory.getThreadMXBean();
@@ -83,7 +94,7 @@ public final class DecodeBenchmark {
     }
     long t2 = System.nanoTime();
     long c2 = threads.getCurrentThreadCpuTime();
-    return new Measurement(mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-        (c2 - c1) / 1e9);
+    return new Measurement(
+        mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (c2 - c1) / 1e9);
   }
 }

@@ -14,10 +14,9 @@ import java.util.Set;
 import org.tensorflow.Tensor;
 
 /**
- * The caches of one batch being decoded: per layer a {@link LayerState}, and how many positions
- * the KV-cache holds. {@link #kvCache()} and {@link #gCache()} show them through pldr-api's cache
- * SPI (host copies on read; a {@code put} replaces a layer's tensors). Holds native memory: close
- * it.
+ * The caches of one batch being decoded: per layer a {@link LayerState}, and how many positions the
+ * KV-cache holds. {@link #kvCache()} and {@link #gCache()} show them through pldr-api's cache SPI
+ * (host copies on read; a {@code put} replaces a layer's tensors). Holds native memory: close it.
  */
 public final class DecodeState implements AutoCloseable {
   private final List<LayerState> layers;
@@ -51,26 +50,33 @@ public final class DecodeState implements AutoCloseable {
       @Override
       public Optional<LayerKv> layer(int i) {
         LayerState l = layers.get(i);
-        return Optional.of(new LayerKv(HostTensors.fromTensor(l.keys()),
-            HostTensors.fromTensor(l.values()),
-            l.refinedMetric() == null ? null : HostTensors.fromTensor(l.refinedMetric())));
+        return Optional.of(
+            new LayerKv(
+                HostTensors.fromTensor(l.keys()),
+                HostTensors.fromTensor(l.values()),
+                l.refinedMetric() == null ? null : HostTensors.fromTensor(l.refinedMetric())));
       }
 
       @Override
       public void put(int i, LayerKv entry) {
         LayerState l = layers.get(i);
         DType type = HostTensors.fromTensor(l.aLm()).dtype();
-        layers.set(i, new LayerState(HostTensors.toTensor(entry.keys(), type),
-            HostTensors.toTensor(entry.values(), type),
-            entry.metric() == null ? null : HostTensors.toTensor(entry.metric(), type),
-            l.aLm(), l.gLm()));
+        layers.set(
+            i,
+            new LayerState(
+                HostTensors.toTensor(entry.keys(), type),
+                HostTensors.toTensor(entry.values(), type),
+                entry.metric() == null ? null : HostTensors.toTensor(entry.metric(), type),
+                l.aLm(),
+                l.gLm()));
         close(l.keys(), l.values(), l.refinedMetric());
       }
 
       @Override
       public void clear() {
-        throw new UnsupportedOperationException("a decoding state's KV-cache is replaced, not"
-            + " cleared: start again with CachedDecoder.prefill");
+        throw new UnsupportedOperationException(
+            "a decoding state's KV-cache is replaced, not"
+                + " cleared: start again with CachedDecoder.prefill");
       }
     };
   }
@@ -81,8 +87,8 @@ public final class DecodeState implements AutoCloseable {
       @Override
       public Optional<LayerDeductive> layer(int i) {
         LayerState l = layers.get(i);
-        return Optional.of(new LayerDeductive(HostTensors.fromTensor(l.aLm()),
-            HostTensors.fromTensor(l.gLm())));
+        return Optional.of(
+            new LayerDeductive(HostTensors.fromTensor(l.aLm()), HostTensors.fromTensor(l.gLm())));
       }
 
       @Override
@@ -97,8 +103,9 @@ public final class DecodeState implements AutoCloseable {
 
       @Override
       public void clear() {
-        throw new UnsupportedOperationException("a decoding state's G-cache is replaced, not"
-            + " cleared: start again with CachedDecoder.prefill");
+        throw new UnsupportedOperationException(
+            "a decoding state's G-cache is replaced, not"
+                + " cleared: start again with CachedDecoder.prefill");
       }
     };
   }

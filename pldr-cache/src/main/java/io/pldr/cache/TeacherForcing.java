@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Teacher-forced decoding, as the reference's fixtures record it: step 0 is the prompt
- * {@code row[:P]}'s last-position logits; step j feeds {@code row[P + j − 1]} and records the
- * newest position's logits.
+ * Teacher-forced decoding, as the reference's fixtures record it: step 0 is the prompt {@code
+ * row[:P]}'s last-position logits; step j feeds {@code row[P + j − 1]} and records the newest
+ * position's logits.
  */
 public final class TeacherForcing {
   private TeacherForcing() {}
@@ -19,8 +19,8 @@ public final class TeacherForcing {
   /** The logits {@code [len − P + 1, V]} of decoding {@code row} after a prompt of {@code p}. */
   public static HostTensor logits(CachedDecoder decoder, long[] row, int p, CacheMode mode) {
     if (p < 1 || p > row.length) {
-      throw new IllegalArgumentException("prompt length " + p + " must be in [1, " + row.length
-          + "], the row's length");
+      throw new IllegalArgumentException(
+          "prompt length " + p + " must be in [1, " + row.length + "], the row's length");
     }
     int vocab = decoder.config().getVocabSize();
     double[] out = new double[(row.length - p + 1) * vocab];
@@ -40,8 +40,8 @@ public final class TeacherForcing {
   }
 
   /**
-   * {@code decode.prompt_length} and {@code decode.{kv_g,kv,g,none}.logits}, the reference's
-   * names, for one row.
+   * {@code decode.prompt_length} and {@code decode.{kv_g,kv,g,none}.logits}, the reference's names,
+   * for one row.
    */
   public static Map<String, HostTensor> referenceTensors(CachedDecoder decoder, long[] row, int p) {
     Map<String, HostTensor> out = new LinkedHashMap<>();

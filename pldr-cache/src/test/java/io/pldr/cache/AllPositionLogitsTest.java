@@ -22,13 +22,13 @@ class AllPositionLogitsTest {
       CachedDecoder decoder = fd.decoder();
       long[] row = fd.row0();
       int p = 5;
-      HostTensor stepped = TeacherForcing.logits(decoder, Arrays.copyOf(row, p + 3), p,
-          CacheMode.KV_G);
+      HostTensor stepped =
+          TeacherForcing.logits(decoder, Arrays.copyOf(row, p + 3), p, CacheMode.KV_G);
       int vocab = decoder.config().getVocabSize();
       try (DecodeState state = decoder.prefill(new long[][] {Arrays.copyOf(row, p)}).state()) {
         for (int round = 0; round < 2; round++) { // the state is still valid the second time
-          HostTensor all = decoder.logits(state, new long[][] {Arrays.copyOf(row, p + 3)},
-              CacheMode.KV_G);
+          HostTensor all =
+              decoder.logits(state, new long[][] {Arrays.copyOf(row, p + 3)}, CacheMode.KV_G);
           assertThat(all.shape().dims()).containsExactly(1, 3, vocab);
           double[] expected = Arrays.copyOfRange(stepped.toDoubleArray(), vocab, 4 * vocab);
           assertThat(all.maxAbsDiff(HostTensor.of(all.dtype(), all.shape(), expected)))

@@ -25,8 +25,9 @@ class DecodeConformanceTest {
       HostTensor expected = f.io("decode." + mode.id() + ".logits");
       HostTensor got = TeacherForcing.logits(decoder, row, p, mode);
       double err = got.maxAbsDiff(expected);
-      System.out.printf("decode.%s.logits max|Δ| = %.3e (tolerance %.3e)%n", mode.id(), err,
-          ReferenceFixture.tolerance(expected, 1e-4));
+      System.out.printf(
+          "decode.%s.logits max|Δ| = %.3e (tolerance %.3e)%n",
+          mode.id(), err, ReferenceFixture.tolerance(expected, 1e-4));
       assertThat(err).isLessThanOrEqualTo(ReferenceFixture.tolerance(expected, 1e-4));
       // On this random model caching changes the logits, so the modes are told apart.
       HostTensor other = f.io(mode == CacheMode.NONE ? "decode.kv_g.logits" : "decode.none.logits");

@@ -9,14 +9,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /** The reference fixture's model loaded into a {@link CachedDecoder}, for the cache tests. */
-public record FixtureDecoder(ReferenceFixture fixture, ReferenceCheckpoint checkpoint,
-    CachedDecoder decoder) implements AutoCloseable {
+public record FixtureDecoder(
+    ReferenceFixture fixture, ReferenceCheckpoint checkpoint, CachedDecoder decoder)
+    implements AutoCloseable {
   /** Extracts the fixture into {@code dir} and loads its learned v510 model. */
   public static FixtureDecoder open(Path dir, Precision precision) throws IOException {
     ReferenceFixture f = ReferenceFixture.extractTo(dir);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(), precision);
-    CachedDecoder decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider());
+    CachedDecoder decoder =
+        new CachedDecoder(
+            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
     decoder.load(ckpt.tensors());
     return new FixtureDecoder(f, ckpt, decoder);
   }

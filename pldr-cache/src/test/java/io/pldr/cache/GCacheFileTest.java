@@ -65,14 +65,19 @@ class GCacheFileTest {
   @Test
   void aGCacheOfAnotherModelShapeIsRefused() throws Exception {
     ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ModelConfig config = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32).config();
+    ModelConfig config =
+        ReferenceCheckpoint.read(f.checkpointDir(), io.pldr.api.config.Precision.FLOAT32).config();
     Path file = dir.resolve("g.safetensors");
-    HostTensor eye = HostTensor.of(io.pldr.api.tensor.DType.FLOAT32,
-        io.pldr.api.tensor.Shape.of(1, 4, 16, 16), new double[4 * 16 * 16]);
-    GCacheFile.save(file, config, List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye)));
+    HostTensor eye =
+        HostTensor.of(
+            io.pldr.api.tensor.DType.FLOAT32,
+            io.pldr.api.tensor.Shape.of(1, 4, 16, 16),
+            new double[4 * 16 * 16]);
+    GCacheFile.save(
+        file, config, List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye)));
     ModelConfig other = config.toBuilder().setNumLayers(3).build();
-    assertThatThrownBy(() -> GCacheFile.load(file, other)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> GCacheFile.load(file, other))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("2 layers × 4 heads × depth 16")
         .hasMessageContaining("3 layers × 4 heads × depth 16");
   }

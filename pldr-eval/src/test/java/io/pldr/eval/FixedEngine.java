@@ -23,8 +23,8 @@ public final class FixedEngine implements LoglikelihoodEngine {
   /** Answers the requests of {@code doc}, in order, with {@code sums} (none greedy). */
   public FixedEngine put(Doc doc, double... sums) {
     if (sums.length != doc.requests().size()) {
-      throw new IllegalArgumentException(doc.requests().size() + " requests, " + sums.length
-          + " answers");
+      throw new IllegalArgumentException(
+          doc.requests().size() + " requests, " + sums.length + " answers");
     }
     for (int i = 0; i < sums.length; i++) {
       put(doc.requests().get(i), sums[i], false);

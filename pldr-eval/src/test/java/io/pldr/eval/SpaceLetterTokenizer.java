@@ -5,8 +5,8 @@ import io.pldr.api.text.Tokenizer;
 
 /**
  * A tokenizer whose ids depend on word boundaries, as byte-level BPE's do: a space followed by a
- * lower-case letter is one token (ids 100–125), every other printable ASCII character is its own
- * (4 + code − 32); ids 0–3 are the special tokens.
+ * lower-case letter is one token (ids 100–125), every other printable ASCII character is its own (4
+ * + code − 32); ids 0–3 are the special tokens.
  */
 public final class SpaceLetterTokenizer implements Tokenizer {
   private static final int LETTERS = 100;

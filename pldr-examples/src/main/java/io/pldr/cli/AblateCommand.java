@@ -18,18 +18,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Trains the variants of an ablation file and compares them in a table and a plot. */
-@Command(name = "ablate", mixinStandardHelpOptions = true,
-    description = {"Train the variants of an ablation file (text-format AblationConfig:",
-        "operator, seed, any model or training field) on the same data order for",
-        "the same steps, and compare them (docs/ablation.md).",
-        "",
-        "Each variant trains in out_dir/NAME; running again skips finished variants",
-        "and resumes an interrupted one. Writes table.md, table.csv and losses.png",
-        "into out_dir and prints the table."})
+@Command(
+    name = "ablate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the variants of an ablation file (text-format AblationConfig:",
+      "operator, seed, any model or training field) on the same data order for",
+      "the same steps, and compare them (docs/ablation.md).",
+      "",
+      "Each variant trains in out_dir/NAME; running again skips finished variants",
+      "and resumes an interrupted one. Writes table.md, table.csv and losses.png",
+      "into out_dir and prints the table."
+    })
 final class AblateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
       description = "Ablation file, e.g. pldr-examples/configs/ablation-moby-dick.textproto.")
   Path config;
 
@@ -39,35 +46,44 @@ final class AblateCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Override steps of every variant.")
   Long steps;
 
-  @Option(names = "--only", paramLabel = "NAME", split = ",",
-      description = "Train only these variants (comma-separated); the table shows every"
-          + " finished one.")
+  @Option(
+      names = "--only",
+      paramLabel = "NAME",
+      split = ",",
+      description =
+          "Train only these variants (comma-separated); the table shows every" + " finished one.")
   List<String> only = new ArrayList<>();
 
-  @Option(names = "--set", paramLabel = "FIELD=VALUE",
-      description = "Change a field of every variant's training configuration, after the"
-          + " file's overrides (repeatable), e.g. --set eval_batches=4.")
+  @Option(
+      names = "--set",
+      paramLabel = "FIELD=VALUE",
+      description =
+          "Change a field of every variant's training configuration, after the"
+              + " file's overrides (repeatable), e.g. --set eval_batches=4.")
   List<String> set = new ArrayList<>();
 
   @Mixin CacheDirOption cache;
 
   @Override
   public Integer call() throws Exception {
-    Ablation ablation = AblationConfigs.read(config, b -> {
-      if (out != null) {
-        b.setOutDir(out.toString());
-      }
-      b.addAllOverrides(set);
-      if (steps != null) {
-        b.addOverrides("steps=" + steps);
-      }
-    });
+    Ablation ablation =
+        AblationConfigs.read(
+            config,
+            b -> {
+              if (out != null) {
+                b.setOutDir(out.toString());
+              }
+              b.addAllOverrides(set);
+              if (steps != null) {
+                b.addOverrides("steps=" + steps);
+              }
+            });
     PrintWriter w = spec.commandLine().getOut();
     AblationRunner runner = new AblationRunner(PldrInjectors::forConfig, cache.resolve(), w);
     AblationReport report = runner.run(ablation, only);
     w.printf("%n%s%n", AblationTable.markdown(report.results()));
-    w.printf("table:  %s%ncsv:    %s%nlosses: %s%n", report.markdown(), report.csv(),
-        report.plot());
+    w.printf(
+        "table:  %s%ncsv:    %s%nlosses: %s%n", report.markdown(), report.csv(), report.plot());
     w.flush();
     return 0;
   }

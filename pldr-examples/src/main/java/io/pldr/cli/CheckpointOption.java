@@ -6,7 +6,10 @@ import picocli.CommandLine.Option;
 
 /** {@code --checkpoint DIR} of the commands that run a trained model. */
 final class CheckpointOption {
-  @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--checkpoint",
+      required = true,
+      paramLabel = "DIR",
       description = "Checkpoint folder, or a run folder (newest checkpoint).")
   Path dir;
 

@@ -14,21 +14,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Converts a learned model and its G-cache into an inference model (v510Gi). */
-@Command(name = "convert-gi", mixinStandardHelpOptions = true,
-    description = {"Convert a learned model and a G-cache into an inference model (v510Gi).",
-        "",
-        "The learned (v510) checkpoint and a G-cache file ('pldr gcache') become a model of",
-        "its own: operator 'external' with a constant G_LM per layer, and no metric-learner",
-        "or power-law weights."})
+@Command(
+    name = "convert-gi",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Convert a learned model and a G-cache into an inference model (v510Gi).",
+      "",
+      "The learned (v510) checkpoint and a G-cache file ('pldr gcache') become a model of",
+      "its own: operator 'external' with a constant G_LM per layer, and no metric-learner",
+      "or power-law weights."
+    })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin CheckpointOption checkpoint;
 
-  @Option(names = "--g-cache", required = true, paramLabel = "FILE", description = "The G-cache to freeze.")
+  @Option(
+      names = "--g-cache",
+      required = true,
+      paramLabel = "FILE",
+      description = "The G-cache to freeze.")
   Path gCache;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Run folder for the inference model.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Run folder for the inference model.")
   Path out;
 
   @Override
@@ -39,9 +51,16 @@ final class ConvertCommand implements Callable<Integer> {
     Components c = loaded.components();
     Path written = InferenceConversion.convert(source, gCache, out, c.attention(config));
     Checkpoint converted = CheckpointStore.read(written);
-    spec.commandLine().getOut().printf("wrote %s: %d of %d parameter tensors kept (%,d of %,d"
-        + " values), operator external%n", written, converted.model().size(),
-        source.model().size(), count(converted), count(source));
+    spec.commandLine()
+        .getOut()
+        .printf(
+            "wrote %s: %d of %d parameter tensors kept (%,d of %,d"
+                + " values), operator external%n",
+            written,
+            converted.model().size(),
+            source.model().size(),
+            count(converted),
+            count(source));
     spec.commandLine().getOut().flush();
     return 0;
   }

@@ -16,36 +16,58 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Greedy decoding speed of a model shape on random weights, in one cache mode. */
-@Command(name = "decode", mixinStandardHelpOptions = true,
-    description = {"Measure greedy decoding tokens/s (random weights) in a cache mode.",
-        "",
-        "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
-        "  --res-units 2 --dense 2 --vocab 4096",
-        "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
-        "  --res-units 8 --dense 2 --vocab 32000",
-        "The last line is 'tokens/s: N'."})
+@Command(
+    name = "decode",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure greedy decoding tokens/s (random weights) in a cache mode.",
+      "",
+      "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
+      "  --res-units 2 --dense 2 --vocab 4096",
+      "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
+      "  --res-units 8 --dense 2 --vocab 32000",
+      "The last line is 'tokens/s: N'."
+    })
 final class DecodeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ModelShapeOptions shape;
 
-  @Option(names = "--prompt", defaultValue = "128", description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--prompt",
+      defaultValue = "128",
+      description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
   int prompt;
 
-  @Option(names = "--new-tokens", defaultValue = "64", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--new-tokens",
+      defaultValue = "64",
+      description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
   int newTokens;
 
-  @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mode",
+      defaultValue = "kv_g",
+      description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--warmup", defaultValue = "15", description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "15",
+      description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--rounds", defaultValue = "10", description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "10",
+      description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--threads", description = "Intra-op threads (default: all cores, or"
-      + " PLDR_THREADS). Small models decode fastest on 1.")
+  @Option(
+      names = "--threads",
+      description =
+          "Intra-op threads (default: all cores, or"
+              + " PLDR_THREADS). Small models decode fastest on 1.")
   Integer threads;
 
   @Override
@@ -59,15 +81,16 @@ final class DecodeBenchCommand implements Callable<Integer> {
     Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
-    out.printf("prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d,"
-        + " %d intra-op threads%n", prompt, newTokens, m.id(), rounds,
-        SessionConfigs.intraOpThreads());
+    out.printf(
+        "prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d,"
+            + " %d intra-op threads%n",
+        prompt, newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
     out.flush();
-    try (CachedDecoder decoder = new CachedDecoder(config, c.operator(config),
-        c.attention(config))) {
+    try (CachedDecoder decoder =
+        new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(decoder.initialValues(1));
-      DecodeBenchmark.Measurement r = DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup,
-          rounds, 1);
+      DecodeBenchmark.Measurement r =
+          DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);
       out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);
       out.printf("per new token: %.2f ms%n", r.msPerToken());
       out.printf("CPU of the decoding thread per new token: %.3f ms%n", r.cpuMsPerToken());

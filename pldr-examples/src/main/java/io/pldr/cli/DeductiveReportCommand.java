@@ -12,7 +12,6 @@ import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.checkpoint.Checkpoint;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,34 +25,47 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** The paper's invariance measurements of A_LM and G_LM for a checkpoint. */
-@Command(name = "deductive-report", mixinStandardHelpOptions = true,
-    description = {"Measure how invariant A_LM and G_LM are across inputs.",
-        "",
-        "Per layer and head, in float64: RMSE across prompts, determinants, and cached (kv_g)",
-        "against uncached G_LM. Prints a table and writes JSON."})
+@Command(
+    name = "deductive-report",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure how invariant A_LM and G_LM are across inputs.",
+      "",
+      "Per layer and head, in float64: RMSE across prompts, determinants, and cached (kv_g)",
+      "against uncached G_LM. Prints a table and writes JSON."
+    })
 final class DeductiveReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin CheckpointOption checkpoint;
 
-  @Option(names = "--prompts", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--prompts",
+      required = true,
+      paramLabel = "FILE",
       description = "Text file, one prompt per line (at least two).")
   Path promptsFile;
 
-  @Option(names = "--continuation", defaultValue = "16",
-      description = "Greedy tokens after each prompt for the cached-vs-uncached comparison (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--continuation",
+      defaultValue = "16",
+      description =
+          "Greedy tokens after each prompt for the cached-vs-uncached comparison (default: ${DEFAULT-VALUE}).")
   int continuation;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "JSON output (default: deductive-report.json beside --prompts).")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "JSON output (default: deductive-report.json beside --prompts).")
   Path json;
 
   @Override
   public Integer call() throws Exception {
-    List<String> prompts = Files.readAllLines(promptsFile).stream()
-        .filter(l -> !l.isBlank()).toList();
+    List<String> prompts =
+        Files.readAllLines(promptsFile).stream().filter(l -> !l.isBlank()).toList();
     if (prompts.size() < 2) {
-      throw new IllegalArgumentException(promptsFile + ": needs at least two prompts, one per"
-          + " line; found " + prompts.size());
+      throw new IllegalArgumentException(
+          promptsFile + ": needs at least two prompts, one per" + " line; found " + prompts.size());
     }
     LoadedCheckpoint loaded = checkpoint.load();
     Checkpoint ckpt = loaded.checkpoint();
@@ -61,7 +73,8 @@ final class DeductiveReportCommand implements Callable<Integer> {
     Components c = loaded.components();
     List<DeductiveReport.Row> rows;
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
+        CachedDecoder decoder =
+            new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(ckpt.model());
       List<long[]> ids = new ArrayList<>();
       for (String p : prompts) {
@@ -70,20 +83,47 @@ final class DeductiveReportCommand implements Callable<Integer> {
       rows = DeductiveReport.measure(decoder, ids, continuation);
     }
     var out = spec.commandLine().getOut();
-    out.printf("%d prompts, float64; RMSE across prompts averages all prompt pairs%n",
-        prompts.size());
-    out.printf("%5s %4s %14s %14s %14s %14s %10s %16s%n", "layer", "head", "RMSE A_LM",
-        "RMSE G_LM", "log|det A_LM|", "log|det G_LM|", "det G<0", "G cached-uncached");
+    out.printf(
+        "%d prompts, float64; RMSE across prompts averages all prompt pairs%n", prompts.size());
+    out.printf(
+        "%5s %4s %14s %14s %14s %14s %10s %16s%n",
+        "layer",
+        "head",
+        "RMSE A_LM",
+        "RMSE G_LM",
+        "log|det A_LM|",
+        "log|det G_LM|",
+        "det G<0",
+        "G cached-uncached");
     for (DeductiveReport.Row r : rows) {
-      out.printf("%5d %4d %14.6e %14.6e %14.4f %14.4f %10.2f %16.6e%n", r.layer(), r.head(),
-          r.rmseALmAcrossPrompts(), r.rmseGLmAcrossPrompts(), r.meanLogAbsDetALm(),
-          r.meanLogAbsDetGLm(), r.negativeDetGLmShare(), r.rmseGLmCachedVsUncached());
+      out.printf(
+          "%5d %4d %14.6e %14.6e %14.4f %14.4f %10.2f %16.6e%n",
+          r.layer(),
+          r.head(),
+          r.rmseALmAcrossPrompts(),
+          r.rmseGLmAcrossPrompts(),
+          r.meanLogAbsDetALm(),
+          r.meanLogAbsDetGLm(),
+          r.negativeDetGLmShare(),
+          r.rmseGLmCachedVsUncached());
     }
-    Path target = json != null ? json
-        : promptsFile.toAbsolutePath().resolveSibling("deductive-report.json");
-    byte[] bytes = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-        .writeValueAsBytes(Map.of("checkpoint", checkpoint.toString(), "prompts", prompts,
-            "continuation", continuation, "precision", "float64", "rows", rows));
+    Path target =
+        json != null ? json : promptsFile.toAbsolutePath().resolveSibling("deductive-report.json");
+    byte[] bytes =
+        new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .writeValueAsBytes(
+                Map.of(
+                    "checkpoint",
+                    checkpoint.toString(),
+                    "prompts",
+                    prompts,
+                    "continuation",
+                    continuation,
+                    "precision",
+                    "float64",
+                    "rows",
+                    rows));
     AtomicFiles.write(target, ch -> ch.write(ByteBuffer.wrap(bytes)));
     out.println("wrote " + target);
     out.flush();

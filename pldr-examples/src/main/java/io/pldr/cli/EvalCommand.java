@@ -32,50 +32,77 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Zero-shot benchmarks of a checkpoint, scored as lm-evaluation-harness scores them. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
-    description = {"Zero-shot benchmarks (ARC, HellaSwag, PIQA, SIQA, WinoGrande, OpenBookQA,",
-        "TruthfulQA, LAMBADA) scored as lm-evaluation-harness v0.4.12 scores them, with and",
-        "without G-cache.",
-        "",
-        "--data holds one JSON-lines file per task (arc_easy.jsonl, hellaswag.jsonl, ...; see",
-        "docs/evaluation.md for where each is published). Shows progress, prints the paper's",
-        "table (one column per task and the average) and writes eval.json and eval.md."})
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Zero-shot benchmarks (ARC, HellaSwag, PIQA, SIQA, WinoGrande, OpenBookQA,",
+      "TruthfulQA, LAMBADA) scored as lm-evaluation-harness v0.4.12 scores them, with and",
+      "without G-cache.",
+      "",
+      "--data holds one JSON-lines file per task (arc_easy.jsonl, hellaswag.jsonl, ...; see",
+      "docs/evaluation.md for where each is published). Shows progress, prints the paper's",
+      "table (one column per task and the average) and writes eval.json and eval.md."
+    })
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin CheckpointOption checkpoint;
 
-  @Option(names = "--tasks", defaultValue = "all", paramLabel = "LIST",
+  @Option(
+      names = "--tasks",
+      defaultValue = "all",
+      paramLabel = "LIST",
       description = "Comma-separated task names, or all (default: ${DEFAULT-VALUE}).")
   String tasks;
 
-  @Option(names = "--data", required = true, paramLabel = "DIR",
+  @Option(
+      names = "--data",
+      required = true,
+      paramLabel = "DIR",
       description = "Folder with the tasks' JSON-lines files.")
   Path data;
 
-  @Option(names = "--limit", defaultValue = "0", paramLabel = "N",
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      paramLabel = "N",
       description = "First N documents of each task; 0: all (default: ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--batch", defaultValue = "8", paramLabel = "N",
+  @Option(
+      names = "--batch",
+      defaultValue = "8",
+      paramLabel = "N",
       description = "Sequences per uncached forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--g-cache", negatable = true,
-      description = "Only with G-cache (--g-cache) or only without (--no-g-cache); default:"
-          + " both, and their difference.")
+  @Option(
+      names = "--g-cache",
+      negatable = true,
+      description =
+          "Only with G-cache (--g-cache) or only without (--no-g-cache); default:"
+              + " both, and their difference.")
   Boolean gCache;
 
-  @Option(names = "--on-bad-line", defaultValue = "stop", paramLabel = "stop|skip",
-      description = "A malformed JSONL line stops the run or is skipped and reported"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--on-bad-line",
+      defaultValue = "stop",
+      paramLabel = "stop|skip",
+      description =
+          "A malformed JSONL line stops the run or is skipped and reported"
+              + " (default: ${DEFAULT-VALUE}).")
   String onBadLine;
 
-  @Option(names = "--add-bos",
+  @Option(
+      names = "--add-bos",
       description = "Begin every context with BOS (the harness's add_bos_token).")
   boolean addBos;
 
-  @Option(names = "--out", defaultValue = "eval", paramLabel = "DIR",
+  @Option(
+      names = "--out",
+      defaultValue = "eval",
+      paramLabel = "DIR",
       description = "Where eval.json and eval.md go (default: ${DEFAULT-VALUE}).")
   Path out;
 
@@ -104,14 +131,20 @@ final class EvalCommand implements Callable<Integer> {
       decoder.load(ckpt.checkpoint().model());
       List<Evaluation.Setting> settings = new ArrayList<>();
       if (gCache == null || gCache) {
-        settings.add(new Evaluation.Setting("g_cache", "G-cache (kv_g)",
-            new CachedDecoderEngine(decoder, tokenizer,
-                new CachedDecoderEngine.Options(true, batch, addBos))));
+        settings.add(
+            new Evaluation.Setting(
+                "g_cache",
+                "G-cache (kv_g)",
+                new CachedDecoderEngine(
+                    decoder, tokenizer, new CachedDecoderEngine.Options(true, batch, addBos))));
       }
       if (gCache == null || !gCache) {
-        settings.add(new Evaluation.Setting("no_cache", "no cache",
-            new CachedDecoderEngine(decoder, tokenizer,
-                new CachedDecoderEngine.Options(false, batch, addBos))));
+        settings.add(
+            new Evaluation.Setting(
+                "no_cache",
+                "no cache",
+                new CachedDecoderEngine(
+                    decoder, tokenizer, new CachedDecoderEngine.Options(false, batch, addBos))));
       }
       report = new Evaluation(progress).run(header(ckpt.checkpoint(), config), loaded, settings);
     }
@@ -123,8 +156,8 @@ final class EvalCommand implements Callable<Integer> {
     }
     List<SkippedLine> skipped = report.skipped();
     if (!skipped.isEmpty()) {
-      printed.println(skipped.size() + " malformed lines skipped (listed in "
-          + ReportWriter.JSON_FILE + ")");
+      printed.println(
+          skipped.size() + " malformed lines skipped (listed in " + ReportWriter.JSON_FILE + ")");
     }
     printed.flush();
     return 0;
@@ -133,10 +166,13 @@ final class EvalCommand implements Callable<Integer> {
   private Header header(Checkpoint ckpt, ModelConfig config) {
     Path dir = ckpt.dir().toAbsolutePath().normalize();
     Path parent = dir.getParent();
-    String model = parent != null && parent.getFileName() != null
-        && parent.getFileName().toString().equals("checkpoints") && parent.getParent() != null
-        ? parent.getParent().getFileName() + "/" + dir.getFileName()
-        : String.valueOf(dir.getFileName());
+    String model =
+        parent != null
+                && parent.getFileName() != null
+                && parent.getFileName().toString().equals("checkpoints")
+                && parent.getParent() != null
+            ? parent.getParent().getFileName() + "/" + dir.getFileName()
+            : String.valueOf(dir.getFileName());
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("checkpoint", dir.toString());
     details.put("step", ckpt.state().getStep());

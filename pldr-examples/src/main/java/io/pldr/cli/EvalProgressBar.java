@@ -11,9 +11,9 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Evaluation progress: a redrawn bar per task and setting on a terminal (me.tongfei
- * progressbar, documents done, rate, ETA), or one line when a stage ends where there is no
- * terminal (CI, a log file).
+ * Evaluation progress: a redrawn bar per task and setting on a terminal (me.tongfei progressbar,
+ * documents done, rate, ETA), or one line when a stage ends where there is no terminal (CI, a log
+ * file).
  */
 final class EvalProgressBar implements EvalProgress, AutoCloseable {
   private final PrintStream out;
@@ -30,8 +30,8 @@ final class EvalProgressBar implements EvalProgress, AutoCloseable {
 
   /** A bar on standard error when a terminal is attached, log lines otherwise. */
   static EvalProgressBar forEnvironment() {
-    return new EvalProgressBar(System.err,
-        ProgressReporters.interactive(System.console() != null, System.getenv()));
+    return new EvalProgressBar(
+        System.err, ProgressReporters.interactive(System.console() != null, System.getenv()));
   }
 
   @Override
@@ -40,9 +40,15 @@ final class EvalProgressBar implements EvalProgress, AutoCloseable {
     this.total = total;
     this.started = System.nanoTime();
     if (terminal) {
-      bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(total)
-          .setUnit(" docs", 1).setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-          .setConsumer(new ConsoleProgressBarConsumer(out)).showSpeed().build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName(label)
+              .setInitialMax(total)
+              .setUnit(" docs", 1)
+              .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+              .setConsumer(new ConsoleProgressBarConsumer(out))
+              .showSpeed()
+              .build();
     }
   }
 
@@ -59,8 +65,14 @@ final class EvalProgressBar implements EvalProgress, AutoCloseable {
       bar.close();
       bar = null;
     } else {
-      out.println("eval " + label + ": " + total + (total == 1 ? " document" : " documents")
-          + " in " + ProgressFormat.duration(Duration.ofNanos(System.nanoTime() - started)));
+      out.println(
+          "eval "
+              + label
+              + ": "
+              + total
+              + (total == 1 ? " document" : " documents")
+              + " in "
+              + ProgressFormat.duration(Duration.ofNanos(System.nanoTime() - started)));
       out.flush();
     }
   }

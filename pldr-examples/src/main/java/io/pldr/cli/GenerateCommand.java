@@ -21,53 +21,84 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Generates text from a trained checkpoint, streaming tokens as they come. */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Generate text from a pldr checkpoint with KV-cache and G-cache.",
-        "",
-        "--checkpoint is a checkpoint folder (checkpoints/step-…) or a run's out_dir (its",
-        "newest checkpoint). Tokens are printed as they are produced."})
+@Command(
+    name = "generate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Generate text from a pldr checkpoint with KV-cache and G-cache.",
+      "",
+      "--checkpoint is a checkpoint folder (checkpoints/step-…) or a run's out_dir (its",
+      "newest checkpoint). Tokens are printed as they are produced."
+    })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin CheckpointOption checkpoint;
 
-  @Option(names = "--prompt", required = true, paramLabel = "TEXT",
+  @Option(
+      names = "--prompt",
+      required = true,
+      paramLabel = "TEXT",
       description = "Prompt; repeat for several.")
   List<String> prompts;
 
-  @Option(names = "--batch", description = "Decode all prompts as one batch, padded on the left"
-      + " (printed when done, not streamed).")
+  @Option(
+      names = "--batch",
+      description =
+          "Decode all prompts as one batch, padded on the left"
+              + " (printed when done, not streamed).")
   boolean batch;
 
-  @Option(names = "--max-new-tokens", defaultValue = "64", description = "Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--max-new-tokens",
+      defaultValue = "64",
+      description = "Default: ${DEFAULT-VALUE}.")
   int maxNewTokens;
 
-  @Option(names = "--temperature", defaultValue = "0.8", description = "0 for greedy (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--temperature",
+      defaultValue = "0.8",
+      description = "0 for greedy (default: ${DEFAULT-VALUE}).")
   double temperature;
 
-  @Option(names = "--top-k", defaultValue = "0", description = "0: off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top-k",
+      defaultValue = "0",
+      description = "0: off (default: ${DEFAULT-VALUE}).")
   int topK;
 
-  @Option(names = "--top-p", defaultValue = "1.0", description = "In (0, 1]; 1: off (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--top-p",
+      defaultValue = "1.0",
+      description = "In (0, 1]; 1: off (default: ${DEFAULT-VALUE}).")
   double topP;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "0",
+      description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--stop", paramLabel = "TEXT", description = "Stop string; repeatable.")
   List<String> stops = List.of();
 
-  @Option(names = "--mode", defaultValue = "kv_g", description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--mode",
+      defaultValue = "kv_g",
+      description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
-  @Option(names = "--g-cache", paramLabel = "FILE",
-      description = "A G-cache file ('pldr gcache'): no step, the prompt's included, runs the deep net.")
+  @Option(
+      names = "--g-cache",
+      paramLabel = "FILE",
+      description =
+          "A G-cache file ('pldr gcache'): no step, the prompt's included, runs the deep net.")
   Path gCache;
 
   @Override
   public Integer call() throws IOException {
-    SamplingConfig sampling = new SamplingConfig(temperature, topK, topP, seed, maxNewTokens,
-        stops);
+    SamplingConfig sampling =
+        new SamplingConfig(temperature, topK, topP, seed, maxNewTokens, stops);
     CacheMode m = CacheMode.fromId(mode);
     LoadedCheckpoint loaded = checkpoint.load();
     Checkpoint ckpt = loaded.checkpoint();
@@ -75,14 +106,18 @@ final class GenerateCommand implements Callable<Integer> {
     Components c = loaded.components();
     var out = spec.commandLine().getOut();
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config))) {
+        CachedDecoder decoder =
+            new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(ckpt.model());
-      Generator generator = new Generator(decoder, tokenizer,
-          gCache == null ? null : GCacheFile.load(gCache, config));
+      Generator generator =
+          new Generator(
+              decoder, tokenizer, gCache == null ? null : GCacheFile.load(gCache, config));
       if (batch) {
         for (Generation g : generator.generate(prompts, sampling, m)) {
           out.println(g.prompt() + g.text());
-          out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
+          out.printf(
+              "[%d tokens, stopped: %s]%n",
+              g.newTokens(),
               g.stopReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
         }
         out.flush();
@@ -91,12 +126,19 @@ final class GenerateCommand implements Callable<Integer> {
       for (String prompt : prompts) {
         out.print(prompt);
         out.flush();
-        Generation g = generator.generate(prompt, sampling, m, piece -> {
-          out.print(piece);
-          out.flush();
-        });
+        Generation g =
+            generator.generate(
+                prompt,
+                sampling,
+                m,
+                piece -> {
+                  out.print(piece);
+                  out.flush();
+                });
         out.println();
-        out.printf("[%d tokens, stopped: %s]%n", g.newTokens(),
+        out.printf(
+            "[%d tokens, stopped: %s]%n",
+            g.newTokens(),
             g.stopReason().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
       }
     }

@@ -18,14 +18,15 @@ record LoadedCheckpoint(Checkpoint checkpoint, ModelConfig config, Components co
   static LoadedCheckpoint load(Path dir) throws IOException {
     Checkpoint c = CheckpointStore.read(resolve(dir));
     ModelConfig config = c.state().getConfig().getModel();
-    return new LoadedCheckpoint(c, config,
-        PldrInjectors.forConfig(config).getInstance(Components.class));
+    return new LoadedCheckpoint(
+        c, config, PldrInjectors.forConfig(config).getInstance(Components.class));
   }
 
   /** A checkpoint folder, or a run folder's newest checkpoint. */
   static Path resolve(Path dir) throws IOException {
     if (Files.isDirectory(dir.resolve("checkpoints"))) {
-      return new CheckpointStore(dir.resolve("checkpoints"), Integer.MAX_VALUE).latest()
+      return new CheckpointStore(dir.resolve("checkpoints"), Integer.MAX_VALUE)
+          .latest()
           .orElseThrow(() -> new IOException(dir + ": the run has no checkpoint yet"));
     }
     return dir;

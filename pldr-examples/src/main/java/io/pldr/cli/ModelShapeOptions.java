@@ -7,49 +7,91 @@ import picocli.CommandLine.Option;
 
 /** A model's shape on the command line, for benchmarks (the small configuration by default). */
 final class ModelShapeOptions {
-  @Option(names = "--layers", defaultValue = "4", description = "Decoder layers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "4",
+      description = "Decoder layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heads",
+      defaultValue = "4",
+      description = "Attention heads (default: ${DEFAULT-VALUE}).")
   int heads;
 
-  @Option(names = "--depth", defaultValue = "32", description = "Head depth d; d_model = heads × depth (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--depth",
+      defaultValue = "32",
+      description = "Head depth d; d_model = heads × depth (default: ${DEFAULT-VALUE}).")
   int depth;
 
   @Option(names = "--dff", description = "Feed-forward width (default: ⌊d_model·8/3⌋).")
   Integer dff;
 
-  @Option(names = "--a-dff", defaultValue = "32", description = "Metric-learner GLU width (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--a-dff",
+      defaultValue = "32",
+      description = "Metric-learner GLU width (default: ${DEFAULT-VALUE}).")
   int aDff;
 
-  @Option(names = "--res-units", defaultValue = "2", description = "Residual units of the metric learner (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--res-units",
+      defaultValue = "2",
+      description = "Residual units of the metric learner (default: ${DEFAULT-VALUE}).")
   int resUnits;
 
-  @Option(names = "--dense", defaultValue = "2", description = "GLU layers per residual unit (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--dense",
+      defaultValue = "2",
+      description = "GLU layers per residual unit (default: ${DEFAULT-VALUE}).")
   int dense;
 
-  @Option(names = "--vocab", defaultValue = "4096", description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--vocab",
+      defaultValue = "4096",
+      description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
   int vocab;
 
-  @Option(names = "--operator", defaultValue = "learned", description = "Tensor operator: learned or identity (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--operator",
+      defaultValue = "learned",
+      description = "Tensor operator: learned or identity (default: ${DEFAULT-VALUE}).")
   String operator;
 
   /** The configuration, with max_seq_len at least {@code seq}. */
   ModelConfig config(int seq) {
     int dModel = heads * depth;
-    return ModelConfigs.validate(ModelConfig.newBuilder().setNumLayers(layers).setDModel(dModel)
-        .setNumHeads(heads).setDff(dff != null ? dff : dModel * 8 / 3).setVocabSize(vocab)
-        .setADff(aDff).setNumReslayerA(resUnits).setNumDenseA(dense)
-        .setMaxSeqLen(Math.max(seq, 16))
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName(operator)).build(),
+    return ModelConfigs.validate(
+        ModelConfig.newBuilder()
+            .setNumLayers(layers)
+            .setDModel(dModel)
+            .setNumHeads(heads)
+            .setDff(dff != null ? dff : dModel * 8 / 3)
+            .setVocabSize(vocab)
+            .setADff(aDff)
+            .setNumReslayerA(resUnits)
+            .setNumDenseA(dense)
+            .setMaxSeqLen(Math.max(seq, 16))
+            .setTensorOperator(TensorOperatorSpec.newBuilder().setName(operator))
+            .build(),
         "command line");
   }
 
   /** One line describing the shape. */
   String describe() {
     int dModel = heads * depth;
-    return String.format("%d layers, %d heads, depth %d (d_model %d), dff %d, A_dff %d, "
-        + "%d residual units × %d dense, vocabulary %d, operator %s", layers, heads, depth,
-        dModel, dff != null ? dff : dModel * 8 / 3, aDff, resUnits, dense, vocab, operator);
+    return String.format(
+        "%d layers, %d heads, depth %d (d_model %d), dff %d, A_dff %d, "
+            + "%d residual units × %d dense, vocabulary %d, operator %s",
+        layers,
+        heads,
+        depth,
+        dModel,
+        dff != null ? dff : dModel * 8 / 3,
+        aDff,
+        resUnits,
+        dense,
+        vocab,
+        operator);
   }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** Lists the tensor operators and attention variants installed (built in and plug-ins). */
-@Command(name = "operators", mixinStandardHelpOptions = true,
+@Command(
+    name = "operators",
+    mixinStandardHelpOptions = true,
     description = "List installed tensor operators and attention variants.")
 final class OperatorsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -6,8 +6,8 @@ import io.pldr.train.loop.TrainingDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code pldr} command-line tool: {@code ./pldr COMMAND}, {@code ./pldr --help}. */
 @Command(
@@ -15,10 +15,19 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     versionProvider = PldrCli.Version.class,
     description = "Train, run, evaluate and extend PLDR-LLMs (Power Law Decoder Representations).",
-    subcommands = {ReferenceRunCommand.class, OperatorsCommand.class, TrainCommand.class,
-        AblateCommand.class, GenerateCommand.class, GCacheCommand.class, ConvertCommand.class,
-        DeductiveReportCommand.class, EvalCommand.class, BenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      ReferenceRunCommand.class,
+      OperatorsCommand.class,
+      TrainCommand.class,
+      AblateCommand.class,
+      GenerateCommand.class,
+      GCacheCommand.class,
+      ConvertCommand.class,
+      DeductiveReportCommand.class,
+      EvalCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class PldrCli {
   private static final String JAVACPP_PHYSICAL_LIMIT = "org.bytedeco.javacpp.maxPhysicalBytes";
 
@@ -43,9 +52,12 @@ public final class PldrCli {
   /** Expected failures (bad input, bad files) print one clear line, not a stack trace. */
   private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
-    if (e instanceof IllegalArgumentException || e instanceof ConfigException
-        || e instanceof IOException || e instanceof UncheckedIOException
-        || e instanceof TrainingDivergedException || e instanceof CorpusException) {
+    if (e instanceof IllegalArgumentException
+        || e instanceof ConfigException
+        || e instanceof IOException
+        || e instanceof UncheckedIOException
+        || e instanceof TrainingDivergedException
+        || e instanceof CorpusException) {
       err.println("pldr " + cmd.getCommandName() + ": error: " + e.getMessage());
       err.flush();
       return 1;

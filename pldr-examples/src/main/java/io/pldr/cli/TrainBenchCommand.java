@@ -13,28 +13,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Training throughput of a model shape on random weights and tokens. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Measure training tokens/s, peak memory and achieved FLOP/s.",
-        "",
-        "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
-        "  --res-units 2 --dense 2 --vocab 4096 --batch 8 --seq 128",
-        "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
-        "  --res-units 8 --dense 2 --vocab 32000 --batch 2 --seq 256"})
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure training tokens/s, peak memory and achieved FLOP/s.",
+      "",
+      "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
+      "  --res-units 2 --dense 2 --vocab 4096 --batch 8 --seq 128",
+      "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
+      "  --res-units 8 --dense 2 --vocab 32000 --batch 2 --seq 256"
+    })
 final class TrainBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin ModelShapeOptions shape;
 
-  @Option(names = "--batch", defaultValue = "8", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "8",
+      description = "Sequences per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seq", defaultValue = "128", description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq",
+      defaultValue = "128",
+      description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
   int seq;
 
-  @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "3",
+      description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--steps", defaultValue = "10", description = "Timed steps (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "10",
+      description = "Timed steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
   @Override
@@ -43,19 +59,27 @@ final class TrainBenchCommand implements Callable<Integer> {
     Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
-    out.printf("batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n", batch, seq,
-        warmup, steps);
+    out.printf(
+        "batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n",
+        batch, seq, warmup, steps);
     out.flush();
-    TrainBenchmark.Measurement m = TrainBenchmark.run(config, c.operator(config),
-        c.attention(config), batch, seq, warmup, steps, 1);
+    TrainBenchmark.Measurement m =
+        TrainBenchmark.run(
+            config, c.operator(config), c.attention(config), batch, seq, warmup, steps, 1);
     out.printf("parameters: %,d%n", m.parameters());
     out.printf("step time: %.1f ms%n", m.secondsPerStep() * 1e3);
     out.printf("FLOPs per step (matrix products, forward + backward): %.3g%n", m.flopsPerStep());
-    out.printf("achieved: %.1f GFLOP/s = %.0f%% of the 1024² matmul roof (%.1f GFLOP/s)"
+    out.printf(
+        "achieved: %.1f GFLOP/s = %.0f%% of the 1024² matmul roof (%.1f GFLOP/s)"
             + " and %.0f%% of the CPU's estimated peak (%.1f GFLOP/s: %d cores × %.2f GHz × %d)%n",
-        m.achievedFlops() / 1e9, 100 * m.achievedFlops() / m.matmulFlops(),
-        m.matmulFlops() / 1e9, 100 * m.achievedFlops() / m.peak().flops(),
-        m.peak().flops() / 1e9, m.peak().cores(), m.peak().ghz(), m.peak().flopsPerCycle());
+        m.achievedFlops() / 1e9,
+        100 * m.achievedFlops() / m.matmulFlops(),
+        m.matmulFlops() / 1e9,
+        100 * m.achievedFlops() / m.peak().flops(),
+        m.peak().flops() / 1e9,
+        m.peak().cores(),
+        m.peak().ghz(),
+        m.peak().flopsPerCycle());
     out.printf("peak resident memory: %.0f MiB%n", m.peakMemoryBytes() / 1048576.0);
     out.printf("tokens/s: %.0f%n", m.tokensPerSecond());
     out.flush();

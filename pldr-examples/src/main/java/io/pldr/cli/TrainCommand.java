@@ -14,16 +14,23 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Pretrains a PLDR-LLM from a training configuration. */
-@Command(name = "train", mixinStandardHelpOptions = true,
-    description = {"Pretrain a PLDR-LLM from a training configuration (text-format TrainConfig).",
-        "",
-        "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png",
-        "into the configuration's out_dir; prints the final validation loss against the",
-        "corpus's unigram entropy and a few generated lines."})
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Pretrain a PLDR-LLM from a training configuration (text-format TrainConfig).",
+      "",
+      "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png",
+      "into the configuration's out_dir; prints the final validation loss against the",
+      "corpus's unigram entropy and a few generated lines."
+    })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE",
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
       description = "Training configuration, e.g. pldr-examples/configs/moby-dick-small.textproto.")
   Path config;
 
@@ -40,25 +47,31 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    TrainConfig c = TrainConfigs.read(config, b -> {
-      if (out != null) {
-        b.setOutDir(out.toString());
-      }
-      if (steps != null) {
-        b.setSteps(steps);
-      }
-    });
+    TrainConfig c =
+        TrainConfigs.read(
+            config,
+            b -> {
+              if (out != null) {
+                b.setOutDir(out.toString());
+              }
+              if (steps != null) {
+                b.setSteps(steps);
+              }
+            });
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
     TrainingSummary s = trainer.run(c, resume, cache.resolve());
     var w = spec.commandLine().getOut();
-    w.printf("%ntrained %d steps in %ds (%.0f tokens/s)%n", s.steps(), s.seconds(),
-        s.tokensPerSecond());
+    w.printf(
+        "%ntrained %d steps in %ds (%.0f tokens/s)%n", s.steps(), s.seconds(), s.tokensPerSecond());
     w.printf("final training loss:   %.4f nats/token%n", s.trainLoss());
-    w.printf("validation loss:       %.4f nats/token (accuracy %.3f, perplexity %.2f)%n",
+    w.printf(
+        "validation loss:       %.4f nats/token (accuracy %.3f, perplexity %.2f)%n",
         s.validationLoss(), s.validationAccuracy(), s.validationPerplexity());
-    w.printf("unigram entropy:       %.4f nats/token (a model that knows only token frequencies)%n",
+    w.printf(
+        "unigram entropy:       %.4f nats/token (a model that knows only token frequencies)%n",
         s.unigramEntropy());
-    w.printf("validation loss is %.4f nats/token below the unigram entropy%n",
+    w.printf(
+        "validation loss is %.4f nats/token below the unigram entropy%n",
         s.unigramEntropy() - s.validationLoss());
     w.printf("checkpoint: %s%nloss plot:  %s%n", s.checkpoint(), s.lossPlot());
     if (!s.samples().isEmpty()) {

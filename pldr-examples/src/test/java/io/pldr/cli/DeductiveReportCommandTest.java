@@ -25,10 +25,21 @@ class DeductiveReportCommandTest {
     Path prompts = dir.resolve("prompts.txt");
     Files.writeString(prompts, "the whale follows\n\nthe sea is calm\nthe ship and the sea\n");
     Path json = dir.resolve("report.json");
-    CliRun r = CliRun.of("deductive-report", "--checkpoint", run.toString(), "--prompts",
-        prompts.toString(), "--continuation", "3", "--json", json.toString());
+    CliRun r =
+        CliRun.of(
+            "deductive-report",
+            "--checkpoint",
+            run.toString(),
+            "--prompts",
+            prompts.toString(),
+            "--continuation",
+            "3",
+            "--json",
+            json.toString());
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).startsWith("3 prompts, float64;").contains("log|det G_LM|")
+    assertThat(r.out())
+        .startsWith("3 prompts, float64;")
+        .contains("log|det G_LM|")
         .contains("wrote " + json);
     JsonNode rows = new ObjectMapper().readTree(Files.readString(json)).get("rows");
     assertThat(rows).hasSize(2); // 1 layer × 2 heads
@@ -43,10 +54,12 @@ class DeductiveReportCommandTest {
   void onePromptIsNotEnough() throws Exception {
     Path prompts = dir.resolve("one.txt");
     Files.writeString(prompts, "the whale\n");
-    CliRun r = CliRun.of("deductive-report", "--checkpoint", run.toString(), "--prompts",
-        prompts.toString());
+    CliRun r =
+        CliRun.of(
+            "deductive-report", "--checkpoint", run.toString(), "--prompts", prompts.toString());
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).startsWith("pldr deductive-report: error: " + prompts
-        + ": needs at least two prompts").doesNotContain("\tat ");
+    assertThat(r.err())
+        .startsWith("pldr deductive-report: error: " + prompts + ": needs at least two prompts")
+        .doesNotContain("\tat ");
   }
 }

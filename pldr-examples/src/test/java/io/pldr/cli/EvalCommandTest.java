@@ -12,15 +12,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code ./pldr eval} on a tiny trained model, and its errors. */
 class EvalCommandTest {
-  private static final String ARC = """
+  private static final String ARC =
+      """
       {"id": "1", "question": "What does the whale follow?", "choices": {"text": ["the ship", "the sea", "a calm"], "label": ["A", "B", "C"]}, "answerKey": "A"}
       {"id": "2", "question": "How is the sea?", "choices": {"text": ["calm", "the whale"], "label": ["A", "B"]}, "answerKey": "A"}
       """;
-  private static final String PIQA = """
+  private static final String PIQA =
+      """
       {"goal": "To follow the ship,", "sol1": "the whale swims behind it.", "sol2": "the sea is calm.", "label": 0}
       {"goal": "When the sea is calm,", "sol1": "the whale follows.", "sol2": "the ship and the sea.", "label": 0}
       """;
-  private static final String LAMBADA = """
+  private static final String LAMBADA =
+      """
       {"text": "the whale follows the ship and the sea is calm"}
       {"text": "the sea is calm and the whale follows the ship"}
       """;
@@ -39,8 +42,9 @@ class EvalCommandTest {
   }
 
   private static CliRun eval(Path dataDir, Path out, String... extra) {
-    String[] base = {"eval", "--checkpoint", run.toString(), "--data", dataDir.toString(),
-        "--out", out.toString()};
+    String[] base = {
+      "eval", "--checkpoint", run.toString(), "--data", dataDir.toString(), "--out", out.toString()
+    };
     String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
     return CliRun.of(args);
@@ -57,24 +61,27 @@ class EvalCommandTest {
         .contains("| run/step-00000006 | no cache |")
         .contains("| run/step-00000006 | difference |")
         .contains("wrote " + out.resolve("eval.json"));
-    assertThat(r.err()).contains("eval arc_easy, g_cache: 2 documents in")
+    assertThat(r.err())
+        .contains("eval arc_easy, g_cache: 2 documents in")
         .contains("eval lambada_openai, no_cache: 2 documents in");
     JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("eval.json")));
     assertThat(j.at("/header/format").asText()).isEqualTo("pldr-eval");
     assertThat(j.at("/header/details/tensor_operator").asText()).isEqualTo("learned");
     assertThat(j.at("/settings/0/tasks/2/metrics/perplexity/value").asDouble()).isPositive();
     assertThat(j.at("/comparisons/1/task").asText()).isEqualTo("piqa");
-    assertThat(Files.readString(out.resolve("eval.md"))).isEqualTo(
-        r.out().substring(0, r.out().indexOf("wrote ")));
+    assertThat(Files.readString(out.resolve("eval.md")))
+        .isEqualTo(r.out().substring(0, r.out().indexOf("wrote ")));
   }
 
   @Test
   void gCacheAloneIsOneRowWithoutDifference() {
-    CliRun r = eval(data, dir.resolve("out-g"), "--tasks", "arc_easy", "--g-cache",
-        "--limit", "1");
+    CliRun r = eval(data, dir.resolve("out-g"), "--tasks", "arc_easy", "--g-cache", "--limit", "1");
     assertThat(r.status()).as(r.err()).isZero();
-    assertThat(r.out()).contains("| G-cache (kv_g) |").doesNotContain("no cache")
-        .doesNotContain("difference").contains("ARC-e 1.");
+    assertThat(r.out())
+        .contains("| G-cache (kv_g) |")
+        .doesNotContain("no cache")
+        .doesNotContain("difference")
+        .contains("ARC-e 1.");
   }
 
   @Test
@@ -83,16 +90,24 @@ class EvalCommandTest {
     Files.writeString(bad.resolve("piqa.jsonl"), PIQA + "{\"goal\": oops}\n");
     CliRun r = eval(bad, dir.resolve("out-bad"), "--tasks", "piqa");
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).startsWith("pldr eval: error: " + bad.resolve("piqa.jsonl")
-        + " line 3: malformed JSON").doesNotContain("\tat ");
+    assertThat(r.err())
+        .startsWith("pldr eval: error: " + bad.resolve("piqa.jsonl") + " line 3: malformed JSON")
+        .doesNotContain("\tat ");
   }
 
   @Test
   void malformedLineIsSkippedWhenChosen() throws Exception {
     Path bad = Files.createDirectories(dir.resolve("bad-skip"));
     Files.writeString(bad.resolve("piqa.jsonl"), "not json\n" + PIQA);
-    CliRun r = eval(bad, dir.resolve("out-skip"), "--tasks", "piqa", "--on-bad-line", "skip",
-        "--no-g-cache");
+    CliRun r =
+        eval(
+            bad,
+            dir.resolve("out-skip"),
+            "--tasks",
+            "piqa",
+            "--on-bad-line",
+            "skip",
+            "--no-g-cache");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).contains("pldr eval: skipped " + bad.resolve("piqa.jsonl") + " line 1:");
     assertThat(r.out()).contains("1 malformed lines skipped").contains("PIQA 2.");
@@ -109,18 +124,23 @@ class EvalCommandTest {
   void missingTaskFileNamesThePathAndTheExpectedName() {
     CliRun r = eval(data, dir.resolve("out-x"), "--tasks", "winogrande");
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains("no file " + data.resolve("winogrande.jsonl"))
-        .contains("expected winogrande.jsonl").contains("allenai/winogrande");
+    assertThat(r.err())
+        .contains("no file " + data.resolve("winogrande.jsonl"))
+        .contains("expected winogrande.jsonl")
+        .contains("allenai/winogrande");
   }
 
   @Test
   void goldLabelOutOfRangeNamesFileLineAndValue() throws Exception {
     Path bad = Files.createDirectories(dir.resolve("bad-gold"));
-    Files.writeString(bad.resolve("piqa.jsonl"), PIQA.replace("\"label\": 0}\n{",
-        "\"label\": 2}\n{"));
+    Files.writeString(
+        bad.resolve("piqa.jsonl"), PIQA.replace("\"label\": 0}\n{", "\"label\": 2}\n{"));
     CliRun r = eval(bad, dir.resolve("out-x"), "--tasks", "piqa", "--on-bad-line", "skip");
     assertThat(r.status()).isEqualTo(1);
-    assertThat(r.err()).contains(bad.resolve("piqa.jsonl") + " line 1: gold label 'label' = 2"
-        + " is out of range: expected 0..1");
+    assertThat(r.err())
+        .contains(
+            bad.resolve("piqa.jsonl")
+                + " line 1: gold label 'label' = 2"
+                + " is out of range: expected 0..1");
   }
 }

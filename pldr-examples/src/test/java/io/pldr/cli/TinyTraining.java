@@ -12,15 +12,20 @@ final class TinyTraining {
 
   /** Trains the tiny model through {@code ./pldr train} in {@code dir}; returns its run folder. */
   static Path train(Path dir) throws IOException {
-    CliRun trained = CliRun.of("train", "--config", config(dir, "").toString(),
-        "--cache-dir", dir.resolve("cache").toString());
+    CliRun trained =
+        CliRun.of(
+            "train",
+            "--config",
+            config(dir, "").toString(),
+            "--cache-dir",
+            dir.resolve("cache").toString());
     assertThat(trained.status()).as(trained.err()).isZero();
     return dir.resolve("run");
   }
 
   /**
-   * Writes a small corpus and a configuration training a one-layer model for 6 steps into
-   * {@code dir} (run folder {@code dir/run}); {@code extra} is appended to the configuration.
+   * Writes a small corpus and a configuration training a one-layer model for 6 steps into {@code
+   * dir} (run folder {@code dir/run}); {@code extra} is appended to the configuration.
    */
   static Path config(Path dir, String extra) throws IOException {
     Path corpus = dir.resolve("corpus.txt");
@@ -31,7 +36,9 @@ final class TinyTraining {
     }
     Files.writeString(corpus, b);
     Path c = dir.resolve("train.textproto");
-    Files.writeString(c, """
+    Files.writeString(
+        c,
+        """
         model { num_layers: 1 d_model: 16 num_heads: 2 dff: 32 vocab_size: 280
                 a_dff: 8 num_reslayer_a: 1 num_dense_a: 1 max_seq_len: 32 }
         data { train_files: "%s" }
@@ -42,7 +49,8 @@ final class TinyTraining {
         out_dir: "%s"
         sample { lines: 1 max_new_tokens: 5 prompts: "the whale" }
         %s
-        """.formatted(corpus, dir.resolve("run"), extra));
+        """
+            .formatted(corpus, dir.resolve("run"), extra));
     return c;
   }
 }

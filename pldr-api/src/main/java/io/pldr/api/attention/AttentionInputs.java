@@ -6,11 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One layer's attention inputs after the head split and rotary embedding: queries
- * {@code [B, H, T, d]}, keys and values {@code [B, H, S, d]} (S ≥ T under a KV-cache), and the
- * mask, broadcastable to {@code [B, H, T, S]}, 1 where attention is forbidden. A cached refined
- * metric tensor (KV-cache: the metric learner's output for the prompt) or cached deductive
- * outputs (G-cache) replace their computation.
+ * One layer's attention inputs after the head split and rotary embedding: queries {@code [B, H, T,
+ * d]}, keys and values {@code [B, H, S, d]} (S ≥ T under a KV-cache), and the mask, broadcastable
+ * to {@code [B, H, T, S]}, 1 where attention is forbidden. A cached refined metric tensor
+ * (KV-cache: the metric learner's output for the prompt) or cached deductive outputs (G-cache)
+ * replace their computation.
  */
 public record AttentionInputs(
     Tensor queries,

@@ -1,8 +1,8 @@
 package io.pldr.api.cache;
 
 /**
- * Which caches incremental decoding uses, with the reference's names: {@code kv_g} both,
- * {@code kv} KV-cache only, {@code g} G-cache only, {@code none} recompute everything.
+ * Which caches incremental decoding uses, with the reference's names: {@code kv_g} both, {@code kv}
+ * KV-cache only, {@code g} G-cache only, {@code none} recompute everything.
  */
 public enum CacheMode {
   KV_G("kv_g", true, true),

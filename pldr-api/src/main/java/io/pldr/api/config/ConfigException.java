@@ -1,8 +1,8 @@
 package io.pldr.api.config;
 
 /**
- * A configuration that cannot be used: names the file (or other source), the field, and what
- * was expected.
+ * A configuration that cannot be used: names the file (or other source), the field, and what was
+ * expected.
  */
 public final class ConfigException extends RuntimeException {
   private final String source;

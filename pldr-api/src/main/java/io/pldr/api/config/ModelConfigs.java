@@ -58,13 +58,17 @@ public final class ModelConfigs {
     positive(source, prefix + "vocab_size", c.getVocabSize());
     positive(source, prefix + "max_seq_len", c.getMaxSeqLen());
     if (c.getDModel() % c.getNumHeads() != 0) {
-      throw new ConfigException(source, prefix + "num_heads", "must divide d_model=" + c.getDModel()
-          + ", found num_heads=" + c.getNumHeads());
+      throw new ConfigException(
+          source,
+          prefix + "num_heads",
+          "must divide d_model=" + c.getDModel() + ", found num_heads=" + c.getNumHeads());
     }
     int depth = c.getDModel() / c.getNumHeads();
     if (depth % 2 != 0) {
-      throw new ConfigException(source, prefix + "d_model", "d_model / num_heads must be even for the"
-          + " rotary embedding, found depth " + depth);
+      throw new ConfigException(
+          source,
+          prefix + "d_model",
+          "d_model / num_heads must be even for the" + " rotary embedding, found depth " + depth);
     }
     ModelConfig.Builder b = c.toBuilder();
     if (b.getPrecision() == Precision.PRECISION_UNSPECIFIED) {
@@ -116,8 +120,8 @@ public final class ModelConfigs {
 
   private static void tokenId(String source, String field, int id, int vocab) {
     if (id >= vocab) {
-      throw new ConfigException(source, field,
-          "must be below vocab_size=" + vocab + ", found " + id);
+      throw new ConfigException(
+          source, field, "must be below vocab_size=" + vocab + ", found " + id);
     }
   }
 }

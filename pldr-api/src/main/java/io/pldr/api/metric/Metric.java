@@ -1,8 +1,8 @@
 package io.pldr.api.metric;
 
 /**
- * A quantity accumulated over observations (accuracy, perplexity, RMSE, ...), shared by
- * training and evaluation: update it with each observation, read the result, reset it.
+ * A quantity accumulated over observations (accuracy, perplexity, RMSE, ...), shared by training
+ * and evaluation: update it with each observation, read the result, reset it.
  *
  * @param <T> what one observation is
  */

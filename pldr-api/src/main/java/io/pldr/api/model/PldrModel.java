@@ -16,9 +16,9 @@ public interface PldrModel extends AutoCloseable {
   Map<String, ParameterSpec> parameterSpecs();
 
   /**
-   * Replaces every parameter. The map must hold exactly the {@link #parameterSpecs()}: a missing
-   * or unexpected name, a wrong shape or a non-floating type fails naming the tensor, and
-   * nothing is changed.
+   * Replaces every parameter. The map must hold exactly the {@link #parameterSpecs()}: a missing or
+   * unexpected name, a wrong shape or a non-floating type fails naming the tensor, and nothing is
+   * changed.
    */
   void loadParameters(Map<String, HostTensor> values);
 
@@ -26,9 +26,9 @@ public interface PldrModel extends AutoCloseable {
   Map<String, HostTensor> parameters();
 
   /**
-   * Runs the model over rows of token ids of equal length (id 0 is padding) with the
-   * look-ahead and padding mask. Fails with {@link IllegalArgumentException} for an id outside
-   * the vocabulary or a row longer than {@code max_seq_len}.
+   * Runs the model over rows of token ids of equal length (id 0 is padding) with the look-ahead and
+   * padding mask. Fails with {@link IllegalArgumentException} for an id outside the vocabulary or a
+   * row longer than {@code max_seq_len}.
    */
   ForwardResult forward(long[][] tokens);
 

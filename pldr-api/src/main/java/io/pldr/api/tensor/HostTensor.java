@@ -4,10 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A concrete tensor held in Java memory: parameters read from a checkpoint, results of a
- * forward pass. Values are stored as doubles whatever the {@link DType}; integer tensors hold
- * exact integers (up to 2^53), float32 tensors hold values exactly representable in float32.
- * Immutable.
+ * A concrete tensor held in Java memory: parameters read from a checkpoint, results of a forward
+ * pass. Values are stored as doubles whatever the {@link DType}; integer tensors hold exact
+ * integers (up to 2^53), float32 tensors hold values exactly representable in float32. Immutable.
  */
 public final class HostTensor {
   private final DType dtype;

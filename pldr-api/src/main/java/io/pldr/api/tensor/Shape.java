@@ -3,8 +3,8 @@ package io.pldr.api.tensor;
 import java.util.Arrays;
 
 /**
- * Dimensions of a tensor; a dimension of {@link #UNKNOWN} is known only when the graph runs
- * (batch and sequence length, typically).
+ * Dimensions of a tensor; a dimension of {@link #UNKNOWN} is known only when the graph runs (batch
+ * and sequence length, typically).
  */
 public final class Shape {
   /** Marks a dimension whose size is known only at run time. */

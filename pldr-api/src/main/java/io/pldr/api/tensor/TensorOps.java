@@ -3,8 +3,8 @@ package io.pldr.api.tensor;
 /**
  * The tensor algebra that tensor operators and attention variants are written in, so that they
  * never name a backend type. A backend implements it over its own graph; gradients flow through
- * everything built with it. Binary operations broadcast like NumPy. Every floating-point result
- * has the model's precision, {@link #floatType()}.
+ * everything built with it. Binary operations broadcast like NumPy. Every floating-point result has
+ * the model's precision, {@link #floatType()}.
  */
 public interface TensorOps {
   /** The model's floating-point type. */

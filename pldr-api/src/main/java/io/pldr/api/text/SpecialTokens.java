@@ -1,8 +1,8 @@
 package io.pldr.api.text;
 
 /**
- * Ids of the special tokens: padding (masked out of attention and loss), unknown, beginning
- * and end of text (the separator between documents in packed training data).
+ * Ids of the special tokens: padding (masked out of attention and loss), unknown, beginning and end
+ * of text (the separator between documents in packed training data).
  */
 public record SpecialTokens(int pad, int unk, int bos, int eos) {
   /** The PLDR-LLM defaults: {@code <pad>} 0, {@code <unk>} 1, {@code <s>} 2, {@code </s>} 3. */

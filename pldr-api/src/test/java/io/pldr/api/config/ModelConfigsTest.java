@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 class ModelConfigsTest {
-  private static final String VALID = """
+  private static final String VALID =
+      """
       num_layers: 5
       d_model: 896
       num_heads: 14
@@ -41,17 +42,19 @@ class ModelConfigsTest {
 
   @Test
   void headsThatDoNotDivideDModelFail() {
-    assertThatThrownBy(() -> ModelConfigs.parse(VALID.replace("num_heads: 14", "num_heads: 15"),
-            "b.textproto"))
+    assertThatThrownBy(
+            () ->
+                ModelConfigs.parse(VALID.replace("num_heads: 14", "num_heads: 15"), "b.textproto"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("b.textproto: field 'num_heads': must divide d_model=896, found num_heads=15");
   }
 
   @Test
   void oddHeadDepthFailsForTheRotaryEmbedding() {
-    assertThatThrownBy(() -> ModelConfigs.parse(VALID.replace("d_model: 896", "d_model: 14"),
-            "c.textproto"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("even");
+    assertThatThrownBy(
+            () -> ModelConfigs.parse(VALID.replace("d_model: 896", "d_model: 14"), "c.textproto"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("even");
   }
 
   @Test
@@ -64,6 +67,7 @@ class ModelConfigsTest {
   @Test
   void tokenIdOutsideTheVocabularyFails() {
     assertThatThrownBy(() -> ModelConfigs.parse(VALID + "token_ids { eos: 32000 }", "e"))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("token_ids.eos");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("token_ids.eos");
   }
 }

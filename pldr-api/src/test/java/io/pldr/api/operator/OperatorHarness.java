@@ -5,8 +5,8 @@ import io.pldr.api.tensor.Tensor;
 import io.pldr.api.tensor.TensorOps;
 
 /**
- * What a backend gives {@link TensorOperatorContract}: a fresh graph's algebra, evaluation of
- * its tensors (parameters at their initial values), and a gradient check.
+ * What a backend gives {@link TensorOperatorContract}: a fresh graph's algebra, evaluation of its
+ * tensors (parameters at their initial values), and a gradient check.
  */
 public interface OperatorHarness extends AutoCloseable {
   /** The algebra of a fresh graph. */
@@ -16,8 +16,8 @@ public interface OperatorHarness extends AutoCloseable {
   HostTensor eval(Tensor t);
 
   /**
-   * Whether the gradient of the scalar {@code loss} with respect to every parameter created so
-   * far exists and is finite (true when there are no parameters).
+   * Whether the gradient of the scalar {@code loss} with respect to every parameter created so far
+   * exists and is finite (true when there are no parameters).
    */
   boolean finiteGradients(Tensor loss);
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 public abstract class TensorOperatorContract {
   /** Batch, heads and depth of the metric tensors the contract feeds. */
   protected static final int B = 2;
+
   protected static final int H = 2;
   protected static final int D = 8;
 
@@ -32,10 +33,21 @@ public abstract class TensorOperatorContract {
 
   /** The model the operator is built for; override to set operator options. */
   protected ModelConfig config() {
-    return ModelConfigs.validate(ModelConfig.newBuilder().setNumLayers(1).setDModel(H * D)
-        .setNumHeads(H).setDff(24).setVocabSize(16).setADff(6).setNumReslayerA(1)
-        .setNumDenseA(1).setMaxSeqLen(8).setTensorOperator(io.pldr.api.config.TensorOperatorSpec
-            .newBuilder().setName(provider().name())).build(), "contract");
+    return ModelConfigs.validate(
+        ModelConfig.newBuilder()
+            .setNumLayers(1)
+            .setDModel(H * D)
+            .setNumHeads(H)
+            .setDff(24)
+            .setVocabSize(16)
+            .setADff(6)
+            .setNumReslayerA(1)
+            .setNumDenseA(1)
+            .setMaxSeqLen(8)
+            .setTensorOperator(
+                io.pldr.api.config.TensorOperatorSpec.newBuilder().setName(provider().name()))
+            .build(),
+        "contract");
   }
 
   private DeductiveOutputs deduce(TensorOps ops, TensorOperator op, long seed) {

@@ -27,8 +27,8 @@ public final class Generator {
   }
 
   /**
-   * A generator that uses a G-cache inferred earlier (a {@link io.pldr.tf.io.GCacheFile}) for
-   * every prompt, so no pass runs the deep net; {@code null} infers it per prompt.
+   * A generator that uses a G-cache inferred earlier (a {@link io.pldr.tf.io.GCacheFile}) for every
+   * prompt, so no pass runs the deep net; {@code null} infers it per prompt.
    */
   public Generator(CachedDecoder decoder, Tokenizer tokenizer, List<LayerDeductive> gCache) {
     this.decoder = decoder;
@@ -38,15 +38,15 @@ public final class Generator {
 
   /**
    * Generates a continuation of each prompt. In the cached modes the prompts, of any lengths, are
-   * decoded as one batch padded on the left (each row computes what it computes alone; see
-   * {@link CachedDecoder#prefill(List, List)}); in mode {@code none} one after the other. The
-   * batch stops at the context limit when its longest row reaches it.
+   * decoded as one batch padded on the left (each row computes what it computes alone; see {@link
+   * CachedDecoder#prefill(List, List)}); in mode {@code none} one after the other. The batch stops
+   * at the context limit when its longest row reaches it.
    */
   public List<Generation> generate(List<String> prompts, SamplingConfig sampling, CacheMode mode) {
     if (prompts.size() < 2 || mode == CacheMode.NONE) {
       List<Generation> out = new ArrayList<>();
       for (String p : prompts) {
-        out.add(generate(p, sampling, mode, piece -> { }));
+        out.add(generate(p, sampling, mode, piece -> {}));
       }
       return out;
     }
@@ -82,7 +82,8 @@ public final class Generator {
           break;
         }
         if (length >= maxLen) {
-          state.stream().filter(r -> r.reason == null)
+          state.stream()
+              .filter(r -> r.reason == null)
               .forEach(r -> r.reason = Generation.StopReason.CONTEXT_LIMIT);
           break;
         }
@@ -141,8 +142,12 @@ public final class Generator {
   private long[] checkedPromptIds(String prompt, int maxLen) {
     long[] ids = promptIds(tokenizer, prompt);
     if (ids.length > maxLen) {
-      throw new IllegalArgumentException("the prompt is " + ids.length + " tokens (with the"
-          + " beginning-of-text token), longer than the model's context of " + maxLen);
+      throw new IllegalArgumentException(
+          "the prompt is "
+              + ids.length
+              + " tokens (with the"
+              + " beginning-of-text token), longer than the model's context of "
+              + maxLen);
     }
     return ids;
   }
@@ -151,8 +156,8 @@ public final class Generator {
    * Generates a continuation of {@code prompt}; {@code stream} receives each new piece of text as
    * soon as its token is chosen. A prompt longer than the model's context fails.
    */
-  public Generation generate(String prompt, SamplingConfig sampling, CacheMode mode,
-      Consumer<String> stream) {
+  public Generation generate(
+      String prompt, SamplingConfig sampling, CacheMode mode, Consumer<String> stream) {
     int maxLen = decoder.config().getMaxSeqLen();
     long[] ids = checkedPromptIds(prompt, maxLen);
     Sampler sampler = new Sampler(sampling);
@@ -161,8 +166,8 @@ public final class Generator {
     List<Integer> fresh = new ArrayList<>();
     String text = "";
     long[][] promptRows = {Arrays.copyOf(row, length)};
-    CachedDecoder.Step step = gCache == null ? decoder.prefill(promptRows)
-        : decoder.prefill(promptRows, gCache);
+    CachedDecoder.Step step =
+        gCache == null ? decoder.prefill(promptRows) : decoder.prefill(promptRows, gCache);
     DecodeState state = step.state();
     Generation.StopReason reason = Generation.StopReason.MAX_TOKENS;
     try {

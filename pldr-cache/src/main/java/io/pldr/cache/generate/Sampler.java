@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Picks the next token from one row of logits, in the reference's order: temperature, then
- * top-p, then top-k, the cut-off logits set to −1e10 (as the paper's code does), then a draw.
- * Not thread-safe: one per generation.
+ * Picks the next token from one row of logits, in the reference's order: temperature, then top-p,
+ * then top-k, the cut-off logits set to −1e10 (as the paper's code does), then a draw. Not
+ * thread-safe: one per generation.
  */
 public final class Sampler {
   /** What cut-off logits are set to, as in the reference. */

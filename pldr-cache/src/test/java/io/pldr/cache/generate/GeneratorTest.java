@@ -29,10 +29,11 @@ class GeneratorTest {
   @BeforeAll
   static void load() throws Exception {
     ReferenceFixture f = ReferenceFixture.extractTo(dir);
-    ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(),
-        io.pldr.api.config.Precision.FLOAT32);
-    decoder = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider());
+    ReferenceCheckpoint ckpt =
+        ReferenceCheckpoint.read(f.checkpointDir(), io.pldr.api.config.Precision.FLOAT32);
+    decoder =
+        new CachedDecoder(
+            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
     decoder.load(ckpt.tensors());
     generator = new Generator(decoder, new CharTokenizer());
   }
@@ -45,8 +46,9 @@ class GeneratorTest {
   @Test
   void kvAndKvGGiveTheSameGreedyText() {
     // On this model A_LM and G_LM recomputed from the cached metric equal the cached ones.
-    Generation a = generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV_G, s -> { });
-    Generation b = generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV, s -> { });
+    Generation a =
+        generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV_G, s -> {});
+    Generation b = generator.generate("Call me", SamplingConfig.greedy(12), CacheMode.KV, s -> {});
     assertThat(a.text()).isEqualTo(b.text());
     assertThat(a.newTokens()).isBetween(1, 12);
   }
@@ -54,24 +56,31 @@ class GeneratorTest {
   @Test
   void streamedPiecesAddUpToTheText() {
     StringBuilder streamed = new StringBuilder();
-    Generation g = generator.generate("The whale", new SamplingConfig(0.9, 20, 0.95, 5, 15,
-        List.of()), CacheMode.KV_G, streamed::append);
+    Generation g =
+        generator.generate(
+            "The whale",
+            new SamplingConfig(0.9, 20, 0.95, 5, 15, List.of()),
+            CacheMode.KV_G,
+            streamed::append);
     assertThat(streamed.toString()).isEqualTo(g.text());
   }
 
   @Test
   void reachingTheContextStopsCleanlyAndSaysSo() {
     String prompt = "x".repeat(40); // 41 tokens with <s>, context 48
-    Generation g = generator.generate(prompt, new SamplingConfig(1.0, 0, 1.0, 1, 100, List.of()),
-        CacheMode.KV_G, s -> { });
+    Generation g =
+        generator.generate(
+            prompt, new SamplingConfig(1.0, 0, 1.0, 1, 100, List.of()), CacheMode.KV_G, s -> {});
     assertThat(g.stopReason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
     assertThat(g.newTokens()).isEqualTo(48 - 41);
   }
 
   @Test
   void promptLongerThanTheContextIsRefused() {
-    assertThatThrownBy(() -> generator.generate("y".repeat(60), SamplingConfig.greedy(3),
-        CacheMode.KV_G, s -> { }))
+    assertThatThrownBy(
+            () ->
+                generator.generate(
+                    "y".repeat(60), SamplingConfig.greedy(3), CacheMode.KV_G, s -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("longer than the model's context of 48");
   }
@@ -82,13 +91,13 @@ class GeneratorTest {
     SamplingConfig s = new SamplingConfig(0.8, 30, 0.9, 11, 10, List.of());
     List<String> sequential = new ArrayList<>();
     for (String p : prompts) {
-      sequential.add(generator.generate(p, s, CacheMode.KV_G, x -> { }).text());
+      sequential.add(generator.generate(p, s, CacheMode.KV_G, x -> {}).text());
     }
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<String>> futures = new ArrayList<>();
       for (String p : prompts) {
-        futures.add(pool.submit(() -> generator.generate(p, s, CacheMode.KV_G, x -> { }).text()));
+        futures.add(pool.submit(() -> generator.generate(p, s, CacheMode.KV_G, x -> {}).text()));
       }
       for (int i = 0; i < prompts.size(); i++) {
         assertThat(futures.get(i).get()).as(prompts.get(i)).isEqualTo(sequential.get(i));
@@ -102,11 +111,11 @@ class GeneratorTest {
   void promptsOfDifferentLengthsBatchedGiveWhatEachGivesAlone() {
     List<String> prompts = List.of("Call me Ishmael.", "a", "The whale sank", "sea");
     for (CacheMode mode : List.of(CacheMode.KV_G, CacheMode.KV, CacheMode.G)) {
-      for (SamplingConfig s : List.of(SamplingConfig.greedy(10),
-          new SamplingConfig(0.9, 20, 0.95, 7, 10, List.of()))) {
+      for (SamplingConfig s :
+          List.of(SamplingConfig.greedy(10), new SamplingConfig(0.9, 20, 0.95, 7, 10, List.of()))) {
         List<Generation> batched = generator.generate(prompts, s, mode);
         for (int i = 0; i < prompts.size(); i++) {
-          Generation alone = generator.generate(prompts.get(i), s, mode, x -> { });
+          Generation alone = generator.generate(prompts.get(i), s, mode, x -> {});
           assertThat(batched.get(i)).as("%s %s", mode, prompts.get(i)).isEqualTo(alone);
         }
       }
@@ -115,8 +124,8 @@ class GeneratorTest {
 
   @Test
   void aBatchedStepsLogitsEqualEachPromptsOwn() {
-    List<long[]> prompts = List.of(new long[] {2, 40, 41, 42, 43, 44}, new long[] {2, 50},
-        new long[] {2, 60, 61, 62});
+    List<long[]> prompts =
+        List.of(new long[] {2, 40, 41, 42, 43, 44}, new long[] {2, 50}, new long[] {2, 60, 61, 62});
     CachedDecoder.Step batch = decoder.prefill(prompts, null);
     long[][] next = new long[3][];
     double worst = 0;
@@ -134,8 +143,8 @@ class GeneratorTest {
           alone[alone.length - 1] = 70 + b;
           CachedDecoder.Step one = decoder.prefill(new long[][] {prompts.get(b)});
           assertThat(rowOf(batch.logits(), b).maxAbsDiff(one.logits())).isLessThan(1e-6);
-          CachedDecoder.Step oneStep = decoder.step(one.state(), new long[][] {alone},
-              CacheMode.KV_G);
+          CachedDecoder.Step oneStep =
+              decoder.step(one.state(), new long[][] {alone}, CacheMode.KV_G);
           worst = Math.max(worst, rowOf(stepped.logits(), b).maxAbsDiff(oneStep.logits()));
           oneStep.state().close();
         }
@@ -153,7 +162,9 @@ class GeneratorTest {
   private static io.pldr.api.tensor.HostTensor rowOf(io.pldr.api.tensor.HostTensor t, int b) {
     int v = (int) t.shape().dim(1);
     double[] all = t.toDoubleArray();
-    return io.pldr.api.tensor.HostTensor.wrap(t.dtype(), io.pldr.api.tensor.Shape.of(1, v),
+    return io.pldr.api.tensor.HostTensor.wrap(
+        t.dtype(),
+        io.pldr.api.tensor.Shape.of(1, v),
         java.util.Arrays.copyOfRange(all, b * v, (b + 1) * v));
   }
 }

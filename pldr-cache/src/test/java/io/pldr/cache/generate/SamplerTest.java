@@ -10,8 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SamplerTest {
-  private static final HostTensor LOGITS = HostTensor.of(DType.FLOAT32, Shape.of(1, 4),
-      new double[] {Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)});
+  private static final HostTensor LOGITS =
+      HostTensor.of(
+          DType.FLOAT32,
+          Shape.of(1, 4),
+          new double[] {Math.log(0.5), Math.log(0.3), Math.log(0.15), Math.log(0.05)});
 
   private static SamplingConfig sampling(double t, int k, double p, long seed) {
     return new SamplingConfig(t, k, p, seed, 10, List.of());
@@ -61,7 +64,8 @@ class SamplerTest {
 
   @Test
   void impossibleSettingsAreRefusedNamingThem() {
-    assertThatThrownBy(() -> sampling(1.0, 0, 0.0, 0)).hasMessageContaining("top-p must be in (0, 1]");
+    assertThatThrownBy(() -> sampling(1.0, 0, 0.0, 0))
+        .hasMessageContaining("top-p must be in (0, 1]");
     assertThatThrownBy(() -> sampling(1.0, 0, 1.5, 0)).hasMessageContaining("top-p");
     assertThatThrownBy(() -> sampling(1.0, -1, 1.0, 0)).hasMessageContaining("top-k");
     assertThatThrownBy(() -> sampling(-0.5, 0, 1.0, 0)).hasMessageContaining("temperature");

@@ -16,22 +16,24 @@ import java.util.TreeMap;
 /**
  * Log-likelihoods from a {@link CachedDecoder}, tokenised and truncated as lm-evaluation-harness
  * does for causal models ({@link EncodedRequest}), in one of two settings:
+ *
  * <ul>
- *   <li>with G-cache: one prompt pass per distinct prompt (its keys, values, A_LM and G_LM
- *       computed once), then each of its distinct continuations in one {@code kv_g} pass from
- *       those caches: the continuation's tokens attend with the prompt's G_LM;</li>
- *   <li>without: each distinct input (prompt, then the continuation but its last token) in one
- *       full pass (mode {@code none}), A_LM and G_LM computed from that whole input, which is the
+ *   <li>with G-cache: one prompt pass per distinct prompt (its keys, values, A_LM and G_LM computed
+ *       once), then each of its distinct continuations in one {@code kv_g} pass from those caches:
+ *       the continuation's tokens attend with the prompt's G_LM;
+ *   <li>without: each distinct input (prompt, then the continuation but its last token) in one full
+ *       pass (mode {@code none}), A_LM and G_LM computed from that whole input, which is the
  *       harness's single forward pass; inputs of equal length share a batch (no padding, which
- *       would enter A_LM).</li>
+ *       would enter A_LM).
  * </ul>
- * Requests that read the same input (the choices of one context that are one token long) share
- * one pass in both settings.
+ *
+ * Requests that read the same input (the choices of one context that are one token long) share one
+ * pass in both settings.
  */
 public final class CachedDecoderEngine implements LoglikelihoodEngine {
   /**
-   * {@code gCache}: the setting; {@code batchSize}: rows per uncached pass; {@code addBos}:
-   * prefix every context with BOS (the harness's {@code add_bos_token}).
+   * {@code gCache}: the setting; {@code batchSize}: rows per uncached pass; {@code addBos}: prefix
+   * every context with BOS (the harness's {@code add_bos_token}).
    */
   public record Options(boolean gCache, int batchSize, boolean addBos) {
     public Options {
@@ -62,8 +64,8 @@ public final class CachedDecoderEngine implements LoglikelihoodEngine {
   public List<Loglikelihood> loglikelihood(List<LoglikelihoodRequest> requests) {
     List<EncodedRequest> encoded = new ArrayList<>();
     for (LoglikelihoodRequest r : requests) {
-      encoded.add(EncodedRequest.of(r, tokenizer, options.addBos(),
-          decoder.config().getMaxSeqLen()));
+      encoded.add(
+          EncodedRequest.of(r, tokenizer, options.addBos(), decoder.config().getMaxSeqLen()));
     }
     Loglikelihood[] out = new Loglikelihood[encoded.size()];
     if (options.gCache()) {
@@ -78,8 +80,10 @@ public final class CachedDecoderEngine implements LoglikelihoodEngine {
     Map<Ids, Map<Ids, List<Integer>>> byPrompt = new LinkedHashMap<>();
     for (int i = 0; i < encoded.size(); i++) {
       EncodedRequest e = encoded.get(i);
-      byPrompt.computeIfAbsent(new Ids(e.prompt()), k -> new LinkedHashMap<>())
-          .computeIfAbsent(new Ids(e.continuation()), k -> new ArrayList<>()).add(i);
+      byPrompt
+          .computeIfAbsent(new Ids(e.prompt()), k -> new LinkedHashMap<>())
+          .computeIfAbsent(new Ids(e.continuation()), k -> new ArrayList<>())
+          .add(i);
     }
     for (Map.Entry<Ids, Map<Ids, List<Integer>>> group : byPrompt.entrySet()) {
       long[] prompt = group.getKey().ids();
@@ -92,8 +96,8 @@ public final class CachedDecoderEngine implements LoglikelihoodEngine {
           if (cont.length > 1) {
             long[] row = Arrays.copyOf(prompt, prompt.length + cont.length - 1);
             System.arraycopy(cont, 0, row, prompt.length, cont.length - 1);
-            double[] rest = decoder.logits(state, new long[][] {row}, CacheMode.KV_G)
-                .toDoubleArray();
+            double[] rest =
+                decoder.logits(state, new long[][] {row}, CacheMode.KV_G).toDoubleArray();
             logits = Arrays.copyOf(firstLogits, cont.length * vocab);
             System.arraycopy(rest, 0, logits, vocab, rest.length);
           }

@@ -14,8 +14,8 @@ import java.util.Arrays;
  * predicted.
  */
 record EncodedRequest(long[] prompt, long[] continuation) {
-  static EncodedRequest of(LoglikelihoodRequest r, Tokenizer tokenizer, boolean addBos,
-      int maxSeqLen) {
+  static EncodedRequest of(
+      LoglikelihoodRequest r, Tokenizer tokenizer, boolean addBos, int maxSeqLen) {
     long prefixToken = tokenizer.specialTokens().bos();
     long[] context;
     long[] continuation;
@@ -32,23 +32,32 @@ record EncodedRequest(long[] prompt, long[] continuation) {
       String cont = r.context().substring(ctx.length()) + r.continuation();
       context = ids(tokenizer, ctx, addBos, prefixToken);
       long[] whole = ids(tokenizer, ctx + cont, addBos, prefixToken);
-      continuation = Arrays.copyOfRange(whole, Math.min(context.length, whole.length),
-          whole.length);
+      continuation =
+          Arrays.copyOfRange(whole, Math.min(context.length, whole.length), whole.length);
     }
     if (context.length == 0 || continuation.length == 0) {
-      throw new IllegalArgumentException("request " + quote(r) + " has "
-          + (context.length == 0 ? "a context" : "a continuation") + " of no tokens");
+      throw new IllegalArgumentException(
+          "request "
+              + quote(r)
+              + " has "
+              + (context.length == 0 ? "a context" : "a continuation")
+              + " of no tokens");
     }
     if (continuation.length > maxSeqLen) {
-      throw new IllegalArgumentException("request " + quote(r) + ": the continuation is "
-          + continuation.length + " tokens, longer than the model's context of " + maxSeqLen);
+      throw new IllegalArgumentException(
+          "request "
+              + quote(r)
+              + ": the continuation is "
+              + continuation.length
+              + " tokens, longer than the model's context of "
+              + maxSeqLen);
     }
     long[] all = new long[context.length + continuation.length];
     System.arraycopy(context, 0, all, 0, context.length);
     System.arraycopy(continuation, 0, all, context.length, continuation.length);
     int from = Math.max(0, all.length - (maxSeqLen + 1));
-    return new EncodedRequest(Arrays.copyOfRange(all, from, all.length - continuation.length),
-        continuation);
+    return new EncodedRequest(
+        Arrays.copyOfRange(all, from, all.length - continuation.length), continuation);
   }
 
   /** What one uncached pass reads: the prompt and every continuation token but the last. */

@@ -15,17 +15,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The paper's invariance measurements of the deductive outputs, per layer and head, in float64:
- * how much A_LM and G_LM change between different prompts (RMSE over all prompt pairs), their
- * determinants (sign and log|det|, mean over prompts), and how far the G_LM a cached run keeps
- * from its prompt is from the one an uncached run computes after the same continuation. RMSE
- * and determinants are pldr-eval's {@link Rmse} and {@link LogDeterminant}.
+ * The paper's invariance measurements of the deductive outputs, per layer and head, in float64: how
+ * much A_LM and G_LM change between different prompts (RMSE over all prompt pairs), their
+ * determinants (sign and log|det|, mean over prompts), and how far the G_LM a cached run keeps from
+ * its prompt is from the one an uncached run computes after the same continuation. RMSE and
+ * determinants are pldr-eval's {@link Rmse} and {@link LogDeterminant}.
  */
 public final class DeductiveReport {
   /** One layer and head. */
-  public record Row(int layer, int head, double rmseALmAcrossPrompts,
-      double rmseGLmAcrossPrompts, double meanLogAbsDetALm, double meanLogAbsDetGLm,
-      double negativeDetGLmShare, double rmseGLmCachedVsUncached) {}
+  public record Row(
+      int layer,
+      int head,
+      double rmseALmAcrossPrompts,
+      double rmseGLmAcrossPrompts,
+      double meanLogAbsDetALm,
+      double meanLogAbsDetGLm,
+      double negativeDetGLmShare,
+      double rmseGLmCachedVsUncached) {}
 
   private DeductiveReport() {}
 
@@ -44,8 +50,9 @@ public final class DeductiveReport {
       for (int j = 0; j < continuation; j++) {
         row[prompt.length + j] = Sampler.argMax(s.logits(), 0);
         if (j < continuation - 1) {
-          s = decoder.step(state, new long[][] {Arrays.copyOf(row, prompt.length + j + 1)},
-              CacheMode.KV_G);
+          s =
+              decoder.step(
+                  state, new long[][] {Arrays.copyOf(row, prompt.length + j + 1)}, CacheMode.KV_G);
           state = s.state();
         }
       }
@@ -58,11 +65,10 @@ public final class DeductiveReport {
   }
 
   /**
-   * The rows for each prompt's deductive outputs per layer ({@code [1, H, d, d]}) and the
-   * uncached ones after its continuation.
+   * The rows for each prompt's deductive outputs per layer ({@code [1, H, d, d]}) and the uncached
+   * ones after its continuation.
    */
-  static List<Row> rows(List<List<LayerDeductive>> perPrompt,
-      List<List<LayerDeductive>> uncached) {
+  static List<Row> rows(List<List<LayerDeductive>> perPrompt, List<List<LayerDeductive>> uncached) {
     int n = perPrompt.size();
     long[] dims = perPrompt.get(0).get(0).aLm().shape().dims();
     int heads = (int) dims[dims.length - 3];
@@ -96,9 +102,16 @@ public final class DeductiveReport {
           detA.update(HostTensor.wrap(DType.FLOAT64, matrix, a[p][head]));
           detG.update(HostTensor.wrap(DType.FLOAT64, matrix, g[p][head]));
         }
-        rows.add(new Row(l, head, pairs == 0 ? Double.NaN : rmseA / pairs,
-            pairs == 0 ? Double.NaN : rmseG / pairs, detA.result(), detG.result(),
-            detG.negativeShare(), cached / n));
+        rows.add(
+            new Row(
+                l,
+                head,
+                pairs == 0 ? Double.NaN : rmseA / pairs,
+                pairs == 0 ? Double.NaN : rmseG / pairs,
+                detA.result(),
+                detG.result(),
+                detG.negativeShare(),
+                cached / n));
       }
     }
     return rows;

@@ -1,18 +1,22 @@
 package io.pldr.eval.metric;
 
 /**
- * The share of correct predictions: Σ correct / Σ total over all observations. Training adds
- * one observation per validation batch (correct targets of all targets); evaluation adds one per
- * document (1 or 0, or a document's score in [0, 1] such as TruthfulQA MC2's probability mass),
- * the mean lm-evaluation-harness reports as {@code acc}.
+ * The share of correct predictions: Σ correct / Σ total over all observations. Training adds one
+ * observation per validation batch (correct targets of all targets); evaluation adds one per
+ * document (1 or 0, or a document's score in [0, 1] such as TruthfulQA MC2's probability mass), the
+ * mean lm-evaluation-harness reports as {@code acc}.
  */
 public final class Accuracy extends NamedMetric<Accuracy.Count> {
   /** {@code correct} of {@code total} predictions were right (a fraction is allowed). */
   public record Count(double correct, long total) {
     public Count {
       if (total < 1 || !(correct >= 0 && correct <= total)) {
-        throw new IllegalArgumentException("accuracy: expected 0 <= correct <= total and total"
-            + " >= 1, got " + correct + " of " + total);
+        throw new IllegalArgumentException(
+            "accuracy: expected 0 <= correct <= total and total"
+                + " >= 1, got "
+                + correct
+                + " of "
+                + total);
       }
     }
 
@@ -49,16 +53,16 @@ public final class Accuracy extends NamedMetric<Accuracy.Count> {
   }
 
   /**
-   * The standard error of the mean of the observations' shares: sample standard deviation over
-   * √n, as lm-evaluation-harness's {@code acc_stderr} (NaN below two observations).
+   * The standard error of the mean of the observations' shares: sample standard deviation over √n,
+   * as lm-evaluation-harness's {@code acc_stderr} (NaN below two observations).
    */
   public double standardError() {
     if (observations < 2) {
       return Double.NaN;
     }
     double mean = sumShares / observations;
-    double variance = Math.max(0, (sumSquaredShares - observations * mean * mean)
-        / (observations - 1));
+    double variance =
+        Math.max(0, (sumSquaredShares - observations * mean * mean) / (observations - 1));
     return Math.sqrt(variance / observations);
   }
 

@@ -3,10 +3,10 @@ package io.pldr.eval.metric;
 import io.pldr.api.tensor.HostTensor;
 
 /**
- * The mean log|det| of square matrices (each observation a tensor {@code [..., d, d]}, every
- * matrix in it counted), and the share with a negative determinant: the paper's summary of A_LM
- * and G_LM. Computed in double precision by LU decomposition with partial pivoting, so a
- * determinant too large or small for a double still has a finite log.
+ * The mean log|det| of square matrices (each observation a tensor {@code [..., d, d]}, every matrix
+ * in it counted), and the share with a negative determinant: the paper's summary of A_LM and G_LM.
+ * Computed in double precision by LU decomposition with partial pivoting, so a determinant too
+ * large or small for a double still has a finite log.
  */
 public final class LogDeterminant extends NamedMetric<HostTensor> {
   /** sign(det) in {−1, 0, 1} and log|det| (−∞ for a singular matrix). */
@@ -25,8 +25,8 @@ public final class LogDeterminant extends NamedMetric<HostTensor> {
   public void update(HostTensor matrices) {
     long[] dims = matrices.shape().dims();
     if (dims.length < 2 || dims[dims.length - 1] != dims[dims.length - 2]) {
-      throw new IllegalArgumentException("log-determinant: expected [..., d, d], got "
-          + matrices.shape());
+      throw new IllegalArgumentException(
+          "log-determinant: expected [..., d, d], got " + matrices.shape());
     }
     int d = (int) dims[dims.length - 1];
     double[] values = matrices.toDoubleArray();

@@ -1,9 +1,8 @@
 package io.pldr.eval.metric;
 
 /**
- * Root mean square error between paired values, √(Σ (a − b)² / n), and the largest |a − b|:
- * how far one computation is from another (log-likelihoods with and without G-cache, G_LM of
- * two prompts).
+ * Root mean square error between paired values, √(Σ (a − b)² / n), and the largest |a − b|: how far
+ * one computation is from another (log-likelihoods with and without G-cache, G_LM of two prompts).
  */
 public final class Rmse extends NamedMetric<Rmse.Pair> {
   /** Two values that should be equal. */

@@ -6,10 +6,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * One task in two settings: each metric's difference (first setting minus second) and how far
- * the requests' log-likelihoods are apart (RMSE and largest absolute difference).
+ * One task in two settings: each metric's difference (first setting minus second) and how far the
+ * requests' log-likelihoods are apart (RMSE and largest absolute difference).
  */
-public record Comparison(String task, Map<String, Double> difference, double loglikelihoodRmse,
+public record Comparison(
+    String task,
+    Map<String, Double> difference,
+    double loglikelihoodRmse,
     double loglikelihoodMaxAbs) {
   public Comparison {
     difference = Collections.unmodifiableMap(new LinkedHashMap<>(difference));
@@ -18,8 +21,16 @@ public record Comparison(String task, Map<String, Double> difference, double log
   /** {@code a} against {@code b}, results of one task. */
   public static Comparison of(TaskResult a, TaskResult b) {
     if (!a.task().equals(b.task()) || a.loglikelihoods().size() != b.loglikelihoods().size()) {
-      throw new IllegalArgumentException("cannot compare " + a.task() + " (" + a.docs()
-          + " documents) with " + b.task() + " (" + b.docs() + " documents)");
+      throw new IllegalArgumentException(
+          "cannot compare "
+              + a.task()
+              + " ("
+              + a.docs()
+              + " documents) with "
+              + b.task()
+              + " ("
+              + b.docs()
+              + " documents)");
     }
     Map<String, Double> diff = new LinkedHashMap<>();
     a.metrics().forEach((name, v) -> diff.put(name, v.value() - b.metrics().get(name).value()));

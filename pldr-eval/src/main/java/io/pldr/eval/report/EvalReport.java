@@ -4,11 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An evaluation: its header, each setting's results, and, with two settings, how the first
- * differs from the second per task; the malformed lines left out.
+ * An evaluation: its header, each setting's results, and, with two settings, how the first differs
+ * from the second per task; the malformed lines left out.
  */
-public record EvalReport(Header header, List<SettingResult> settings,
-    List<Comparison> comparisons, List<SkippedLine> skipped) {
+public record EvalReport(
+    Header header,
+    List<SettingResult> settings,
+    List<Comparison> comparisons,
+    List<SkippedLine> skipped) {
   public EvalReport {
     settings = List.copyOf(settings);
     comparisons = List.copyOf(comparisons);
@@ -16,8 +19,8 @@ public record EvalReport(Header header, List<SettingResult> settings,
   }
 
   /** A report whose comparisons (first setting against second) are computed. */
-  public static EvalReport of(Header header, List<SettingResult> settings,
-      List<SkippedLine> skipped) {
+  public static EvalReport of(
+      Header header, List<SettingResult> settings, List<SkippedLine> skipped) {
     List<Comparison> comparisons = new ArrayList<>();
     if (settings.size() == 2) {
       List<TaskResult> a = settings.get(0).tasks();

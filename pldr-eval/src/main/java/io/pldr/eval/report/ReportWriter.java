@@ -13,12 +13,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An {@link EvalReport} as JSON and as the paper's Markdown table: one row per setting and one
- * for their difference, one column per task (its table metric, in percent) and the average.
+ * An {@link EvalReport} as JSON and as the paper's Markdown table: one row per setting and one for
+ * their difference, one column per task (its table metric, in percent) and the average.
  */
 public final class ReportWriter {
   /** The JSON file {@link #write} makes. */
   public static final String JSON_FILE = "eval.json";
+
   /** The Markdown file {@link #write} makes. */
   public static final String MARKDOWN_FILE = "eval.md";
 
@@ -41,10 +42,11 @@ public final class ReportWriter {
     b.append("| Model | Setting |");
     first.forEach(t -> b.append(' ').append(t.title()).append(" |"));
     b.append(" Avg. |");
-    List<TaskResult> withPerplexity = first.stream()
-        .filter(t -> t.metrics().containsKey("perplexity")).toList();
+    List<TaskResult> withPerplexity =
+        first.stream().filter(t -> t.metrics().containsKey("perplexity")).toList();
     withPerplexity.forEach(t -> b.append(' ').append(t.title()).append(" ppl |"));
-    b.append("\n|---|---|").append("---:|".repeat(first.size() + 1 + withPerplexity.size()))
+    b.append("\n|---|---|")
+        .append("---:|".repeat(first.size() + 1 + withPerplexity.size()))
         .append('\n');
     for (SettingResult s : report.settings()) {
       b.append("| ").append(model).append(" | ").append(s.description()).append(" |");
@@ -62,12 +64,13 @@ public final class ReportWriter {
     if (!report.comparisons().isEmpty()) {
       b.append("| ").append(model).append(" | difference |");
       for (Comparison c : report.comparisons()) {
-        TaskResult t = first.stream().filter(r -> r.task().equals(c.task())).findFirst()
-            .orElseThrow();
+        TaskResult t =
+            first.stream().filter(r -> r.task().equals(c.task())).findFirst().orElseThrow();
         b.append(' ').append(signed(100 * c.difference().get(t.primaryMetric()))).append(" |");
       }
-      b.append(' ').append(signed(report.settings().get(0).average()
-          - report.settings().get(1).average())).append(" |");
+      b.append(' ')
+          .append(signed(report.settings().get(0).average() - report.settings().get(1).average()))
+          .append(" |");
       for (Comparison c : report.comparisons()) {
         if (c.difference().containsKey("perplexity")) {
           b.append(' ').append(signed(c.difference().get("perplexity"))).append(" |");
@@ -99,8 +102,8 @@ public final class ReportWriter {
     for (TaskResult t : tasks) {
       (t.primaryMetric().equals("acc_norm") ? norm : acc).add(t.title());
     }
-    StringBuilder b = new StringBuilder("Zero-shot scores in %, ").append(harness)
-        .append(" task definitions: ");
+    StringBuilder b =
+        new StringBuilder("Zero-shot scores in %, ").append(harness).append(" task definitions: ");
     if (!norm.isEmpty()) {
       b.append("acc_norm for ").append(String.join(", ", norm)).append(acc.isEmpty() ? "" : "; ");
     }
@@ -118,16 +121,21 @@ public final class ReportWriter {
   }
 
   private static String comparison(EvalReport report, List<TaskResult> tasks) {
-    StringBuilder b = new StringBuilder("| Log-likelihood, ")
-        .append(report.settings().get(0).description()).append(" against ")
-        .append(report.settings().get(1).description()).append(" |");
+    StringBuilder b =
+        new StringBuilder("| Log-likelihood, ")
+            .append(report.settings().get(0).description())
+            .append(" against ")
+            .append(report.settings().get(1).description())
+            .append(" |");
     tasks.forEach(t -> b.append(' ').append(t.title()).append(" |"));
     b.append("\n|---|").append("---:|".repeat(tasks.size())).append("\n| RMSE |");
-    report.comparisons().forEach(c -> b.append(' ').append(scientific(c.loglikelihoodRmse()))
-        .append(" |"));
+    report
+        .comparisons()
+        .forEach(c -> b.append(' ').append(scientific(c.loglikelihoodRmse())).append(" |"));
     b.append("\n| max abs difference |");
-    report.comparisons().forEach(c -> b.append(' ').append(scientific(c.loglikelihoodMaxAbs()))
-        .append(" |"));
+    report
+        .comparisons()
+        .forEach(c -> b.append(' ').append(scientific(c.loglikelihoodMaxAbs())).append(" |"));
     return b.append('\n').toString();
   }
 

@@ -6,8 +6,8 @@ import java.util.List;
  * Every task's result in one setting ({@code g_cache}, {@code no_cache}) and the average of the
  * tasks' table metrics in percent (perplexity left out), as the paper's tables average.
  */
-public record SettingResult(String setting, String description, List<TaskResult> tasks,
-    double average) {
+public record SettingResult(
+    String setting, String description, List<TaskResult> tasks, double average) {
   public SettingResult {
     tasks = List.copyOf(tasks);
   }

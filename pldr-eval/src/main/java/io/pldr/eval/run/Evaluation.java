@@ -36,8 +36,8 @@ public final class Evaluation {
     List<SkippedLine> skipped = new ArrayList<>();
     for (TaskData t : tasks) {
       for (BadItemException e : t.skipped()) {
-        skipped.add(new SkippedLine(e.source().file().toString(), e.source().line(),
-            e.getMessage()));
+        skipped.add(
+            new SkippedLine(e.source().file().toString(), e.source().line(), e.getMessage()));
       }
     }
     return EvalReport.of(header, results, skipped);

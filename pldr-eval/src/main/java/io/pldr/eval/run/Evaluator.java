@@ -4,11 +4,11 @@ import io.pldr.api.metric.Metric;
 import io.pldr.eval.engine.LoglikelihoodEngine;
 import io.pldr.eval.metric.Accuracy;
 import io.pldr.eval.metric.Perplexity;
+import io.pldr.eval.report.MetricValue;
+import io.pldr.eval.report.TaskResult;
 import io.pldr.eval.request.Loglikelihood;
 import io.pldr.eval.request.LoglikelihoodRequest;
 import io.pldr.eval.task.Doc;
-import io.pldr.eval.report.MetricValue;
-import io.pldr.eval.report.TaskResult;
 import io.pldr.eval.task.TaskData;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,10 +64,14 @@ public final class Evaluator {
       progress.finish();
     }
     Map<String, MetricValue> values = new LinkedHashMap<>();
-    metrics.forEach((name, m) -> values.put(name, MetricValue.of(m.result(),
-        m instanceof Accuracy a ? a.standardError() : Double.NaN)));
-    return new TaskResult(data.task().name(), data.task().title(), docs.size(), values,
-        loglikelihoods);
+    metrics.forEach(
+        (name, m) ->
+            values.put(
+                name,
+                MetricValue.of(
+                    m.result(), m instanceof Accuracy a ? a.standardError() : Double.NaN)));
+    return new TaskResult(
+        data.task().name(), data.task().title(), docs.size(), values, loglikelihoods);
   }
 
   private static void update(Metric<?> metric, double value) {

@@ -8,6 +8,7 @@ import java.util.List;
 abstract class AbstractTask implements Task {
   /** The harness's default target delimiter between context and choice. */
   static final String DELIMITER = " ";
+
   static final List<String> ACC = List.of("acc");
   static final List<String> ACC_AND_NORM = List.of("acc_norm", "acc");
 
@@ -53,18 +54,18 @@ abstract class AbstractTask implements Task {
   }
 
   /**
-   * The choices {@code choices.text} of an item whose gold answer is {@code key} among
-   * {@code choices.label} (ARC, OpenBookQA), after {@code context}.
+   * The choices {@code choices.text} of an item whose gold answer is {@code key} among {@code
+   * choices.label} (ARC, OpenBookQA), after {@code context}.
    */
   static Doc labelledChoices(Item item, String context, String key) {
     List<String> choices = item.texts("choices.text");
     List<String> labels = item.texts("choices.label");
     if (labels.size() != choices.size()) {
-      throw item.malformed("choices.text has " + choices.size() + " entries but choices.label "
-          + labels.size());
+      throw item.malformed(
+          "choices.text has " + choices.size() + " entries but choices.label " + labels.size());
     }
-    return multipleChoice(item, context, choices,
-        item.goldKey("answerKey", key, "choices.label", labels));
+    return multipleChoice(
+        item, context, choices, item.goldKey("answerKey", key, "choices.label", labels));
   }
 
   @Override

@@ -1,14 +1,13 @@
 package io.pldr.eval.task;
 
 /**
- * ARC-Easy and ARC-Challenge ({@code allenai/ai2_arc}): fields {@code question},
- * {@code choices.text}, {@code choices.label}, {@code answerKey}; context
- * {@code "Question: {question}\nAnswer:"}; gold the answer key's index among the labels.
+ * ARC-Easy and ARC-Challenge ({@code allenai/ai2_arc}): fields {@code question}, {@code
+ * choices.text}, {@code choices.label}, {@code answerKey}; context {@code "Question:
+ * {question}\nAnswer:"}; gold the answer key's index among the labels.
  */
 public final class Arc extends AbstractTask {
   private Arc(String name, String title, String config) {
-    super(name, title, "allenai/ai2_arc, configuration " + config + ", split test",
-        ACC_AND_NORM);
+    super(name, title, "allenai/ai2_arc, configuration " + config + ", split test", ACC_AND_NORM);
   }
 
   /** {@code arc_easy}. */
@@ -23,7 +22,7 @@ public final class Arc extends AbstractTask {
 
   @Override
   public Doc doc(Item item) {
-    return labelledChoices(item, "Question: " + item.text("question") + "\nAnswer:",
-        item.text("answerKey"));
+    return labelledChoices(
+        item, "Question: " + item.text("question") + "\nAnswer:", item.text("answerKey"));
   }
 }

@@ -6,11 +6,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * HellaSwag ({@code Rowan/hellaswag}): context
- * {@code preprocess(activity_label + ": " + ctx_a + " " + capitalize(ctx_b))}, choices
- * {@code preprocess(ending)} for each of {@code endings}, gold {@code label}. The preprocessing
- * is the harness's: strip, {@code " [title]"} → {@code ". "}, drop bracketed text, collapse
- * double spaces.
+ * HellaSwag ({@code Rowan/hellaswag}): context {@code preprocess(activity_label + ": " + ctx_a + "
+ * " + capitalize(ctx_b))}, choices {@code preprocess(ending)} for each of {@code endings}, gold
+ * {@code label}. The preprocessing is the harness's: strip, {@code " [title]"} → {@code ". "}, drop
+ * bracketed text, collapse double spaces.
  */
 public final class HellaSwag extends AbstractTask {
   private static final Pattern BRACKETED = Pattern.compile("\\[.*?\\]", Pattern.UNIX_LINES);

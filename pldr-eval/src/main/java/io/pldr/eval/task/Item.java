@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * One JSON object of a task file with typed access to its fields; a missing field or one of the
- * wrong type fails naming the file, line and field. Dotted names reach into nested objects
- * ({@code choices.text}).
+ * wrong type fails naming the file, line and field. Dotted names reach into nested objects ({@code
+ * choices.text}).
  */
 public record Item(JsonNode json, Source source) {
   /** A string field. */
@@ -31,12 +31,11 @@ public record Item(JsonNode json, Source source) {
     return list(field, JsonNode::isIntegralNumber, JsonNode::asInt, "integers");
   }
 
-  private <T> List<T> list(String field, Predicate<JsonNode> is, Function<JsonNode, T> as,
-      String what) {
+  private <T> List<T> list(
+      String field, Predicate<JsonNode> is, Function<JsonNode, T> as, String what) {
     JsonNode n = node(field);
     if (!n.isArray() || n.isEmpty()) {
-      throw malformed("field '" + field + "' must be a non-empty list of " + what + ", found "
-          + n);
+      throw malformed("field '" + field + "' must be a non-empty list of " + what + ", found " + n);
     }
     List<T> out = new ArrayList<>();
     for (JsonNode e : n) {
@@ -65,9 +64,20 @@ public record Item(JsonNode json, Source source) {
       }
     }
     if (value == null || value - base < 0 || value - base >= choices) {
-      throw new BadItemException(source, BadItemException.Kind.GOLD_OUT_OF_RANGE, "gold label '"
-          + field + "' = " + n + " is out of range: expected " + base + ".." + (base + choices
-          - 1) + " for " + choices + " choices");
+      throw new BadItemException(
+          source,
+          BadItemException.Kind.GOLD_OUT_OF_RANGE,
+          "gold label '"
+              + field
+              + "' = "
+              + n
+              + " is out of range: expected "
+              + base
+              + ".."
+              + (base + choices - 1)
+              + " for "
+              + choices
+              + " choices");
     }
     return value - base;
   }
@@ -76,8 +86,17 @@ public record Item(JsonNode json, Source source) {
   public int goldKey(String keyField, String key, String labelsField, List<String> labels) {
     int i = labels.indexOf(key);
     if (i < 0) {
-      throw new BadItemException(source, BadItemException.Kind.GOLD_OUT_OF_RANGE, "gold label '"
-          + keyField + "' = \"" + key + "\" is not one of " + labelsField + " " + labels);
+      throw new BadItemException(
+          source,
+          BadItemException.Kind.GOLD_OUT_OF_RANGE,
+          "gold label '"
+              + keyField
+              + "' = \""
+              + key
+              + "\" is not one of "
+              + labelsField
+              + " "
+              + labels);
     }
     return i;
   }

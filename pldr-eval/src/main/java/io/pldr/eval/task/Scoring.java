@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How a document's log-likelihoods become its metric values, as lm-evaluation-harness's
- * {@code process_results} computes them (v0.4.12).
+ * How a document's log-likelihoods become its metric values, as lm-evaluation-harness's {@code
+ * process_results} computes them (v0.4.12).
  */
 public sealed interface Scoring {
   /** The document's value of each metric the scoring computes, by metric name. */
@@ -68,8 +68,8 @@ public sealed interface Scoring {
   }
 
   /**
-   * One request: {@code perplexity} takes its log-likelihood (aggregated as
-   * exp(−mean)), {@code acc} is 1 when greedy decoding produces the continuation exactly.
+   * One request: {@code perplexity} takes its log-likelihood (aggregated as exp(−mean)), {@code
+   * acc} is 1 when greedy decoding produces the continuation exactly.
    */
   record Greedy() implements Scoring {
     @Override
@@ -84,8 +84,8 @@ public sealed interface Scoring {
 
   private static void check(List<Loglikelihood> results, int expected) {
     if (results.size() != expected) {
-      throw new IllegalArgumentException("expected " + expected + " log-likelihoods, got "
-          + results.size());
+      throw new IllegalArgumentException(
+          "expected " + expected + " log-likelihoods, got " + results.size());
     }
   }
 

@@ -3,10 +3,9 @@ package io.pldr.eval.task;
 import java.util.List;
 
 /**
- * A zero-shot benchmark in lm-evaluation-harness's definition: the JSONL file it reads, the
- * metrics it reports, and how one item becomes a {@link Doc}. Implementations follow the
- * harness's task YAML and utils of v0.4.12 (field names, prompt templates, target delimiter
- * {@code " "}).
+ * A zero-shot benchmark in lm-evaluation-harness's definition: the JSONL file it reads, the metrics
+ * it reports, and how one item becomes a {@link Doc}. Implementations follow the harness's task
+ * YAML and utils of v0.4.12 (field names, prompt templates, target delimiter {@code " "}).
  */
 public interface Task {
   /** The harness's task name, used in {@code --tasks} and reports ({@code arc_easy}). */

@@ -19,8 +19,8 @@ import java.util.List;
  * label out of range always fails; both name the file and line.
  */
 public final class TaskReader {
-  private final ObjectMapper json = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private final ObjectMapper json =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private final OnBadLine onBadLine;
   private final int limit;
 
@@ -37,9 +37,16 @@ public final class TaskReader {
   public TaskData read(Task task, Path dataDir) throws IOException {
     Path file = dataDir.resolve(task.fileName());
     if (!Files.isRegularFile(file)) {
-      throw new FileNotFoundException("task " + task.name() + ": no file " + file
-          + " (expected " + task.fileName() + " in the data folder: " + task.publishedAs()
-          + ", as JSON lines; see docs/evaluation.md)");
+      throw new FileNotFoundException(
+          "task "
+              + task.name()
+              + ": no file "
+              + file
+              + " (expected "
+              + task.fileName()
+              + " in the data folder: "
+              + task.publishedAs()
+              + ", as JSON lines; see docs/evaluation.md)");
     }
     List<Doc> docs = new ArrayList<>();
     List<BadItemException> skipped = new ArrayList<>();
@@ -52,8 +59,8 @@ public final class TaskReader {
           continue;
         }
         try {
-          docs.add(task.doc(new Item(parse(line, new Source(file, number)),
-              new Source(file, number))));
+          docs.add(
+              task.doc(new Item(parse(line, new Source(file, number)), new Source(file, number))));
         } catch (BadItemException e) {
           if (e.kind() == BadItemException.Kind.GOLD_OUT_OF_RANGE || onBadLine == OnBadLine.STOP) {
             throw e;
@@ -63,9 +70,16 @@ public final class TaskReader {
       }
     }
     if (docs.isEmpty()) {
-      throw new IllegalArgumentException("task " + task.name() + ": " + file + " holds no"
-          + " document" + (skipped.isEmpty() ? "" : " that could be read (" + skipped.size()
-          + " malformed lines skipped)"));
+      throw new IllegalArgumentException(
+          "task "
+              + task.name()
+              + ": "
+              + file
+              + " holds no"
+              + " document"
+              + (skipped.isEmpty()
+                  ? ""
+                  : " that could be read (" + skipped.size() + " malformed lines skipped)"));
     }
     return new TaskData(task, file, docs, skipped);
   }
@@ -74,13 +88,17 @@ public final class TaskReader {
     try {
       JsonNode node = json.readTree(line);
       if (node == null || !node.isObject()) {
-        throw new BadItemException(source, BadItemException.Kind.MALFORMED,
+        throw new BadItemException(
+            source,
+            BadItemException.Kind.MALFORMED,
             "expected a JSON object, found " + abbreviate(line));
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new BadItemException(source, BadItemException.Kind.MALFORMED, "malformed JSON ("
-          + e.getOriginalMessage() + "): " + abbreviate(line));
+      throw new BadItemException(
+          source,
+          BadItemException.Kind.MALFORMED,
+          "malformed JSON (" + e.getOriginalMessage() + "): " + abbreviate(line));
     }
   }
 

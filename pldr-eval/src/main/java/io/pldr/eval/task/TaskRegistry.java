@@ -21,13 +21,22 @@ public final class TaskRegistry {
   }
 
   /**
-   * ARC-Challenge, ARC-Easy, HellaSwag, OpenBookQA, PIQA, SIQA, WinoGrande, TruthfulQA MC1 and
-   * MC2, LAMBADA (OpenAI).
+   * ARC-Challenge, ARC-Easy, HellaSwag, OpenBookQA, PIQA, SIQA, WinoGrande, TruthfulQA MC1 and MC2,
+   * LAMBADA (OpenAI).
    */
   public static TaskRegistry standard() {
-    return new TaskRegistry(List.of(Arc.challenge(), Arc.easy(), new HellaSwag(),
-        new OpenBookQa(), new Piqa(), new Siqa(), new WinoGrande(), TruthfulQa.mc1(),
-        TruthfulQa.mc2(), new Lambada()));
+    return new TaskRegistry(
+        List.of(
+            Arc.challenge(),
+            Arc.easy(),
+            new HellaSwag(),
+            new OpenBookQa(),
+            new Piqa(),
+            new Siqa(),
+            new WinoGrande(),
+            TruthfulQa.mc1(),
+            TruthfulQa.mc2(),
+            new Lambada()));
   }
 
   /** Every task, in table order. */
@@ -39,15 +48,18 @@ public final class TaskRegistry {
   public Task get(String name) {
     Task t = tasks.get(name);
     if (t == null) {
-      throw new IllegalArgumentException("unknown task '" + name + "'; known tasks: "
-          + String.join(", ", tasks.keySet()) + " (or all)");
+      throw new IllegalArgumentException(
+          "unknown task '"
+              + name
+              + "'; known tasks: "
+              + String.join(", ", tasks.keySet())
+              + " (or all)");
     }
     return t;
   }
 
   /**
-   * The tasks a comma-separated list names ({@code all} for every one), in table order, each
-   * once.
+   * The tasks a comma-separated list names ({@code all} for every one), in table order, each once.
    */
   public List<Task> resolve(String list) {
     Set<String> names = new LinkedHashSet<>();
@@ -61,8 +73,12 @@ public final class TaskRegistry {
       }
     }
     if (names.isEmpty()) {
-      throw new IllegalArgumentException("no task named in '" + list + "'; known tasks: "
-          + String.join(", ", tasks.keySet()) + " (or all)");
+      throw new IllegalArgumentException(
+          "no task named in '"
+              + list
+              + "'; known tasks: "
+              + String.join(", ", tasks.keySet())
+              + " (or all)");
     }
     List<Task> out = new ArrayList<>();
     for (Task t : tasks.values()) {

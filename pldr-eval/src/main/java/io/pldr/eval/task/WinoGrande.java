@@ -6,16 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * WinoGrande ({@code allenai/winogrande}, winogrande_xl) with the harness's partial scoring:
- * each option fills the blank {@code _} of {@code sentence}, giving two contexts (the sentence
- * up to the blank, then the option); both share one continuation, {@code " "} + the stripped
- * text after the blank, whose log-likelihoods are compared. Gold {@code answer} "1" or "2";
- * accuracy only.
+ * WinoGrande ({@code allenai/winogrande}, winogrande_xl) with the harness's partial scoring: each
+ * option fills the blank {@code _} of {@code sentence}, giving two contexts (the sentence up to the
+ * blank, then the option); both share one continuation, {@code " "} + the stripped text after the
+ * blank, whose log-likelihoods are compared. Gold {@code answer} "1" or "2"; accuracy only.
  */
 public final class WinoGrande extends AbstractTask {
   public WinoGrande() {
-    super("winogrande", "WinoG", "allenai/winogrande, configuration winogrande_xl, split"
-        + " validation", ACC);
+    super(
+        "winogrande",
+        "WinoG",
+        "allenai/winogrande, configuration winogrande_xl, split" + " validation",
+        ACC);
   }
 
   @Override
@@ -34,7 +36,7 @@ public final class WinoGrande extends AbstractTask {
     for (String c : contexts) {
       requests.add(new LoglikelihoodRequest(c, continuation));
     }
-    return new Doc(item.source(), requests,
-        new Scoring.MultipleChoice(item.gold("answer", 1, 2), contexts));
+    return new Doc(
+        item.source(), requests, new Scoring.MultipleChoice(item.gold("answer", 1, 2), contexts));
   }
 }

@@ -45,8 +45,10 @@ public final class PythonText {
     }
     int first = s.codePointAt(0);
     int n = Character.charCount(first);
-    return new StringBuilder().appendCodePoint(Character.toTitleCase(first))
-        .append(s.substring(n).toLowerCase(Locale.ROOT)).toString();
+    return new StringBuilder()
+        .appendCodePoint(Character.toTitleCase(first))
+        .append(s.substring(n).toLowerCase(Locale.ROOT))
+        .toString();
   }
 
   /** Python's {@code len(s)}: the number of code points. */

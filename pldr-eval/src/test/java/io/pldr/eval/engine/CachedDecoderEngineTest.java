@@ -29,23 +29,36 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine on a tiny random two-layer model against independent full forward passes: without
- * G-cache it equals one pass over context + continuation, with G-cache one pass whose G_LM is
- * the context's (the {@code external} operator fed a G-cache file of the context).
+ * G-cache it equals one pass over context + continuation, with G-cache one pass whose G_LM is the
+ * context's (the {@code external} operator fed a G-cache file of the context).
  */
 class CachedDecoderEngineTest {
   private static final double TOLERANCE = 1e-4;
   private static final long SEED = 7;
-  private static final ModelConfig CONFIG = ModelConfigs.validate(ModelConfig.newBuilder()
-      .setNumLayers(2).setDModel(16).setNumHeads(2).setDff(32).setVocabSize(126).setADff(8)
-      .setNumReslayerA(1).setNumDenseA(1).setMaxSeqLen(32).build(), "test");
+  private static final ModelConfig CONFIG =
+      ModelConfigs.validate(
+          ModelConfig.newBuilder()
+              .setNumLayers(2)
+              .setDModel(16)
+              .setNumHeads(2)
+              .setDff(32)
+              .setVocabSize(126)
+              .setADff(8)
+              .setNumReslayerA(1)
+              .setNumDenseA(1)
+              .setMaxSeqLen(32)
+              .build(),
+          "test");
   private static final String CONTEXT = "Question: which way?\nAnswer:";
-  private static final List<LoglikelihoodRequest> REQUESTS = List.of(
-      new LoglikelihoodRequest(CONTEXT, " left"),
-      new LoglikelihoodRequest(CONTEXT, " right and up"),
-      new LoglikelihoodRequest(CONTEXT, " x"),
-      new LoglikelihoodRequest(CONTEXT, " y"),
-      new LoglikelihoodRequest("The sea is calm and the whale swims far below the ship", " now"),
-      new LoglikelihoodRequest("", " whale"));
+  private static final List<LoglikelihoodRequest> REQUESTS =
+      List.of(
+          new LoglikelihoodRequest(CONTEXT, " left"),
+          new LoglikelihoodRequest(CONTEXT, " right and up"),
+          new LoglikelihoodRequest(CONTEXT, " x"),
+          new LoglikelihoodRequest(CONTEXT, " y"),
+          new LoglikelihoodRequest(
+              "The sea is calm and the whale swims far below the ship", " now"),
+          new LoglikelihoodRequest("", " whale"));
 
   @TempDir static Path dir;
   private static final SpaceLetterTokenizer TOKENIZER = new SpaceLetterTokenizer();
@@ -54,11 +67,12 @@ class CachedDecoderEngineTest {
 
   @BeforeAll
   static void build() {
-    decoder = new CachedDecoder(CONFIG, new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider());
+    decoder =
+        new CachedDecoder(CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
     decoder.load(decoder.initialValues(SEED));
-    reference = new TfPldrModel(CONFIG, new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider(), SEED);
+    reference =
+        new TfPldrModel(
+            CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(), SEED);
   }
 
   @AfterAll
@@ -68,8 +82,9 @@ class CachedDecoderEngineTest {
   }
 
   private static List<Loglikelihood> run(boolean gCache, int batch) {
-    return new CachedDecoderEngine(decoder, TOKENIZER,
-        new CachedDecoderEngine.Options(gCache, batch, false)).loglikelihood(REQUESTS);
+    return new CachedDecoderEngine(
+            decoder, TOKENIZER, new CachedDecoderEngine.Options(gCache, batch, false))
+        .loglikelihood(REQUESTS);
   }
 
   /** Log-softmax of one full pass over the input at the continuation's positions. */
@@ -118,12 +133,14 @@ class CachedDecoderEngineTest {
     List<Loglikelihood> cached = run(true, 8);
     Map<String, List<Integer>> byPrompt = new java.util.LinkedHashMap<>();
     for (int i = 0; i < REQUESTS.size(); i++) {
-      byPrompt.computeIfAbsent(Arrays.toString(encoded(REQUESTS.get(i)).prompt()),
-          k -> new java.util.ArrayList<>()).add(i);
+      byPrompt
+          .computeIfAbsent(
+              Arrays.toString(encoded(REQUESTS.get(i)).prompt()), k -> new java.util.ArrayList<>())
+          .add(i);
     }
     // Three requests share the first context; " right and up" truncates it from the left.
-    assertThat(byPrompt.values()).containsExactly(List.of(0, 2, 3), List.of(1), List.of(4),
-        List.of(5));
+    assertThat(byPrompt.values())
+        .containsExactly(List.of(0, 2, 3), List.of(1), List.of(4), List.of(5));
     for (List<Integer> requests : byPrompt.values()) {
       long[] prompt = encoded(REQUESTS.get(requests.get(0))).prompt();
       Path file = dir.resolve("g" + requests.get(0) + ".safetensors");
@@ -131,11 +148,19 @@ class CachedDecoderEngineTest {
       try (var state = step.state()) {
         GCacheFile.save(file, CONFIG, decoder.deductive(state));
       }
-      ModelConfig external = CONFIG.toBuilder().setTensorOperator(TensorOperatorSpec.newBuilder()
-          .setName("external").putOptions(ExternalOperatorProvider.FILE_OPTION,
-              file.toString())).build();
-      try (TfPldrModel withG = new TfPldrModel(external, new ExternalOperatorProvider(),
-          new PowerLawGraphAttentionProvider(), SEED)) {
+      ModelConfig external =
+          CONFIG.toBuilder()
+              .setTensorOperator(
+                  TensorOperatorSpec.newBuilder()
+                      .setName("external")
+                      .putOptions(ExternalOperatorProvider.FILE_OPTION, file.toString()))
+              .build();
+      try (TfPldrModel withG =
+          new TfPldrModel(
+              external,
+              new ExternalOperatorProvider(),
+              new PowerLawGraphAttentionProvider(),
+              SEED)) {
         withG.loadParameters(only(withG, decoder.initialValues(SEED)));
         for (int i : requests) {
           assertMatches(cached.get(i), fullPass(withG, encoded(REQUESTS.get(i))));
@@ -156,15 +181,20 @@ class CachedDecoderEngineTest {
 
   @Test
   void withTheIdentityOperatorBothSettingsAgree() {
-    ModelConfig identity = CONFIG.toBuilder().setTensorOperator(TensorOperatorSpec.newBuilder()
-        .setName("identity")).build();
-    try (CachedDecoder sdpa = new CachedDecoder(identity, new IdentityOperatorProvider(),
-        new PowerLawGraphAttentionProvider())) {
+    ModelConfig identity =
+        CONFIG.toBuilder()
+            .setTensorOperator(TensorOperatorSpec.newBuilder().setName("identity"))
+            .build();
+    try (CachedDecoder sdpa =
+        new CachedDecoder(
+            identity, new IdentityOperatorProvider(), new PowerLawGraphAttentionProvider())) {
       sdpa.load(sdpa.initialValues(SEED));
-      List<Loglikelihood> cached = new CachedDecoderEngine(sdpa, TOKENIZER,
-          new CachedDecoderEngine.Options(true, 4, false)).loglikelihood(REQUESTS);
-      List<Loglikelihood> uncached = new CachedDecoderEngine(sdpa, TOKENIZER,
-          new CachedDecoderEngine.Options(false, 4, false)).loglikelihood(REQUESTS);
+      List<Loglikelihood> cached =
+          new CachedDecoderEngine(sdpa, TOKENIZER, new CachedDecoderEngine.Options(true, 4, false))
+              .loglikelihood(REQUESTS);
+      List<Loglikelihood> uncached =
+          new CachedDecoderEngine(sdpa, TOKENIZER, new CachedDecoderEngine.Options(false, 4, false))
+              .loglikelihood(REQUESTS);
       for (int i = 0; i < REQUESTS.size(); i++) {
         assertThat(cached.get(i).sum()).isCloseTo(uncached.get(i).sum(), within(TOLERANCE));
       }
@@ -172,7 +202,8 @@ class CachedDecoderEngineTest {
   }
 
   private static Map<String, HostTensor> only(TfPldrModel model, Map<String, HostTensor> all) {
-    return all.entrySet().stream().filter(e -> model.parameterSpecs().containsKey(e.getKey()))
+    return all.entrySet().stream()
+        .filter(e -> model.parameterSpecs().containsKey(e.getKey()))
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 }

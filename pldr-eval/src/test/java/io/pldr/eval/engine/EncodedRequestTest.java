@@ -17,8 +17,8 @@ class EncodedRequestTest {
   }
 
   private EncodedRequest encode(String context, String continuation, boolean addBos, int max) {
-    return EncodedRequest.of(new LoglikelihoodRequest(context, continuation), tokenizer, addBos,
-        max);
+    return EncodedRequest.of(
+        new LoglikelihoodRequest(context, continuation), tokenizer, addBos, max);
   }
 
   @Test
@@ -62,7 +62,7 @@ class EncodedRequestTest {
   void continuationLongerThanTheModelsContextIsRefused() {
     assertThatThrownBy(() -> encode("A", " abcdefghij", false, 8))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("the continuation is 10 tokens, longer than the model's context"
-            + " of 8");
+        .hasMessageContaining(
+            "the continuation is 10 tokens, longer than the model's context" + " of 8");
   }
 }

@@ -23,29 +23,48 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DeductiveReportTest {
   @TempDir Path dir;
-  private static final List<long[]> PROMPTS = List.of(new long[] {5, 9, 13, 40, 7},
-      new long[] {100, 3, 77, 12, 64, 90}, new long[] {200, 201, 202, 203});
+  private static final List<long[]> PROMPTS =
+      List.of(
+          new long[] {5, 9, 13, 40, 7},
+          new long[] {100, 3, 77, 12, 64, 90},
+          new long[] {200, 201, 202, 203});
 
   @Test
   void rowsAreRmseAndLogDeterminantsOfEachHead() {
     // Two prompts, one layer, two heads of 2 × 2: A_LM, G_LM, and G_LM after the continuation.
-    List<List<LayerDeductive>> prompts = List.of(
-        List.of(new LayerDeductive(heads(2, 0, 0, 3, 1, 0, 0, 1), heads(0, 1, 1, 0, 4, 0, 0, 1))),
-        List.of(new LayerDeductive(heads(2, 1, 1, 3, 1, 0, 0, 1), heads(0, 2, 1, 0, 4, 0, 0, -1))));
-    List<List<LayerDeductive>> uncached = List.of(
-        List.of(new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 1, 1, 2, 4, 0, 0, 1))),
-        List.of(new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 2, 1, 0, 4, 0, 0, 1))));
+    List<List<LayerDeductive>> prompts =
+        List.of(
+            List.of(
+                new LayerDeductive(heads(2, 0, 0, 3, 1, 0, 0, 1), heads(0, 1, 1, 0, 4, 0, 0, 1))),
+            List.of(
+                new LayerDeductive(heads(2, 1, 1, 3, 1, 0, 0, 1), heads(0, 2, 1, 0, 4, 0, 0, -1))));
+    List<List<LayerDeductive>> uncached =
+        List.of(
+            List.of(
+                new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 1, 1, 2, 4, 0, 0, 1))),
+            List.of(
+                new LayerDeductive(heads(0, 0, 0, 0, 0, 0, 0, 0), heads(0, 2, 1, 0, 4, 0, 0, 1))));
     List<DeductiveReport.Row> rows = DeductiveReport.rows(prompts, uncached);
 
     // Head 0: A differs by (0, 1, 1, 0), G by (0, 1, 0, 0); det A 6 and 5, det G −1 and −2.
     // Head 1: A equal, G differs by (0, 0, 0, 2); det A 1 and 1, det G 4 and −4.
-    assertThat(rows).usingRecursiveFieldByFieldElementComparator(
-        RecursiveComparisonConfiguration.builder().withComparatorForType(
-            (Double x, Double y) -> Math.abs(x - y) < 1e-12 ? 0 : Double.compare(x, y),
-            Double.class).build())
+    assertThat(rows)
+        .usingRecursiveFieldByFieldElementComparator(
+            RecursiveComparisonConfiguration.builder()
+                .withComparatorForType(
+                    (Double x, Double y) -> Math.abs(x - y) < 1e-12 ? 0 : Double.compare(x, y),
+                    Double.class)
+                .build())
         .containsExactly(
-            new DeductiveReport.Row(0, 0, Math.sqrt(0.5), 0.5, (Math.log(6) + Math.log(5)) / 2,
-                Math.log(2) / 2, 1.0, 0.5),
+            new DeductiveReport.Row(
+                0,
+                0,
+                Math.sqrt(0.5),
+                0.5,
+                (Math.log(6) + Math.log(5)) / 2,
+                Math.log(2) / 2,
+                1.0,
+                0.5),
             new DeductiveReport.Row(0, 1, 0, 1, 0, Math.log(4), 0.5, 0.5));
   }
 
@@ -59,23 +78,33 @@ class DeductiveReportTest {
     ReferenceFixture f = ReferenceFixture.extractTo(dir);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(), Precision.FLOAT64);
     List<DeductiveReport.Row> learned;
-    try (CachedDecoder d = new CachedDecoder(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider())) {
+    try (CachedDecoder d =
+        new CachedDecoder(
+            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider())) {
       d.load(ckpt.tensors());
       learned = DeductiveReport.measure(d, PROMPTS, 4);
     }
     assertThat(learned).hasSize(2 * 4);
-    assertThat(learned).allMatch(r -> r.rmseGLmAcrossPrompts() > 1e-4
-        && r.rmseGLmCachedVsUncached() > 1e-6 && Double.isFinite(r.meanLogAbsDetGLm()));
+    assertThat(learned)
+        .allMatch(
+            r ->
+                r.rmseGLmAcrossPrompts() > 1e-4
+                    && r.rmseGLmCachedVsUncached() > 1e-6
+                    && Double.isFinite(r.meanLogAbsDetGLm()));
 
     // The identity operator's G_LM = I for every input: RMSE 0 and log|det| 0, exactly.
-    var identityConfig = ckpt.config().toBuilder().setTensorOperator(
-        io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity")).build();
-    try (CachedDecoder d = new CachedDecoder(identityConfig, new IdentityOperatorProvider(),
-        new PowerLawGraphAttentionProvider())) {
-      Map<String, HostTensor> weights = ckpt.tensors().entrySet().stream()
-          .filter(e -> d.initialValues(0).containsKey(e.getKey()))
-          .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    var identityConfig =
+        ckpt.config().toBuilder()
+            .setTensorOperator(
+                io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity"))
+            .build();
+    try (CachedDecoder d =
+        new CachedDecoder(
+            identityConfig, new IdentityOperatorProvider(), new PowerLawGraphAttentionProvider())) {
+      Map<String, HostTensor> weights =
+          ckpt.tensors().entrySet().stream()
+              .filter(e -> d.initialValues(0).containsKey(e.getKey()))
+              .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
       d.load(weights);
       for (DeductiveReport.Row r : DeductiveReport.measure(d, PROMPTS, 4)) {
         assertThat(r.rmseGLmAcrossPrompts()).isZero();

@@ -23,8 +23,8 @@ class MetricsTest {
     a.update(new Accuracy.Count(0.5, 1));
     assertThat(a.result()).isCloseTo(2.5 / 4, within(EXACT));
     // shares 1, 0, 1, 0.5: mean 0.625, sample variance 0.22917, / 4, square root
-    assertThat(a.standardError()).isCloseTo(Math.sqrt((0.140625 * 2 + 0.390625 + 0.015625)
-        / 3 / 4), within(EXACT));
+    assertThat(a.standardError())
+        .isCloseTo(Math.sqrt((0.140625 * 2 + 0.390625 + 0.015625) / 3 / 4), within(EXACT));
     Accuracy batches = new Accuracy("accuracy");
     batches.update(new Accuracy.Count(30, 40));
     batches.update(new Accuracy.Count(5, 10));
@@ -58,8 +58,8 @@ class MetricsTest {
   @Test
   void logDeterminantOfKnownMatrices() {
     // det [[2, 1], [1, 3]] = 5; det [[0, 2], [3, 1]] = −6 (a row swap); a singular matrix.
-    HostTensor m = HostTensor.of(DType.FLOAT64, Shape.of(2, 2, 2),
-        new double[] {2, 1, 1, 3, 0, 2, 3, 1});
+    HostTensor m =
+        HostTensor.of(DType.FLOAT64, Shape.of(2, 2, 2), new double[] {2, 1, 1, 3, 0, 2, 3, 1});
     LogDeterminant d = new LogDeterminant("log_det");
     d.update(m);
     assertThat(d.result()).isCloseTo((Math.log(5) + Math.log(6)) / 2, within(EXACT));

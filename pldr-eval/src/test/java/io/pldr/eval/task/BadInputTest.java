@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Missing files, malformed lines, unknown tasks and gold labels out of range fail clearly. */
 class BadInputTest {
-  private static final String PIQA_ITEM = "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\","
-      + " \"label\": 0}";
+  private static final String PIQA_ITEM =
+      "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": \"b\"," + " \"label\": 0}";
 
   @TempDir Path dir;
 
@@ -25,7 +25,8 @@ class BadInputTest {
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(new Piqa(), dir))
         .isInstanceOf(FileNotFoundException.class)
         .hasMessageContaining(dir.resolve("piqa.jsonl").toString())
-        .hasMessageContaining("expected piqa.jsonl").hasMessageContaining("ybisk/piqa");
+        .hasMessageContaining("expected piqa.jsonl")
+        .hasMessageContaining("ybisk/piqa");
   }
 
   @Test
@@ -38,56 +39,84 @@ class BadInputTest {
 
   @Test
   void malformedLinesAreSkippedAndReportedWhenChosen() throws Exception {
-    Path file = write("piqa.jsonl", PIQA_ITEM, "[1, 2]", "{\"goal\": \"g\"} trailing",
-        "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": 7, \"label\": 0}", PIQA_ITEM);
+    Path file =
+        write(
+            "piqa.jsonl",
+            PIQA_ITEM,
+            "[1, 2]",
+            "{\"goal\": \"g\"} trailing",
+            "{\"goal\": \"g\", \"sol1\": \"a\", \"sol2\": 7, \"label\": 0}",
+            PIQA_ITEM);
     TaskData data = new TaskReader(OnBadLine.SKIP, 0).read(new Piqa(), dir);
     assertThat(data.docs()).extracting(d -> d.source().line()).containsExactly(1, 5);
-    assertThat(data.skipped()).extracting(BadItemException::getMessage).satisfiesExactly(
-        m -> assertThat(m).isEqualTo(file + " line 2: expected a JSON object, found [1, 2]"),
-        m -> assertThat(m).startsWith(file + " line 3: malformed JSON (").endsWith("trailing"),
-        m -> assertThat(m).isEqualTo(file + " line 4: field 'sol2' must be a string, found 7"));
+    assertThat(data.skipped())
+        .extracting(BadItemException::getMessage)
+        .satisfiesExactly(
+            m -> assertThat(m).isEqualTo(file + " line 2: expected a JSON object, found [1, 2]"),
+            m -> assertThat(m).startsWith(file + " line 3: malformed JSON (").endsWith("trailing"),
+            m -> assertThat(m).isEqualTo(file + " line 4: field 'sol2' must be a string, found 7"));
   }
 
   @Test
   void missingFieldIsNamed() throws Exception {
-    Path file = write("siqa.jsonl", "{\"context\": \"c\", \"question\": \"q\", \"answerA\": \"a\","
-        + " \"answerB\": \"b\", \"label\": \"1\"}");
+    Path file =
+        write(
+            "siqa.jsonl",
+            "{\"context\": \"c\", \"question\": \"q\", \"answerA\": \"a\","
+                + " \"answerB\": \"b\", \"label\": \"1\"}");
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(new Siqa(), dir))
         .hasMessage(file + " line 1: missing field 'answerC'");
   }
 
   @Test
   void goldLabelOutOfRangeFailsNamingFileLineAndValueEvenWhenSkipping() throws Exception {
-    Path file = write("siqa.jsonl", "{\"context\": \"c\", \"question\": \"q\", \"answerA\": \"a\","
-        + " \"answerB\": \"b\", \"answerC\": \"c\", \"label\": \"4\"}");
+    Path file =
+        write(
+            "siqa.jsonl",
+            "{\"context\": \"c\", \"question\": \"q\", \"answerA\": \"a\","
+                + " \"answerB\": \"b\", \"answerC\": \"c\", \"label\": \"4\"}");
     assertThatThrownBy(() -> new TaskReader(OnBadLine.SKIP, 0).read(new Siqa(), dir))
         .isInstanceOf(BadItemException.class)
-        .hasMessage(file + " line 1: gold label 'label' = \"4\" is out of range: expected 1..3"
-            + " for 3 choices");
+        .hasMessage(
+            file
+                + " line 1: gold label 'label' = \"4\" is out of range: expected 1..3"
+                + " for 3 choices");
   }
 
   @Test
   void unlabelledTestSplitItemIsOutOfRange() throws Exception {
-    Path file = write("hellaswag.jsonl", "{\"activity_label\": \"a\", \"ctx_a\": \"b\","
-        + " \"ctx_b\": \"c\", \"endings\": [\"d\", \"e\"], \"label\": \"\"}");
+    Path file =
+        write(
+            "hellaswag.jsonl",
+            "{\"activity_label\": \"a\", \"ctx_a\": \"b\","
+                + " \"ctx_b\": \"c\", \"endings\": [\"d\", \"e\"], \"label\": \"\"}");
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(new HellaSwag(), dir))
-        .hasMessage(file + " line 1: gold label 'label' = \"\" is out of range: expected 0..1"
-            + " for 2 choices");
+        .hasMessage(
+            file
+                + " line 1: gold label 'label' = \"\" is out of range: expected 0..1"
+                + " for 2 choices");
   }
 
   @Test
   void answerKeyNotAmongTheLabelsIsOutOfRange() throws Exception {
-    Path file = write("arc_easy.jsonl", "{\"question\": \"q\", \"choices\": {\"text\": [\"x\","
-        + " \"y\"], \"label\": [\"A\", \"B\"]}, \"answerKey\": \"E\"}");
+    Path file =
+        write(
+            "arc_easy.jsonl",
+            "{\"question\": \"q\", \"choices\": {\"text\": [\"x\","
+                + " \"y\"], \"label\": [\"A\", \"B\"]}, \"answerKey\": \"E\"}");
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(Arc.easy(), dir))
-        .hasMessage(file + " line 1: gold label 'answerKey' = \"E\" is not one of choices.label"
-            + " [A, B]");
+        .hasMessage(
+            file
+                + " line 1: gold label 'answerKey' = \"E\" is not one of choices.label"
+                + " [A, B]");
   }
 
   @Test
   void mc2LabelOtherThanZeroOrOneIsOutOfRange() throws Exception {
-    write("truthfulqa_mc.jsonl", "{\"question\": \"q\", \"mc2_targets\": {\"choices\": [\"a\","
-        + " \"b\"], \"labels\": [1, 2]}}");
+    write(
+        "truthfulqa_mc.jsonl",
+        "{\"question\": \"q\", \"mc2_targets\": {\"choices\": [\"a\","
+            + " \"b\"], \"labels\": [1, 2]}}");
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(TruthfulQa.mc2(), dir))
         .hasMessageContaining("line 1: gold label 'mc2_targets.labels' holds 2");
   }

@@ -10,15 +10,17 @@ import io.pldr.api.tensor.TensorOps;
 
 /**
  * The power law of PLDR-LLM v510 with G_LM a rank-r correction of the identity:
+ *
  * <pre>
  *   A_LM = iSwiGLU(W·A + b) + 1e-9,  iSwiGLU(z) = z·silu(z)   [B, H, d, d]  (as v510)
  *   A_P  = A_LM ^ pw                  (element-wise: the potential tensor)
  *   G_LM = I + U·(Vᵀ·A_P)             U, V [H, d, r]: G_LM − I has rank at most r
  * </pre>
- * v510's G_LM = a·A_P + b_a with the full {@code [H, d, d]} matrix a factored as U·Vᵀ and b_a
- * fixed to I, so attention is scaled dot-product attention plus a power law correction that
- * lives in r directions per head. Parameters W, b, pw {@code [H, d, d]} and U, V
- * {@code [H, d, r]}, under the layer's {@code low_rank.} scope.
+ *
+ * v510's G_LM = a·A_P + b_a with the full {@code [H, d, d]} matrix a factored as U·Vᵀ and b_a fixed
+ * to I, so attention is scaled dot-product attention plus a power law correction that lives in r
+ * directions per head. Parameters W, b, pw {@code [H, d, d]} and U, V {@code [H, d, r]}, under the
+ * layer's {@code low_rank.} scope.
  */
 public final class LowRankOperator implements TensorOperator {
   /** Added to A_LM so that the power law never sees zero (as v510). */
@@ -52,11 +54,11 @@ public final class LowRankOperator implements TensorOperator {
 
   @Override
   public DeductiveOutputs deduce(Tensor metric) {
-    Tensor z = ops.add(ops.matmul(w, metric), b);                    // [B, H, d, d]
+    Tensor z = ops.add(ops.matmul(w, metric), b); // [B, H, d, d]
     Tensor aLm = ops.add(ops.mul(z, ops.silu(z)), ops.constant(EPSILON));
-    Tensor potential = ops.pow(aLm, pw);                              // [B, H, d, d]
-    Tensor projected = ops.matmul(v, potential, true, false);         // Vᵀ·A_P [B, H, r, d]
-    Tensor gLm = ops.add(eye, ops.matmul(u, projected));              // [B, H, d, d]
+    Tensor potential = ops.pow(aLm, pw); // [B, H, d, d]
+    Tensor projected = ops.matmul(v, potential, true, false); // Vᵀ·A_P [B, H, r, d]
+    Tensor gLm = ops.add(eye, ops.matmul(u, projected)); // [B, H, d, d]
     return new DeductiveOutputs(aLm, gLm);
   }
 }

@@ -5,15 +5,16 @@ import com.google.inject.multibindings.MapBinder;
 import io.pldr.api.operator.TensorOperatorProvider;
 
 /**
- * Installs {@link LowRankOperatorProvider} as {@code low_rank}. Name it in a model
- * configuration's {@code plugin_modules}, or let {@link java.util.ServiceLoader} find it (this
- * jar lists it under {@code META-INF/services/com.google.inject.Module}); installed both ways,
- * the two bindings are the same and count once.
+ * Installs {@link LowRankOperatorProvider} as {@code low_rank}. Name it in a model configuration's
+ * {@code plugin_modules}, or let {@link java.util.ServiceLoader} find it (this jar lists it under
+ * {@code META-INF/services/com.google.inject.Module}); installed both ways, the two bindings are
+ * the same and count once.
  */
 public final class LowRankOperatorModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(LowRankOperatorProvider.NAME).to(LowRankOperatorProvider.class);
+        .addBinding(LowRankOperatorProvider.NAME)
+        .to(LowRankOperatorProvider.class);
   }
 }

@@ -5,8 +5,8 @@ import io.pldr.api.operator.OperatorContext;
 import java.util.Map;
 
 /**
- * The {@code low_rank} operator's settings, read from {@code tensor_operator.options}:
- * {@code rank}, the rank r of G_LM − I, an integer from 1 to the head depth d.
+ * The {@code low_rank} operator's settings, read from {@code tensor_operator.options}: {@code
+ * rank}, the rank r of G_LM − I, an integer from 1 to the head depth d.
  */
 public record LowRankOptions(int rank) {
   /** The option holding r. */
@@ -43,7 +43,7 @@ public record LowRankOptions(int rank) {
   }
 
   private static ConfigException error(String message) {
-    return new ConfigException("model config", FIELD,
-        "operator '" + LowRankOperatorProvider.NAME + "' " + message);
+    return new ConfigException(
+        "model config", FIELD, "operator '" + LowRankOperatorProvider.NAME + "' " + message);
   }
 }

@@ -16,11 +16,16 @@ import org.junit.jupiter.api.Test;
 /** docs/extending.md quotes the example's files as they are. */
 class ExtendingGuideTest {
   private static final Path GUIDE = Path.of("../docs/extending.md");
-  private static final Pattern CODE = Pattern.compile("```(java|xml|textproto)\\n(.*?)```",
-      Pattern.DOTALL);
+  private static final Pattern CODE =
+      Pattern.compile("```(java|xml|textproto)\\n(.*?)```", Pattern.DOTALL);
+
   /** Where the quoted code lives: this module, and the backend's built-in attention module. */
-  private static final List<Path> SOURCES = List.of(Path.of("src"), Path.of("configs"),
-      Path.of("pom.xml"), Path.of("../pldr-tf-backend/src/main/java/io/pldr/tf/inject"));
+  private static final List<Path> SOURCES =
+      List.of(
+          Path.of("src"),
+          Path.of("configs"),
+          Path.of("pom.xml"),
+          Path.of("../pldr-tf-backend/src/main/java/io/pldr/tf/inject"));
 
   @Test
   void everyCodeBlockIsCopiedFromASourceFile() throws IOException {
@@ -34,7 +39,8 @@ class ExtendingGuideTest {
     int blocks = 0;
     while (m.find()) {
       String block = m.group(2);
-      assertThat(files).as("a file containing the %s block%n%s", m.group(1), block)
+      assertThat(files)
+          .as("a file containing the %s block%n%s", m.group(1), block)
           .anySatisfy(f -> assertThat(f).contains(block));
       blocks++;
     }

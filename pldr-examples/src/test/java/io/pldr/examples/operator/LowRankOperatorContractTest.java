@@ -22,7 +22,8 @@ class LowRankOperatorContractTest extends TensorOperatorContract {
   @Override
   protected ModelConfig config() {
     ModelConfig c = super.config();
-    return c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder()
-        .putOptions(LowRankOptions.RANK, "2")).build();
+    return c.toBuilder()
+        .setTensorOperator(c.getTensorOperator().toBuilder().putOptions(LowRankOptions.RANK, "2"))
+        .build();
   }
 }

@@ -18,19 +18,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The example plugs in without a change to the framework: its module, named in a configuration
- * or found by ServiceLoader, installs {@code low_rank}; its sources name only pldr-api and Guice.
+ * The example plugs in without a change to the framework: its module, named in a configuration or
+ * found by ServiceLoader, installs {@code low_rank}; its sources name only pldr-api and Guice.
  */
 class LowRankOperatorModuleTest {
-  private static final ModelConfig CONFIG = LowRankOperatorTest.config("2").toBuilder()
-      .addPluginModules(LowRankOperatorModule.class.getName()).build();
+  private static final ModelConfig CONFIG =
+      LowRankOperatorTest.config("2").toBuilder()
+          .addPluginModules(LowRankOperatorModule.class.getName())
+          .build();
 
   @Test
   void theModuleNamedInPluginModulesInstallsTheOperator() {
     List<Module> modules = new ArrayList<>(PldrInjectors.builtIn());
     modules.addAll(PldrInjectors.pluginModules(CONFIG));
     Components c = Guice.createInjector(modules).getInstance(Components.class);
-    assertThat(c.operators()).containsOnlyKeys("external", "identity", "learned", "low_rank", "random", "transferred");
+    assertThat(c.operators())
+        .containsOnlyKeys("external", "identity", "learned", "low_rank", "random", "transferred");
     assertThat(c.operator(CONFIG)).isInstanceOf(LowRankOperatorProvider.class);
   }
 
@@ -49,10 +52,18 @@ class LowRankOperatorModuleTest {
   void theExampleImportsOnlyPldrApiGuiceAndTheJdk() throws IOException {
     Path sources = Path.of("src/main/java/io/pldr/examples/operator");
     try (Stream<Path> files = Files.list(sources)) {
-      List<String> imports = files.flatMap(LowRankOperatorModuleTest::lines)
-          .filter(l -> l.startsWith("import ")).toList();
-      assertThat(imports).isNotEmpty().allSatisfy(i -> assertThat(i)
-          .matches("import (io\\.pldr\\.api|com\\.google\\.inject|jakarta\\.inject|java)\\..*"));
+      List<String> imports =
+          files
+              .flatMap(LowRankOperatorModuleTest::lines)
+              .filter(l -> l.startsWith("import "))
+              .toList();
+      assertThat(imports)
+          .isNotEmpty()
+          .allSatisfy(
+              i ->
+                  assertThat(i)
+                      .matches(
+                          "import (io\\.pldr\\.api|com\\.google\\.inject|jakarta\\.inject|java)\\..*"));
     }
   }
 

@@ -22,19 +22,33 @@ class LowRankOperatorTest {
   private static final int B = 2;
   private static final int H = 3;
   private static final int D = 8;
+
   /** Pivots below this fraction of the largest entry count as zero. */
   private static final double RANK_TOLERANCE = 1e-9;
 
   static ModelConfig config(String rank) {
-    return ModelConfigs.validate(ModelConfig.newBuilder().setNumLayers(1).setDModel(H * D)
-        .setNumHeads(H).setDff(16).setVocabSize(16).setMaxSeqLen(8)
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName(LowRankOperatorProvider.NAME)
-            .putOptions(LowRankOptions.RANK, rank)).build(), "test");
+    return ModelConfigs.validate(
+        ModelConfig.newBuilder()
+            .setNumLayers(1)
+            .setDModel(H * D)
+            .setNumHeads(H)
+            .setDff(16)
+            .setVocabSize(16)
+            .setMaxSeqLen(8)
+            .setTensorOperator(
+                TensorOperatorSpec.newBuilder()
+                    .setName(LowRankOperatorProvider.NAME)
+                    .putOptions(LowRankOptions.RANK, rank))
+            .build(),
+        "test");
   }
 
   private static DeductiveOutputs deduce(TfOperatorHarness h, int rank) {
-    TensorOperator op = new LowRankOperatorProvider().create(new OperatorContext(0,
-        config(Integer.toString(rank)), h.ops(), "decoder.dec_layers.0.mha1"));
+    TensorOperator op =
+        new LowRankOperatorProvider()
+            .create(
+                new OperatorContext(
+                    0, config(Integer.toString(rank)), h.ops(), "decoder.dec_layers.0.mha1"));
     Random r = new Random(rank);
     double[] a = new double[B * H * D * D];
     for (int i = 0; i < a.length; i++) {
@@ -55,7 +69,8 @@ class LowRankOperatorTest {
         for (int i = 0; i < D * D; i++) {
           correction[i] = v[m * D * D + i] - (i / D == i % D ? 1 : 0);
         }
-        assertThat(numericalRank(correction, D)).as("batch %d, head %d", m / H, m % H)
+        assertThat(numericalRank(correction, D))
+            .as("batch %d, head %d", m / H, m % H)
             .isEqualTo(rank);
       }
     }

@@ -32,15 +32,18 @@ class LowRankOptionsTest {
     assertThatThrownBy(() -> LowRankOptions.of(withRank(rank)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("field 'tensor_operator.options'")
-        .hasMessageContaining("operator 'low_rank' option 'rank' must be an integer from 1 to"
-            + " the head depth d=8, found '" + rank + "'");
+        .hasMessageContaining(
+            "operator 'low_rank' option 'rank' must be an integer from 1 to"
+                + " the head depth d=8, found '"
+                + rank
+                + "'");
   }
 
   @Test
   void aMissingRankFailsNamingTheOption() {
     ModelConfig c = LowRankOperatorTest.config("1");
-    ModelConfig noRank = c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder()
-        .clearOptions()).build();
+    ModelConfig noRank =
+        c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder().clearOptions()).build();
     assertThatThrownBy(() -> LowRankOptions.of(context(noRank)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("operator 'low_rank' needs the option 'rank': an integer from 1");
@@ -49,8 +52,10 @@ class LowRankOptionsTest {
   @Test
   void anUnknownOptionFailsListingTheAcceptedOnes() {
     ModelConfig c = LowRankOperatorTest.config("1");
-    ModelConfig typo = c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder()
-        .putOptions("rnak", "2")).build();
+    ModelConfig typo =
+        c.toBuilder()
+            .setTensorOperator(c.getTensorOperator().toBuilder().putOptions("rnak", "2"))
+            .build();
     assertThatThrownBy(() -> LowRankOptions.of(context(typo)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown option 'rnak'; it accepts: rank");

@@ -13,15 +13,17 @@ import java.util.Optional;
 
 /**
  * Power law graph attention:
+ *
  * <pre>
  *   A     = operator.refine(LN_d(Σ_t q_tᵀ q_t))      [B, H, d, d]  (only if the operator reads it)
  *   A_LM, G_LM = operator.deduce(A)                  [B or 1, H, d, d]
  *   logits = Q·G_LM·Kᵀ / √d                          [B, H, T, S]
  *   out    = softmax(logits + mask·(−1e9))·V         [B, H, T, d]
  * </pre>
+ *
  * With the identity operator this is scaled dot-product attention. A cached refined metric
- * (KV-cache) or cached deductive outputs (G-cache) replace their computation: with a G-cache
- * none of the metric tensor, the metric learner or the power law is in the computation.
+ * (KV-cache) or cached deductive outputs (G-cache) replace their computation: with a G-cache none
+ * of the metric tensor, the metric learner or the power law is in the computation.
  */
 public final class PowerLawGraphAttention implements Attention {
   /** What a masked logit is pushed down by, as in the reference. */
@@ -35,9 +37,10 @@ public final class PowerLawGraphAttention implements Attention {
   public PowerLawGraphAttention(AttentionContext ctx) {
     this.ops = ctx.layer().ops();
     this.operator = ctx.operator();
-    this.metricNorm = operator.usesMetric()
-        ? new LayerNorm(ops, ctx.layer().parameterName("layernorm1"), ctx.layer().depth())
-        : null;
+    this.metricNorm =
+        operator.usesMetric()
+            ? new LayerNorm(ops, ctx.layer().parameterName("layernorm1"), ctx.layer().depth())
+            : null;
     this.scale = 1.0 / Math.sqrt(ctx.layer().depth());
   }
 
@@ -48,15 +51,15 @@ public final class PowerLawGraphAttention implements Attention {
     if (in.cachedDeductive().isPresent()) {
       deductive = in.cachedDeductive().get();
     } else if (operator.usesMetric()) {
-      Tensor refined = in.cachedMetric()
-          .orElseGet(() -> operator.refine(metric(in.queries())));
+      Tensor refined = in.cachedMetric().orElseGet(() -> operator.refine(metric(in.queries())));
       metric = in.cachedMetric().isPresent() ? Optional.empty() : Optional.of(refined);
       deductive = operator.deduce(refined);
     } else {
       deductive = operator.deduce(null);
     }
-    Tensor logits = ops.scale(
-        ops.matmul(ops.matmul(in.queries(), deductive.gLm()), in.keys(), false, true), scale);
+    Tensor logits =
+        ops.scale(
+            ops.matmul(ops.matmul(in.queries(), deductive.gLm()), in.keys(), false, true), scale);
     Tensor weights = ops.softmax(ops.add(logits, ops.scale(in.mask(), MASK_PENALTY)));
     Tensor output = ops.matmul(weights, in.values());
     return new AttentionResult(output, logits, metric, Optional.of(deductive));

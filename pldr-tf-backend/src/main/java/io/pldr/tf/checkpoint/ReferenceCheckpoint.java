@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A checkpoint of the paper's reference implementation: a folder with {@code config.json}
- * (the reference's hyper-parameter names) and {@code model.safetensors} (its
- * {@code state_dict()} names, linear weights {@code [out, in]}).
+ * A checkpoint of the paper's reference implementation: a folder with {@code config.json} (the
+ * reference's hyper-parameter names) and {@code model.safetensors} (its {@code state_dict()} names,
+ * linear weights {@code [out, in]}).
  */
 public final class ReferenceCheckpoint {
   /** The file with the hyper-parameters. */
@@ -61,17 +61,18 @@ public final class ReferenceCheckpoint {
     if (root == null || !root.isObject()) {
       throw new ConfigException(source, "", "expected a JSON object");
     }
-    ModelConfig.Builder b = ModelConfig.newBuilder()
-        .setNumLayers(field(root, source, "num_layers"))
-        .setDModel(field(root, source, "d_model"))
-        .setNumHeads(field(root, source, "num_heads"))
-        .setDff(field(root, source, "dff"))
-        .setVocabSize(field(root, source, "input_vocab_size"))
-        .setADff(field(root, source, "A_dff"))
-        .setNumReslayerA(field(root, source, "num_reslayerA"))
-        .setNumDenseA(field(root, source, "num_denseA"))
-        .setMaxSeqLen(field(root, source, "max_seq_len"))
-        .setPrecision(precision);
+    ModelConfig.Builder b =
+        ModelConfig.newBuilder()
+            .setNumLayers(field(root, source, "num_layers"))
+            .setDModel(field(root, source, "d_model"))
+            .setNumHeads(field(root, source, "num_heads"))
+            .setDff(field(root, source, "dff"))
+            .setVocabSize(field(root, source, "input_vocab_size"))
+            .setADff(field(root, source, "A_dff"))
+            .setNumReslayerA(field(root, source, "num_reslayerA"))
+            .setNumDenseA(field(root, source, "num_denseA"))
+            .setMaxSeqLen(field(root, source, "max_seq_len"))
+            .setPrecision(precision);
     b.getTensorOperatorBuilder().setName(ModelConfigs.DEFAULT_OPERATOR);
     return ModelConfigs.validate(b.build(), source);
   }
@@ -98,15 +99,17 @@ public final class ReferenceCheckpoint {
   }
 
   /**
-   * A model built by {@code factory} from this checkpoint's configuration, holding its
-   * parameters. A tensor the configuration does not expect, a missing one, or one of the
-   * wrong shape or type fails naming it.
+   * A model built by {@code factory} from this checkpoint's configuration, holding its parameters.
+   * A tensor the configuration does not expect, a missing one, or one of the wrong shape or type
+   * fails naming it.
    */
   public PldrModel load(ModelFactory factory) {
     PldrModel model = factory.create(config, 0);
     try {
-      ParameterCheck.check(model.parameterSpecs(), tensors, dir.resolve(WEIGHTS_FILE)
-          + " (shapes from " + dir.resolve(CONFIG_FILE) + ")");
+      ParameterCheck.check(
+          model.parameterSpecs(),
+          tensors,
+          dir.resolve(WEIGHTS_FILE) + " (shapes from " + dir.resolve(CONFIG_FILE) + ")");
       model.loadParameters(tensors);
       return model;
     } catch (RuntimeException e) {

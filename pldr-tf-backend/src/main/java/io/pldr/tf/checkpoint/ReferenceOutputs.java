@@ -6,15 +6,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The reference implementation's names for what a model computes, as its fixtures and
- * {@code ./pldr reference-run} write them.
+ * The reference implementation's names for what a model computes, as its fixtures and {@code ./pldr
+ * reference-run} write them.
  */
 public final class ReferenceOutputs {
   private ReferenceOutputs() {}
 
   /**
-   * {@code full.logits}, {@code full.decoder_output} and, per layer i,
-   * {@code full.layer{i}.A_LM}, {@code .G_LM} and {@code .attention_logits} of a forward pass.
+   * {@code full.logits}, {@code full.decoder_output} and, per layer i, {@code full.layer{i}.A_LM},
+   * {@code .G_LM} and {@code .attention_logits} of a forward pass.
    */
   public static Map<String, HostTensor> full(ForwardResult r) {
     Map<String, HostTensor> out = new LinkedHashMap<>();

@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every tensor operator and attention variant installed in the injector, by name: the built-in
- * ones and those of plug-in modules. Looks up the ones a configuration names; an unknown name
- * fails listing the installed ones.
+ * Every tensor operator and attention variant installed in the injector, by name: the built-in ones
+ * and those of plug-in modules. Looks up the ones a configuration names; an unknown name fails
+ * listing the installed ones.
  */
 public final class Components {
   private final Map<String, TensorOperatorProvider> operators;
   private final Map<String, AttentionProvider> attentions;
 
   @Inject
-  public Components(Map<String, TensorOperatorProvider> operators,
-      Map<String, AttentionProvider> attentions) {
+  public Components(
+      Map<String, TensorOperatorProvider> operators, Map<String, AttentionProvider> attentions) {
     this.operators = new TreeMap<>(operators);
     this.attentions = new TreeMap<>(attentions);
   }
@@ -29,8 +29,13 @@ public final class Components {
     String name = config.getTensorOperator().getName();
     TensorOperatorProvider p = operators.get(name);
     if (p == null) {
-      throw new ConfigException("model config", "tensor_operator.name", "unknown operator '"
-          + name + "'; installed operators: " + String.join(", ", operators.keySet()));
+      throw new ConfigException(
+          "model config",
+          "tensor_operator.name",
+          "unknown operator '"
+              + name
+              + "'; installed operators: "
+              + String.join(", ", operators.keySet()));
     }
     return p;
   }
@@ -40,8 +45,13 @@ public final class Components {
     String name = config.getAttention();
     AttentionProvider p = attentions.get(name);
     if (p == null) {
-      throw new ConfigException("model config", "attention", "unknown attention '" + name
-          + "'; installed attention variants: " + String.join(", ", attentions.keySet()));
+      throw new ConfigException(
+          "model config",
+          "attention",
+          "unknown attention '"
+              + name
+              + "'; installed attention variants: "
+              + String.join(", ", attentions.keySet()));
     }
     return p;
   }

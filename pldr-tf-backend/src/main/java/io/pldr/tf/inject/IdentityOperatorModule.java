@@ -10,6 +10,7 @@ public final class IdentityOperatorModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(IdentityOperatorProvider.NAME).to(IdentityOperatorProvider.class);
+        .addBinding(IdentityOperatorProvider.NAME)
+        .to(IdentityOperatorProvider.class);
   }
 }

@@ -10,6 +10,7 @@ public final class LearnedPlgaModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(LearnedPlgaProvider.NAME).to(LearnedPlgaProvider.class);
+        .addBinding(LearnedPlgaProvider.NAME)
+        .to(LearnedPlgaProvider.class);
   }
 }

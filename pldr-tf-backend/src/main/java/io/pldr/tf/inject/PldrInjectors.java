@@ -11,27 +11,31 @@ import java.util.List;
 import java.util.ServiceLoader;
 
 /**
- * Assembles the injector of a pldr application: the TensorFlow backend, the built-in operators
- * and attention, every Guice module listed for {@link ServiceLoader} under
- * {@code META-INF/services/com.google.inject.Module}, and the plug-in modules a configuration
- * names in {@code plugin_modules}.
+ * Assembles the injector of a pldr application: the TensorFlow backend, the built-in operators and
+ * attention, every Guice module listed for {@link ServiceLoader} under {@code
+ * META-INF/services/com.google.inject.Module}, and the plug-in modules a configuration names in
+ * {@code plugin_modules}.
  */
 public final class PldrInjectors {
   private PldrInjectors() {}
 
   /**
-   * The built-in modules: backend, learned, identity, random and external / transferred
-   * (G-cache file) operators, power law attention.
+   * The built-in modules: backend, learned, identity, random and external / transferred (G-cache
+   * file) operators, power law attention.
    */
   public static List<Module> builtIn() {
-    return List.of(new TfBackendModule(), new LearnedPlgaModule(), new IdentityOperatorModule(),
-        new RandomOperatorModule(), new ExternalOperatorModule(),
+    return List.of(
+        new TfBackendModule(),
+        new LearnedPlgaModule(),
+        new IdentityOperatorModule(),
+        new RandomOperatorModule(),
+        new ExternalOperatorModule(),
         new PowerLawGraphAttentionModule());
   }
 
   /**
-   * The built-in modules and every module listed for {@link ServiceLoader} under
-   * {@code META-INF/services/com.google.inject.Module} on the class path.
+   * The built-in modules and every module listed for {@link ServiceLoader} under {@code
+   * META-INF/services/com.google.inject.Module} on the class path.
    */
   public static List<Module> standard() {
     List<Module> modules = new ArrayList<>(builtIn());
@@ -59,20 +63,30 @@ public final class PldrInjectors {
       try {
         type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
       } catch (ClassNotFoundException e) {
-        throw new ConfigException("model config", "plugin_modules", "class '" + name
-            + "' is not on the class path (add the plug-in's jar to the class path)");
+        throw new ConfigException(
+            "model config",
+            "plugin_modules",
+            "class '"
+                + name
+                + "' is not on the class path (add the plug-in's jar to the class path)");
       }
       if (!Module.class.isAssignableFrom(type)) {
-        throw new ConfigException("model config", "plugin_modules",
+        throw new ConfigException(
+            "model config",
+            "plugin_modules",
             "class '" + name + "' is not a Guice module (com.google.inject.Module)");
       }
       try {
         modules.add((Module) type.getConstructor().newInstance());
       } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-        throw new ConfigException("model config", "plugin_modules",
+        throw new ConfigException(
+            "model config",
+            "plugin_modules",
             "class '" + name + "' needs a public no-argument constructor");
       } catch (InvocationTargetException e) {
-        throw new ConfigException("model config", "plugin_modules",
+        throw new ConfigException(
+            "model config",
+            "plugin_modules",
             "constructing '" + name + "' failed: " + e.getCause());
       }
     }

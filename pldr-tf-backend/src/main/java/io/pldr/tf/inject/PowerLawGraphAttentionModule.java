@@ -10,6 +10,7 @@ public final class PowerLawGraphAttentionModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, AttentionProvider.class)
-        .addBinding(PowerLawGraphAttentionProvider.NAME).to(PowerLawGraphAttentionProvider.class);
+        .addBinding(PowerLawGraphAttentionProvider.NAME)
+        .to(PowerLawGraphAttentionProvider.class);
   }
 }

@@ -10,6 +10,7 @@ public final class RandomOperatorModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(RandomOperatorProvider.NAME).to(RandomOperatorProvider.class);
+        .addBinding(RandomOperatorProvider.NAME)
+        .to(RandomOperatorProvider.class);
   }
 }

@@ -8,8 +8,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes a file so that readers see either the old content or the whole new content: the data
- * goes to a temporary file beside the target, is forced to disk, and is renamed over it.
+ * Writes a file so that readers see either the old content or the whole new content: the data goes
+ * to a temporary file beside the target, is forced to disk, and is renamed over it.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -27,8 +27,8 @@ public final class AtomicFiles {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel out =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         writer.write(out);
         out.force(true);
       }

@@ -12,13 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A G-cache saved to a file: per layer A_LM and G_LM ({@code layer{i}.A_LM},
- * {@code layer{i}.G_LM}, each {@code [1, H, d, d]}) in safetensors, with a header naming the
- * format and the model shape. Inferred once, it lets later runs decode without the deep net.
+ * A G-cache saved to a file: per layer A_LM and G_LM ({@code layer{i}.A_LM}, {@code layer{i}.G_LM},
+ * each {@code [1, H, d, d]}) in safetensors, with a header naming the format and the model shape.
+ * Inferred once, it lets later runs decode without the deep net.
  */
 public final class GCacheFile {
   /** The format name in the file's metadata. */
   public static final String FORMAT = "pldr-gcache";
+
   /** The format's version. */
   public static final String VERSION = "1";
 
@@ -34,10 +35,22 @@ public final class GCacheFile {
       tensors.put("layer" + i + ".A_LM", firstRow(layers.get(i).aLm(), h, d));
       tensors.put("layer" + i + ".G_LM", firstRow(layers.get(i).gLm(), h, d));
     }
-    Safetensors.write(file, tensors, Map.of("format", FORMAT, "version", VERSION,
-        "num_layers", Integer.toString(config.getNumLayers()),
-        "num_heads", Integer.toString(h), "depth", Integer.toString(d),
-        "tensor_operator", config.getTensorOperator().getName()));
+    Safetensors.write(
+        file,
+        tensors,
+        Map.of(
+            "format",
+            FORMAT,
+            "version",
+            VERSION,
+            "num_layers",
+            Integer.toString(config.getNumLayers()),
+            "num_heads",
+            Integer.toString(h),
+            "depth",
+            Integer.toString(d),
+            "tensor_operator",
+            config.getTensorOperator().getName()));
   }
 
   private static HostTensor firstRow(HostTensor t, int h, int d) {
@@ -52,17 +65,31 @@ public final class GCacheFile {
   public static List<LayerDeductive> load(Path file, ModelConfig config) throws IOException {
     Safetensors.Contents c = Safetensors.read(file);
     if (!FORMAT.equals(c.metadata().get("format"))) {
-      throw new IOException(file + ": not a G-cache file (format '" + c.metadata().get("format")
-          + "', expected '" + FORMAT + "')");
+      throw new IOException(
+          file
+              + ": not a G-cache file (format '"
+              + c.metadata().get("format")
+              + "', expected '"
+              + FORMAT
+              + "')");
     }
     int h = config.getNumHeads();
     int d = config.getDModel() / h;
     String expected = config.getNumLayers() + " layers × " + h + " heads × depth " + d;
-    String found = c.metadata().get("num_layers") + " layers × " + c.metadata().get("num_heads")
-        + " heads × depth " + c.metadata().get("depth");
+    String found =
+        c.metadata().get("num_layers")
+            + " layers × "
+            + c.metadata().get("num_heads")
+            + " heads × depth "
+            + c.metadata().get("depth");
     if (!expected.equals(found)) {
-      throw new IOException(file + ": G-cache of a model with " + found + ", expected "
-          + expected + " (this model's shape)");
+      throw new IOException(
+          file
+              + ": G-cache of a model with "
+              + found
+              + ", expected "
+              + expected
+              + " (this model's shape)");
     }
     List<LayerDeductive> layers = new ArrayList<>();
     for (int i = 0; i < config.getNumLayers(); i++) {
@@ -70,9 +97,16 @@ public final class GCacheFile {
       HostTensor g = c.tensors().get("layer" + i + ".G_LM");
       Shape want = Shape.of(1, h, d, d);
       if (a == null || g == null || !a.shape().equals(want) || !g.shape().equals(want)) {
-        throw new IOException(file + ": layer " + i + " needs A_LM and G_LM of shape " + want
-            + ", found " + (a == null ? "no A_LM" : "A_LM " + a.shape()) + " and "
-            + (g == null ? "no G_LM" : "G_LM " + g.shape()));
+        throw new IOException(
+            file
+                + ": layer "
+                + i
+                + " needs A_LM and G_LM of shape "
+                + want
+                + ", found "
+                + (a == null ? "no A_LM" : "A_LM " + a.shape())
+                + " and "
+                + (g == null ? "no G_LM" : "G_LM " + g.shape()));
       }
       layers.add(new LayerDeductive(a, g));
     }

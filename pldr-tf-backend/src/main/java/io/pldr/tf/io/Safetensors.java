@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header
- * length, a JSON header {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}},
- * then the raw little-endian data. No Java library fits JDK 17 (see docs/architecture.md), so
- * this is pldr's own. Reads F32, F64, F16, BF16, I64, I32; writes F32, F64, I64, I32. Tensors
- * are mapped from the file, not read whole; writes are atomic.
+ * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header length, a
+ * JSON header {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}}, then the raw
+ * little-endian data. No Java library fits JDK 17 (see docs/architecture.md), so this is pldr's
+ * own. Reads F32, F64, F16, BF16, I64, I32; writes F32, F64, I64, I32. Tensors are mapped from the
+ * file, not read whole; writes are atomic.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,8 +47,13 @@ public final class Safetensors {
       readFully(ch, len, 0);
       long headerLength = len.flip().getLong();
       if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
-        throw new IOException(file + ": not a safetensors file (header length " + headerLength
-            + " for a file of " + size + " bytes)");
+        throw new IOException(
+            file
+                + ": not a safetensors file (header length "
+                + headerLength
+                + " for a file of "
+                + size
+                + " bytes)");
       }
       ByteBuffer header = ByteBuffer.allocate((int) headerLength);
       readFully(ch, header, 8);
@@ -56,8 +61,8 @@ public final class Safetensors {
       try {
         root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
       } catch (JsonProcessingException e) {
-        throw new IOException(file + ": the safetensors header is not valid JSON: "
-            + e.getOriginalMessage(), e);
+        throw new IOException(
+            file + ": the safetensors header is not valid JSON: " + e.getOriginalMessage(), e);
       }
       long dataStart = 8 + headerLength;
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
@@ -73,8 +78,9 @@ public final class Safetensors {
     }
   }
 
-  private static HostTensor tensor(Path file, FileChannel ch, long dataStart, long fileSize,
-      String name, JsonNode info) throws IOException {
+  private static HostTensor tensor(
+      Path file, FileChannel ch, long dataStart, long fileSize, String name, JsonNode info)
+      throws IOException {
     String where = file + ": tensor '" + name + "'";
     String dtype = info.path("dtype").asText();
     JsonNode shapeNode = info.path("shape");
@@ -87,19 +93,35 @@ public final class Safetensors {
       dims[i] = shapeNode.get(i).asLong();
     }
     Shape shape = Shape.of(dims);
-    int width = switch (dtype) {
-      case "F64", "I64" -> 8;
-      case "F32", "I32" -> 4;
-      case "F16", "BF16" -> 2;
-      default -> throw new IOException(where + ": unsupported dtype '" + dtype
-          + "' (expected F32, F64, F16, BF16, I64 or I32)");
-    };
+    int width =
+        switch (dtype) {
+          case "F64", "I64" -> 8;
+          case "F32", "I32" -> 4;
+          case "F16", "BF16" -> 2;
+          default ->
+              throw new IOException(
+                  where
+                      + ": unsupported dtype '"
+                      + dtype
+                      + "' (expected F32, F64, F16, BF16, I64 or I32)");
+        };
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
     long count = shape.size();
     if (end - begin != count * width || begin < 0 || dataStart + end > fileSize) {
-      throw new IOException(where + ": data_offsets [" + begin + ", " + end + "] do not hold "
-          + count + " elements of " + dtype + " " + shape + " within the file");
+      throw new IOException(
+          where
+              + ": data_offsets ["
+              + begin
+              + ", "
+              + end
+              + "] do not hold "
+              + count
+              + " elements of "
+              + dtype
+              + " "
+              + shape
+              + " within the file");
     }
     double[] v = new double[Math.toIntExact(count)];
     MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
@@ -173,17 +195,19 @@ public final class Safetensors {
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
-    AtomicFiles.write(file, out -> {
-      ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
-      head.putLong(padded).put(json);
-      while (head.hasRemaining()) {
-        head.put((byte) ' ');
-      }
-      out.write(head.flip());
-      for (HostTensor t : order) {
-        writeData(out, t);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+          head.putLong(padded).put(json);
+          while (head.hasRemaining()) {
+            head.put((byte) ' ');
+          }
+          out.write(head.flip());
+          for (HostTensor t : order) {
+            writeData(out, t);
+          }
+        });
   }
 
   private static void writeData(FileChannel out, HostTensor t) throws IOException {

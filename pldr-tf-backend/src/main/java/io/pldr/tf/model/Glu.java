@@ -4,9 +4,9 @@ import io.pldr.api.tensor.Tensor;
 import io.pldr.api.tensor.TensorOps;
 
 /**
- * The gated linear unit of the reference: {@code W3·(silu(W1·x + b1) ⊙ (W2·x + b2)) + b3},
- * {@code in → hidden → out}, parameters {@code name.gluw1..3}. Used for the feed-forward
- * network and for each dense layer of the metric learner.
+ * The gated linear unit of the reference: {@code W3·(silu(W1·x + b1) ⊙ (W2·x + b2)) + b3}, {@code
+ * in → hidden → out}, parameters {@code name.gluw1..3}. Used for the feed-forward network and for
+ * each dense layer of the metric learner.
  */
 public final class Glu {
   private final TensorOps ops;

@@ -50,8 +50,8 @@ public final class Masks {
   /** {@code [B, 1, T, T]}: the element-wise maximum of both masks. */
   public Operand<TFloating> combined(Operand<TInt64> tokens, long padId) {
     Ops tf = ops.tf();
-    Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens),
-        org.tensorflow.ndarray.index.Indices.at(1));
+    Operand<TInt32> length =
+        tf.stridedSlice(tf.shape(tokens), org.tensorflow.ndarray.index.Indices.at(1));
     return tf.math.maximum(padding(tokens, padId), lookAhead(length));
   }
 }

@@ -20,6 +20,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * The PLDR-LLM v510 model from tokens to logits, reference parameter names:
+ *
  * <pre>
  *   x      = LN_D(embedding(tokens)·√D)                    [B, T, D]
  *   x      = decoder layer i (x), i = 0 … L−1
@@ -32,41 +33,56 @@ public final class PldrDecoder {
   private final Operand<TFloating> embedding;
   private final LayerNorm embeddingNorm;
   private final List<DecoderLayer> layers = new ArrayList<>();
-  private final Linear finalLayer;  // training graphs
-  private final PackedLinear finalTransposed;  // inference graphs: the weight transposed
+  private final Linear finalLayer; // training graphs
+  private final PackedLinear finalTransposed; // inference graphs: the weight transposed
   private final RotaryEmbedding rotary;
   private final Masks masks;
 
   /** What a forward graph computes, per layer the deductive outputs and attention logits. */
-  public record Outputs(Operand<TFloating> logits, Operand<TFloating> decoderOutput,
-      List<LayerGraph> layers) {}
+  public record Outputs(
+      Operand<TFloating> logits, Operand<TFloating> decoderOutput, List<LayerGraph> layers) {}
 
   /**
    * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits, keys and values
-   * {@code [B, H, N, d]} (cached ones included), the refined metric tensor it computed (absent
-   * when it had none to compute), and the potential tensor A_P (absent unless the operator has
-   * one and computed it).
+   * {@code [B, H, N, d]} (cached ones included), the refined metric tensor it computed (absent when
+   * it had none to compute), and the potential tensor A_P (absent unless the operator has one and
+   * computed it).
    */
-  public record LayerGraph(Operand<TFloating> aLm, Operand<TFloating> gLm,
-      Operand<TFloating> attentionLogits, Operand<TFloating> keys, Operand<TFloating> values,
+  public record LayerGraph(
+      Operand<TFloating> aLm,
+      Operand<TFloating> gLm,
+      Operand<TFloating> attentionLogits,
+      Operand<TFloating> keys,
+      Operand<TFloating> values,
       java.util.Optional<Operand<TFloating>> refinedMetric,
       java.util.Optional<Operand<TFloating>> potential) {}
 
-  public PldrDecoder(TfTensorOps ops, ModelConfig config, TensorOperatorProvider operator,
+  public PldrDecoder(
+      TfTensorOps ops,
+      ModelConfig config,
+      TensorOperatorProvider operator,
       AttentionProvider attention) {
     this.ops = ops;
     this.config = config;
     int d = config.getDModel();
-    this.embedding = ops.unwrap(ops.parameter("decoder.embedding.weight",
-        Shape.of(config.getVocabSize(), d), new Initializer.Normal(0, 1)));
+    this.embedding =
+        ops.unwrap(
+            ops.parameter(
+                "decoder.embedding.weight",
+                Shape.of(config.getVocabSize(), d),
+                new Initializer.Normal(0, 1)));
     for (int i = 0; i < config.getNumLayers(); i++) {
       layers.add(new DecoderLayer(ops, config, i, operator, attention));
     }
     this.embeddingNorm = new LayerNorm(ops, "decoder.layernorm1", d);
     boolean inference = ops.parameters().mode() == GraphMode.INFERENCE;
     this.finalLayer = inference ? null : new Linear(ops, "final_layer", d, config.getVocabSize());
-    this.finalTransposed = inference ? ops.parameters().packedLinear(d,
-        List.of(PackedLinear.Part.linear("final_layer", config.getVocabSize()))) : null;
+    this.finalTransposed =
+        inference
+            ? ops.parameters()
+                .packedLinear(
+                    d, List.of(PackedLinear.Part.linear("final_layer", config.getVocabSize())))
+            : null;
     this.rotary = new RotaryEmbedding(ops, d / config.getNumHeads(), config.getMaxSeqLen());
     this.masks = new Masks(ops);
   }
@@ -83,24 +99,30 @@ public final class PldrDecoder {
    * the layers' KV-caches (0 without): only the last N − cachedLength positions are computed, at
    * their absolute positions, attending to every earlier key (padding keys masked).
    */
-  public Outputs forward(Operand<TInt64> tokens, Operand<TInt32> cachedLength,
-      List<DecoderLayer.CacheInputs> caches) {
+  public Outputs forward(
+      Operand<TInt64> tokens, Operand<TInt32> cachedLength, List<DecoderLayer.CacheInputs> caches) {
     return forward(tokens, cachedLength, ops.tf().constant(new int[] {0}), caches);
   }
 
   /**
-   * As {@link #forward(Operand, Operand, List)} for rows padded on the left: row b's first
-   * {@code offsets[b]} columns are padding (masked as keys), so its token in column c sits at
-   * position c − offsets[b]. Rotary attention depends only on differences of positions, so a
-   * left-padded row computes what it computes alone. {@code offsets [B]} or {@code [1]}.
+   * As {@link #forward(Operand, Operand, List)} for rows padded on the left: row b's first {@code
+   * offsets[b]} columns are padding (masked as keys), so its token in column c sits at position c −
+   * offsets[b]. Rotary attention depends only on differences of positions, so a left-padded row
+   * computes what it computes alone. {@code offsets [B]} or {@code [1]}.
    */
-  public Outputs forward(Operand<TInt64> tokens, Operand<TInt32> cachedLength,
-      Operand<TInt32> offsets, List<DecoderLayer.CacheInputs> caches) {
+  public Outputs forward(
+      Operand<TInt64> tokens,
+      Operand<TInt32> cachedLength,
+      Operand<TInt32> offsets,
+      List<DecoderLayer.CacheInputs> caches) {
     Ops tf = ops.tf();
-    Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens),
-        org.tensorflow.ndarray.index.Indices.at(1));
-    Operand<TInt64> fresh = tf.slice(tokens, tf.stack(List.of(tf.constant(0), cachedLength)),
-        tf.constant(new int[] {-1, -1}));
+    Operand<TInt32> length =
+        tf.stridedSlice(tf.shape(tokens), org.tensorflow.ndarray.index.Indices.at(1));
+    Operand<TInt64> fresh =
+        tf.slice(
+            tokens,
+            tf.stack(List.of(tf.constant(0), cachedLength)),
+            tf.constant(new int[] {-1, -1}));
     Operand<TInt32> batchAndLength = tf.shape(fresh);
     int d = config.getDModel();
     Operand<TFloating> x = tf.gather(embedding, fresh, tf.constant(0));
@@ -108,21 +130,35 @@ public final class PldrDecoder {
     x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
     // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys
     Operand<TFloating> lookAhead = masks.lookAheadRows(cachedLength, length);
-    Operand<TFloating> mask = tf.math.maximum(
-        masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
+    Operand<TFloating> mask =
+        tf.math.maximum(masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
     // [B or 1, N−S]: each row's positions, padding columns clamped to 0
-    Operand<TInt32> positions = tf.math.maximum(tf.math.sub(
-        tf.expandDims(tf.range(cachedLength, length, tf.constant(1)), tf.constant(0)),
-        tf.expandDims(offsets, tf.constant(1))), tf.constant(0));
+    Operand<TInt32> positions =
+        tf.math.maximum(
+            tf.math.sub(
+                tf.expandDims(tf.range(cachedLength, length, tf.constant(1)), tf.constant(0)),
+                tf.expandDims(offsets, tf.constant(1))),
+            tf.constant(0));
     int heads = config.getNumHeads();
     Operand<TInt32> modelShape = shape(batchAndLength, d);
     boolean packed = finalTransposed != null;
-    DecoderLayer.Frame frame = packed
-        // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
-        ? new DecoderLayer.Frame(modelShape, shape(batchAndLength, 3, heads, d / heads), null,
-            rotary, rotary.at(positions), mask)
-        : new DecoderLayer.Frame(modelShape, shape(batchAndLength, heads, d / heads),
-            rotary.pairShape(batchAndLength, heads), rotary, rotary.at(positions), mask);
+    DecoderLayer.Frame frame =
+        packed
+            // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
+            ? new DecoderLayer.Frame(
+                modelShape,
+                shape(batchAndLength, 3, heads, d / heads),
+                null,
+                rotary,
+                rotary.at(positions),
+                mask)
+            : new DecoderLayer.Frame(
+                modelShape,
+                shape(batchAndLength, heads, d / heads),
+                rotary.pairShape(batchAndLength, heads),
+                rotary,
+                rotary.at(positions),
+                mask);
     if (packed) {
       x = tf.reshape(x, tf.constant(new int[] {-1, d}));
     }
@@ -133,8 +169,8 @@ public final class PldrDecoder {
       outs.add(layerGraph(o));
     }
     if (packed) {
-      Operand<TFloating> logits = tf.reshape(finalTransposed.apply(tf, x),
-          shape(batchAndLength, config.getVocabSize()));
+      Operand<TFloating> logits =
+          tf.reshape(finalTransposed.apply(tf, x), shape(batchAndLength, config.getVocabSize()));
       return new Outputs(logits, tf.reshape(x, modelShape), outs);
     }
     return new Outputs(ops.unwrap(finalLayer.apply(ops.wrap(x))), x, outs);
@@ -153,10 +189,17 @@ public final class PldrDecoder {
 
   private LayerGraph layerGraph(DecoderLayer.Output o) {
     AttentionResult att = o.attention();
-    DeductiveOutputs d = att.deductive().orElseThrow(() -> new IllegalStateException(
-        "attention variant returned no deductive outputs"));
-    return new LayerGraph(ops.unwrap(d.aLm()), ops.unwrap(d.gLm()), ops.unwrap(att.logits()),
-        o.keys(), o.values(), att.metric().map(ops::<TFloating>unwrap),
+    DeductiveOutputs d =
+        att.deductive()
+            .orElseThrow(
+                () -> new IllegalStateException("attention variant returned no deductive outputs"));
+    return new LayerGraph(
+        ops.unwrap(d.aLm()),
+        ops.unwrap(d.gLm()),
+        ops.unwrap(att.logits()),
+        o.keys(),
+        o.values(),
+        att.metric().map(ops::<TFloating>unwrap),
         d.potential().map(ops::<TFloating>unwrap));
   }
 }

@@ -10,14 +10,16 @@ import io.pldr.api.tensor.TensorOps;
 
 /**
  * PLDR-LLM v510's learned tensor operator, the deep net of power law graph attention:
+ *
  * <pre>
  *   A    ← metric learner(A)                         [B, H, d, d]
  *   A_LM = iSwiGLU(W·A + b) + 1e-9,  iSwiGLU(z) = z·silu(z)   (W·A per head)
  *   A_P  = A_LM ^ pw                                 (the potential tensor, element-wise)
  *   G_LM = a·A_P + b_a                               (a·… per head)
  * </pre>
- * with per-layer parameters W, b, pw, a, b_a {@code [H, d, d]} ({@code plgatt_layer.Wlst,
- * blst, pwlst, alst, balst}).
+ *
+ * with per-layer parameters W, b, pw, a, b_a {@code [H, d, d]} ({@code plgatt_layer.Wlst, blst,
+ * pwlst, alst, balst}).
  */
 public final class LearnedPlgaOperator implements TensorOperator {
   /** Added to A_LM so that the power law never sees zero. */

@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The residual network that refines the metric tensor: R units, each
- * {@code A ← LN_d(A + GLU_K(…GLU_1(A)))} with GLUs {@code d → A_dff → d} over the last axis.
- * Parameters {@code mha1.reslayerAs.r.denseAs.k.*} and {@code mha1.reslayerAs.r.layernormA.*}.
+ * The residual network that refines the metric tensor: R units, each {@code A ← LN_d(A +
+ * GLU_K(…GLU_1(A)))} with GLUs {@code d → A_dff → d} over the last axis. Parameters {@code
+ * mha1.reslayerAs.r.denseAs.k.*} and {@code mha1.reslayerAs.r.layernormA.*}.
  */
 final class MetricLearner {
   private final TensorOps ops;

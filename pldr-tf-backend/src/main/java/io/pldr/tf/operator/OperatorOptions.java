@@ -24,8 +24,15 @@ final class OperatorOptions {
     this.values = config.getTensorOperator().getOptionsMap();
     for (String key : values.keySet()) {
       if (!accepted.contains(key)) {
-        throw new ConfigException(SOURCE, FIELD, "operator '" + operator
-            + "' has no option '" + key + "'; accepted options: " + String.join(", ", accepted));
+        throw new ConfigException(
+            SOURCE,
+            FIELD,
+            "operator '"
+                + operator
+                + "' has no option '"
+                + key
+                + "'; accepted options: "
+                + String.join(", ", accepted));
       }
     }
   }
@@ -82,8 +89,8 @@ final class OperatorOptions {
 
   /** A failure naming the option {@code key}. */
   ConfigException failure(String key, String message) {
-    return new ConfigException(SOURCE, FIELD, "operator '" + operator + "', option '" + key
-        + "': " + message);
+    return new ConfigException(
+        SOURCE, FIELD, "operator '" + operator + "', option '" + key + "': " + message);
   }
 
   private ConfigException invalid(String key, String value, String expected) {

@@ -30,8 +30,10 @@ public final class RandomOperator extends ConstantOperator {
 
   /** The values of G_LM for the context's layer, row-major. */
   public static double[] values(OperatorContext ctx, Settings settings) {
-    return Initializers.sample(new Initializer.Normal(settings.mean(), settings.stddev()),
-        Shape.of(1, ctx.heads(), ctx.depth(), ctx.depth()), settings.seed(),
+    return Initializers.sample(
+        new Initializer.Normal(settings.mean(), settings.stddev()),
+        Shape.of(1, ctx.heads(), ctx.depth(), ctx.depth()),
+        settings.seed(),
         ctx.parameterName("G_LM"));
   }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Provides {@link RandomOperator} under the name {@code random}: {@code tensor_operator { name:
- * "random" options { key: "seed" value: "7" } }}, with the options {@code seed} (default 0),
- * {@code mean} (default 0) and {@code stddev} (default 1, the port's standard normal).
+ * "random" options { key: "seed" value: "7" } }}, with the options {@code seed} (default 0), {@code
+ * mean} (default 0) and {@code stddev} (default 1, the port's standard normal).
  */
 public final class RandomOperatorProvider implements TensorOperatorProvider {
   public static final String NAME = "random";
@@ -29,11 +29,13 @@ public final class RandomOperatorProvider implements TensorOperatorProvider {
 
   @Override
   public TensorOperator create(OperatorContext context) {
-    OperatorOptions options = new OperatorOptions(context.config(),
-        List.of(SEED_OPTION, MEAN_OPTION, STDDEV_OPTION));
-    return new RandomOperator(context, new RandomOperator.Settings(
-        options.integer(SEED_OPTION, 0),
-        options.number(MEAN_OPTION, 0),
-        options.nonNegative(STDDEV_OPTION, 1)));
+    OperatorOptions options =
+        new OperatorOptions(context.config(), List.of(SEED_OPTION, MEAN_OPTION, STDDEV_OPTION));
+    return new RandomOperator(
+        context,
+        new RandomOperator.Settings(
+            options.integer(SEED_OPTION, 0),
+            options.number(MEAN_OPTION, 0),
+            options.nonNegative(STDDEV_OPTION, 1)));
   }
 }

@@ -6,9 +6,9 @@ import io.pldr.api.operator.TensorOperatorProvider;
 
 /**
  * Provides {@link ExternalOperator} under the name {@code transferred}: A_LM and G_LM transferred
- * from another, trained model's G-cache file (option {@code file}), held constant while this
- * model trains (the reference's v510G ablation with a transferred G_LM). The same operator as
- * {@code external}, named for that use.
+ * from another, trained model's G-cache file (option {@code file}), held constant while this model
+ * trains (the reference's v510G ablation with a transferred G_LM). The same operator as {@code
+ * external}, named for that use.
  */
 public final class TransferredOperatorProvider implements TensorOperatorProvider {
   public static final String NAME = "transferred";

@@ -6,11 +6,10 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * Linear maps of one input packed into one product ({@link ParameterRegistry#packedLinear}):
- * {@code weight [in, Σ out]} holds each part's W transposed, side by side; {@code bias [Σ out]}.
+ * Linear maps of one input packed into one product ({@link ParameterRegistry#packedLinear}): {@code
+ * weight [in, Σ out]} holds each part's W transposed, side by side; {@code bias [Σ out]}.
  */
-public record PackedLinear(Operand<? extends TFloating> weight,
-    Operand<? extends TFloating> bias) {
+public record PackedLinear(Operand<? extends TFloating> weight, Operand<? extends TFloating> bias) {
 
   /** One packed map: its parameter prefix, output width and initializers. */
   public record Part(String name, int out, Initializer weight, Initializer bias) {

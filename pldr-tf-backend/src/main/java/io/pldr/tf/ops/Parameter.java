@@ -9,11 +9,11 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * A trainable parameter in the graph: its variable, the value computations read (an identity
- * of the variable, so that gradients never see a reference type), its value as saved, how it
- * starts, and the placeholder and operation that load a value into it. A parameter packed with
- * others for inference ({@link ParameterRegistry#packedLinear}) is a slice of a shared variable:
- * {@code variable} is that variable, {@code stored} the slice in the parameter's own layout.
+ * A trainable parameter in the graph: its variable, the value computations read (an identity of the
+ * variable, so that gradients never see a reference type), its value as saved, how it starts, and
+ * the placeholder and operation that load a value into it. A parameter packed with others for
+ * inference ({@link ParameterRegistry#packedLinear}) is a slice of a shared variable: {@code
+ * variable} is that variable, {@code stored} the slice in the parameter's own layout.
  */
 public record Parameter(
     ParameterSpec spec,

@@ -46,10 +46,17 @@ public final class ParameterRegistry {
     Placeholder<? extends TFloating> feed =
         tf.withName(name + "_feed").placeholder(type, Placeholder.shape(tfShape));
     Assign<? extends TFloating> assign = assign(name, variable, feed);
-    Operand<? extends TFloating> read = mode == GraphMode.TRAINING
-        ? tf.withName(name + "_read").identity(variable) : variable;
-    return register(new Parameter(new ParameterSpec(name, shape, dtype), initializer, variable,
-        read, variable, feed, assign));
+    Operand<? extends TFloating> read =
+        mode == GraphMode.TRAINING ? tf.withName(name + "_read").identity(variable) : variable;
+    return register(
+        new Parameter(
+            new ParameterSpec(name, shape, dtype),
+            initializer,
+            variable,
+            read,
+            variable,
+            feed,
+            assign));
   }
 
   private Parameter register(Parameter p) {
@@ -61,44 +68,64 @@ public final class ParameterRegistry {
   }
 
   /**
-   * The weights of linear maps {@code y = x·Wᵀ + b} that read the same input, packed for
-   * inference into one variable {@code [in, Σ out]} (transposed) and one bias {@code [Σ out]}:
-   * one matrix product computes them all, on a weight laid out the way a product with one row
-   * reads it fastest. Each part stays a parameter of its own ({@code part.weight [out, in]},
-   * {@code part.bias [out]}) for loading and reading; loading writes its slice of the packed
-   * variables, which {@link #preloads()} first allocate.
+   * The weights of linear maps {@code y = x·Wᵀ + b} that read the same input, packed for inference
+   * into one variable {@code [in, Σ out]} (transposed) and one bias {@code [Σ out]}: one matrix
+   * product computes them all, on a weight laid out the way a product with one row reads it
+   * fastest. Each part stays a parameter of its own ({@code part.weight [out, in]}, {@code
+   * part.bias [out]}) for loading and reading; loading writes its slice of the packed variables,
+   * which {@link #preloads()} first allocate.
    */
   public PackedLinear packedLinear(int in, List<PackedLinear.Part> parts) {
     Class<? extends TFloating> type = TfTypes.floating(dtype);
     int total = parts.stream().mapToInt(PackedLinear.Part::out).sum();
     String name = parts.get(0).name() + (parts.size() > 1 ? ".packed" : ".transposed");
-    Variable<? extends TFloating> weight = tf.withName(name + "_weight")
-        .variable(org.tensorflow.ndarray.Shape.of(in, total), type);
-    Variable<? extends TFloating> bias = tf.withName(name + "_bias")
-        .variable(org.tensorflow.ndarray.Shape.of(total), type);
+    Variable<? extends TFloating> weight =
+        tf.withName(name + "_weight").variable(org.tensorflow.ndarray.Shape.of(in, total), type);
+    Variable<? extends TFloating> bias =
+        tf.withName(name + "_bias").variable(org.tensorflow.ndarray.Shape.of(total), type);
     preloads.add(zero(weight, type, in, total));
     preloads.add(zero(bias, type, total));
     int offset = 0;
     for (PackedLinear.Part part : parts) {
       int end = offset + part.out();
       Shape weightShape = Shape.of(part.out(), in);
-      Placeholder<? extends TFloating> feed = tf.withName(part.name() + ".weight_feed")
-          .placeholder(type, Placeholder.shape(TfTypes.shape(weightShape)));
+      Placeholder<? extends TFloating> feed =
+          tf.withName(part.name() + ".weight_feed")
+              .placeholder(type, Placeholder.shape(TfTypes.shape(weightShape)));
       Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
-      Op load = sliceAssign(weight, new int[] {0, offset}, new int[] {in, end},
-          tf.linalg.transpose(feed, transpose));
-      Operand<? extends TFloating> stored = tf.linalg.transpose(
-          slice(weight, new int[] {0, offset}, new int[] {in, part.out()}), transpose);
-      register(new Parameter(new ParameterSpec(part.name() + ".weight", weightShape, dtype),
-          part.weight(), weight, stored, stored, feed, load));
+      Op load =
+          sliceAssign(
+              weight,
+              new int[] {0, offset},
+              new int[] {in, end},
+              tf.linalg.transpose(feed, transpose));
+      Operand<? extends TFloating> stored =
+          tf.linalg.transpose(
+              slice(weight, new int[] {0, offset}, new int[] {in, part.out()}), transpose);
+      register(
+          new Parameter(
+              new ParameterSpec(part.name() + ".weight", weightShape, dtype),
+              part.weight(),
+              weight,
+              stored,
+              stored,
+              feed,
+              load));
       Shape biasShape = Shape.of(part.out());
-      Placeholder<? extends TFloating> biasFeed = tf.withName(part.name() + ".bias_feed")
-          .placeholder(type, Placeholder.shape(TfTypes.shape(biasShape)));
+      Placeholder<? extends TFloating> biasFeed =
+          tf.withName(part.name() + ".bias_feed")
+              .placeholder(type, Placeholder.shape(TfTypes.shape(biasShape)));
       Operand<? extends TFloating> biasStored =
           slice(bias, new int[] {offset}, new int[] {part.out()});
-      register(new Parameter(new ParameterSpec(part.name() + ".bias", biasShape, dtype),
-          part.bias(), bias, biasStored, biasStored, biasFeed,
-          sliceAssign(bias, new int[] {offset}, new int[] {end}, biasFeed)));
+      register(
+          new Parameter(
+              new ParameterSpec(part.name() + ".bias", biasShape, dtype),
+              part.bias(),
+              bias,
+              biasStored,
+              biasStored,
+              biasFeed,
+              sliceAssign(bias, new int[] {offset}, new int[] {end}, biasFeed)));
       offset = end;
     }
     return new PackedLinear(weight, bias);
@@ -113,8 +140,8 @@ public final class ParameterRegistry {
   private Op sliceAssign(Variable variable, int[] begin, int[] end, Operand value) {
     int[] strides = new int[begin.length];
     java.util.Arrays.fill(strides, 1);
-    return tf.stridedSliceAssign(variable, tf.constant(begin), tf.constant(end),
-        tf.constant(strides), value);
+    return tf.stridedSliceAssign(
+        variable, tf.constant(begin), tf.constant(end), tf.constant(strides), value);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -123,8 +150,8 @@ public final class ParameterRegistry {
   }
 
   /**
-   * What loading runs before the parameters' own assignments: allocating the packed variables
-   * (a slice can only be written into an initialised variable).
+   * What loading runs before the parameters' own assignments: allocating the packed variables (a
+   * slice can only be written into an initialised variable).
    */
   public List<Op> preloads() {
     return Collections.unmodifiableList(preloads);

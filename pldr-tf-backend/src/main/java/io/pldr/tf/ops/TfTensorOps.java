@@ -19,8 +19,8 @@ import org.tensorflow.types.family.TType;
 
 /**
  * pldr's tensor algebra on a TensorFlow graph. Every floating-point result has the model's type;
- * parameters become graph variables in the model's {@link ParameterRegistry}. Backend code may
- * also use {@link #tf()} and {@link #unwrap} for operations the algebra does not have.
+ * parameters become graph variables in the model's {@link ParameterRegistry}. Backend code may also
+ * use {@link #tf()} and {@link #unwrap} for operations the algebra does not have.
  */
 public final class TfTensorOps implements TensorOps {
   private final Ops tf;
@@ -156,8 +156,8 @@ public final class TfTensorOps implements TensorOps {
       // TensorFlow substitutes for Softmax, costs 0.1–0.4 ms per call on decoding's small rows
       Operand<TFloating> v = f(x);
       Operand<TInt32> last = tf.constant(-1);
-      Operand<TFloating> e = tf.math.exp(tf.math.sub(v,
-          tf.max(v, last, org.tensorflow.op.core.Max.keepDims(true))));
+      Operand<TFloating> e =
+          tf.math.exp(tf.math.sub(v, tf.max(v, last, org.tensorflow.op.core.Max.keepDims(true))));
       return wrap(tf.math.div(e, tf.sum(e, last, org.tensorflow.op.core.Sum.keepDims(true))));
     }
     return wrap(lastAxisRank2(f(x), tf.nn::softmax));
@@ -165,17 +165,18 @@ public final class TfTensorOps implements TensorOps {
 
   /**
    * Applies {@code op} over the last axis of a tensor of any rank through a rank-2 view. In
-   * TensorFlow 2.18 the C++ gradients of Softmax and LogSoftmax (the ones graph-mode Java uses)
-   * sum over axis 1, which is only the class axis for rank-2 inputs. An inference graph
-   * applies {@code op} directly.
+   * TensorFlow 2.18 the C++ gradients of Softmax and LogSoftmax (the ones graph-mode Java uses) sum
+   * over axis 1, which is only the class axis for rank-2 inputs. An inference graph applies {@code
+   * op} directly.
    */
-  public <T extends TFloating> Operand<T> lastAxisRank2(Operand<T> x,
-      java.util.function.Function<Operand<T>, Operand<T>> op) {
+  public <T extends TFloating> Operand<T> lastAxisRank2(
+      Operand<T> x, java.util.function.Function<Operand<T>, Operand<T>> op) {
     if (x.shape().numDimensions() == 2 || parameters.mode() == GraphMode.INFERENCE) {
       return op.apply(x);
     }
     Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt32> last = tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceFrom(-1));
+    Operand<TInt32> last =
+        tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceFrom(-1));
     Operand<TInt32> flat = tf.concat(List.of(tf.constant(new int[] {-1}), last), tf.constant(0));
     return tf.reshape(op.apply(tf.reshape(x, flat)), shape);
   }
@@ -185,12 +186,16 @@ public final class TfTensorOps implements TensorOps {
     Operand<TFloating> x = f(a);
     Operand<TFloating> y = f(b);
     if (x.shape().numDimensions() == 2 && y.shape().numDimensions() == 2) {
-      return wrap(tf.linalg.matMul(x, y,
-          org.tensorflow.op.linalg.MatMul.transposeA(transposeA),
-          org.tensorflow.op.linalg.MatMul.transposeB(transposeB)));
+      return wrap(
+          tf.linalg.matMul(
+              x,
+              y,
+              org.tensorflow.op.linalg.MatMul.transposeA(transposeA),
+              org.tensorflow.op.linalg.MatMul.transposeB(transposeB)));
     }
-    return wrap(tf.train.batchMatMul(x, y, type,
-        BatchMatMul.adjX(transposeA), BatchMatMul.adjY(transposeB)));
+    return wrap(
+        tf.train.batchMatMul(
+            x, y, type, BatchMatMul.adjX(transposeA), BatchMatMul.adjY(transposeB)));
   }
 
   @Override
@@ -201,15 +206,16 @@ public final class TfTensorOps implements TensorOps {
     long inDim = w.shape().get(1);
     int rank = in.shape().numDimensions();
     Operand<TFloating> flat = rank == 2 ? in : tf.reshape(in, tf.constant(new long[] {-1, inDim}));
-    Operand<TFloating> y = tf.math.add(
-        tf.linalg.matMul(flat, w, org.tensorflow.op.linalg.MatMul.transposeB(true)), f(bias));
+    Operand<TFloating> y =
+        tf.math.add(
+            tf.linalg.matMul(flat, w, org.tensorflow.op.linalg.MatMul.transposeB(true)), f(bias));
     if (rank == 2) {
       return wrap(y);
     }
-    Operand<TInt32> lead = tf.stridedSlice(tf.shape(in),
-        org.tensorflow.ndarray.index.Indices.sliceTo(-1));
-    Operand<TInt32> shape = tf.concat(List.of(lead, tf.constant(new int[] {(int) out})),
-        tf.constant(0));
+    Operand<TInt32> lead =
+        tf.stridedSlice(tf.shape(in), org.tensorflow.ndarray.index.Indices.sliceTo(-1));
+    Operand<TInt32> shape =
+        tf.concat(List.of(lead, tf.constant(new int[] {(int) out})), tf.constant(0));
     return wrap(tf.reshape(y, shape));
   }
 
@@ -219,8 +225,8 @@ public final class TfTensorOps implements TensorOps {
     Operand<TInt32> last = tf.constant(-1);
     Operand<TFloating> mean = tf.math.mean(v, last, org.tensorflow.op.math.Mean.keepDims(true));
     Operand<TFloating> centered = tf.math.sub(v, mean);
-    Operand<TFloating> variance = tf.math.mean(tf.math.square(centered), last,
-        org.tensorflow.op.math.Mean.keepDims(true));
+    Operand<TFloating> variance =
+        tf.math.mean(tf.math.square(centered), last, org.tensorflow.op.math.Mean.keepDims(true));
     Operand<TFloating> normed =
         tf.math.mul(centered, tf.math.rsqrt(tf.math.add(variance, scalar(epsilon))));
     return wrap(tf.math.add(tf.math.mul(normed, f(gamma)), f(beta)));

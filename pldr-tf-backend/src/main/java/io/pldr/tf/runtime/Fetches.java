@@ -10,8 +10,8 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 
 /**
- * Operands to fetch in one session run, each fetched once even when asked for several times
- * (a constant operator's A_LM and G_LM are one tensor, for instance).
+ * Operands to fetch in one session run, each fetched once even when asked for several times (a
+ * constant operator's A_LM and G_LM are one tensor, for instance).
  */
 final class Fetches {
   private final List<Operand<?>> unique = new ArrayList<>();
@@ -21,10 +21,13 @@ final class Fetches {
   /** Adds an operand; returns its position among what was added. */
   int add(Operand<?> operand) {
     String name = operand.asOutput().op().name() + ":" + operand.asOutput().index();
-    int i = index.computeIfAbsent(name, n -> {
-      unique.add(operand);
-      return unique.size() - 1;
-    });
+    int i =
+        index.computeIfAbsent(
+            name,
+            n -> {
+              unique.add(operand);
+              return unique.size() - 1;
+            });
     slots.add(i);
     return slots.size() - 1;
   }

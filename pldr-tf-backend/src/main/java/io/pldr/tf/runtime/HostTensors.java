@@ -32,14 +32,18 @@ public final class HostTensors {
       }
       case INT64 -> {
         TInt64 out = TInt64.tensorOf(shape);
-        out.asRawTensor().data().asLongs().write(
-            java.util.Arrays.stream(t.toDoubleArray()).mapToLong(x -> (long) x).toArray());
+        out.asRawTensor()
+            .data()
+            .asLongs()
+            .write(java.util.Arrays.stream(t.toDoubleArray()).mapToLong(x -> (long) x).toArray());
         return out;
       }
       case INT32 -> {
         TInt32 out = TInt32.tensorOf(shape);
-        out.asRawTensor().data().asInts().write(
-            java.util.Arrays.stream(t.toDoubleArray()).mapToInt(x -> (int) x).toArray());
+        out.asRawTensor()
+            .data()
+            .asInts()
+            .write(java.util.Arrays.stream(t.toDoubleArray()).mapToInt(x -> (int) x).toArray());
         return out;
       }
       default -> throw new IllegalArgumentException("unsupported type " + dtype);

@@ -33,14 +33,17 @@ public final class ModelGraph implements AutoCloseable {
   private final PldrDecoder decoder;
 
   /** A training graph (differentiable). */
-  public ModelGraph(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention) {
+  public ModelGraph(
+      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention) {
     this(config, operator, attention, GraphMode.TRAINING);
   }
 
   /** A graph for {@code mode}: an inference graph takes no gradient and has fewer nodes. */
-  public ModelGraph(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention, GraphMode mode) {
+  public ModelGraph(
+      ModelConfig config,
+      TensorOperatorProvider operator,
+      AttentionProvider attention,
+      GraphMode mode) {
     this.config = config;
     this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     this.graph = new Graph();
@@ -108,15 +111,19 @@ public final class ModelGraph implements AutoCloseable {
   public Map<String, HostTensor> initialValues(long seed) {
     Map<String, HostTensor> initial = new LinkedHashMap<>();
     for (Parameter p : parameters().values()) {
-      initial.put(p.spec().name(), HostTensor.wrap(dtype, p.spec().shape(),
-          Initializers.sample(p.initializer(), p.spec().shape(), seed, p.spec().name())));
+      initial.put(
+          p.spec().name(),
+          HostTensor.wrap(
+              dtype,
+              p.spec().shape(),
+              Initializers.sample(p.initializer(), p.spec().shape(), seed, p.spec().name())));
     }
     return initial;
   }
 
   /**
-   * Loads every parameter in one run; the map must hold exactly the parameters (checked, naming
-   * any tensor that is missing, unexpected, of the wrong shape or not floating-point).
+   * Loads every parameter in one run; the map must hold exactly the parameters (checked, naming any
+   * tensor that is missing, unexpected, of the wrong shape or not floating-point).
    */
   public void assign(Session session, Map<String, HostTensor> values, String source) {
     VariableIo.assign(session, ops.parameters(), values, source);

@@ -6,9 +6,9 @@ import org.tensorflow.proto.RewriterConfig;
 /**
  * The session configurations of the process. TensorFlow fixes its intra-op thread pool with the
  * first session, so every configuration here asks for the same number of intra-op threads: the
- * available cores, or {@code PLDR_THREADS} (environment) / {@code pldr.threads} (system
- * property, set before the first session). Small models decode fastest on one thread, since
- * splitting a 128-wide matrix-vector product across cores costs more than it saves.
+ * available cores, or {@code PLDR_THREADS} (environment) / {@code pldr.threads} (system property,
+ * set before the first session). Small models decode fastest on one thread, since splitting a
+ * 128-wide matrix-vector product across cores costs more than it saves.
  */
 public final class SessionConfigs {
   /** The system property that sets the intra-op threads (wins over the environment). */
@@ -28,9 +28,9 @@ public final class SessionConfigs {
 
   /**
    * The configuration for token-by-token decoding, whose steps are hundreds of tiny operations:
-   * they run in the calling thread (no hand-off to an inter-op pool per operation), and
-   * Grappler's remapper is off (its oneDNN fusions, such as {@code _MklSwish} and the fused
-   * matrix product with bias, cost several times the plain kernels on single rows).
+   * they run in the calling thread (no hand-off to an inter-op pool per operation), and Grappler's
+   * remapper is off (its oneDNN fusions, such as {@code _MklSwish} and the fused matrix product
+   * with bias, cost several times the plain kernels on single rows).
    */
   public static ConfigProto decoding() {
     ConfigProto.Builder b = standard().toBuilder().setInterOpParallelismThreads(-1);
@@ -57,7 +57,7 @@ public final class SessionConfigs {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(source + " is '" + value + "': expected a whole number"
-        + " of threads ≥ 1");
+    throw new IllegalArgumentException(
+        source + " is '" + value + "': expected a whole number" + " of threads ≥ 1");
   }
 }

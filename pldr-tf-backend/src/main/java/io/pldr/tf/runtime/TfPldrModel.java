@@ -18,8 +18,8 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TInt64;
 
 /**
- * A PLDR-LLM on a TensorFlow graph: the forward graph is built once, parameters are variables,
- * and each {@link #forward} is one session run. Safe for concurrent forward calls.
+ * A PLDR-LLM on a TensorFlow graph: the forward graph is built once, parameters are variables, and
+ * each {@link #forward} is one session run. Safe for concurrent forward calls.
  */
 public final class TfPldrModel implements PldrModel {
   private final ModelGraph model;
@@ -27,12 +27,16 @@ public final class TfPldrModel implements PldrModel {
   private final Placeholder<TInt64> tokens;
   private final PldrDecoder.Outputs outputs;
 
-  public TfPldrModel(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention, long seed) {
+  public TfPldrModel(
+      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention, long seed) {
     this.model = new ModelGraph(config, operator, attention);
     try {
-      this.tokens = model.tf().withName("tokens").placeholder(TInt64.class,
-          Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, -1)));
+      this.tokens =
+          model
+              .tf()
+              .withName("tokens")
+              .placeholder(
+                  TInt64.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, -1)));
       this.outputs = model.decoder().forward(tokens);
       this.session = model.openSession();
     } catch (RuntimeException e) {

@@ -20,8 +20,8 @@ public final class VariableIo {
    * Assigns every variable; {@code values} must hold exactly them (checked first). One run per
    * variable, so that no more than one variable's copy is in native memory at a time.
    */
-  public static void assign(Session session, ParameterRegistry registry,
-      Map<String, HostTensor> values, String source) {
+  public static void assign(
+      Session session, ParameterRegistry registry, Map<String, HostTensor> values, String source) {
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();
     registry.all().forEach((n, p) -> specs.put(n, p.spec()));
     ParameterCheck.check(specs, values, source);

@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Power law graph attention with the identity operator is scaled dot-product attention:
- * compared with a straightforward loop computation of softmax(Q·Kᵀ/√d + mask·(−1e9))·V.
+ * Power law graph attention with the identity operator is scaled dot-product attention: compared
+ * with a straightforward loop computation of softmax(Q·Kᵀ/√d + mask·(−1e9))·V.
  */
 class ScaledDotProductTest {
   private static final int B = 2;
@@ -28,7 +28,9 @@ class ScaledDotProductTest {
   private static final int D = 4;
 
   @ParameterizedTest
-  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  @EnumSource(
+      value = DType.class,
+      names = {"FLOAT32", "FLOAT64"})
   void identityOperatorAttentionEqualsPlainScaledDotProductAttention(DType dtype) {
     Random random = new Random(42);
     double[] q = gaussian(random, B * H * T * D);
@@ -38,7 +40,8 @@ class ScaledDotProductTest {
     for (int b = 0; b < B; b++) {
       for (int i = 0; i < T; i++) {
         for (int j = 0; j < T; j++) {
-          // look-ahead, and in row 1 the second key is padding (every query keeps a key: a fully masked row is uniform in float32 but not in float64)
+          // look-ahead, and in row 1 the second key is padding (every query keeps a key: a fully
+          // masked row is uniform in float32 but not in float64)
           mask[(b * T + i) * T + j] = j > i || (b == 1 && j == 1) ? 1 : 0;
         }
       }
@@ -47,11 +50,16 @@ class ScaledDotProductTest {
     try (TestGraph g = new TestGraph(dtype)) {
       TensorOps ops = g.ops();
       OperatorContext layer = new OperatorContext(0, config, ops, "layer");
-      PowerLawGraphAttention attention = new PowerLawGraphAttention(
-          new AttentionContext(layer, new IdentityOperator(layer)));
+      PowerLawGraphAttention attention =
+          new PowerLawGraphAttention(new AttentionContext(layer, new IdentityOperator(layer)));
       Shape s = Shape.of(B, H, T, D);
-      AttentionResult r = attention.attend(AttentionInputs.of(ops.constant(s, q),
-          ops.constant(s, k), ops.constant(s, v), ops.constant(Shape.of(B, 1, T, T), mask)));
+      AttentionResult r =
+          attention.attend(
+              AttentionInputs.of(
+                  ops.constant(s, q),
+                  ops.constant(s, k),
+                  ops.constant(s, v),
+                  ops.constant(Shape.of(B, 1, T, T), mask)));
       HostTensor out = g.eval(r.output());
       HostTensor logits = g.eval(r.logits());
 
@@ -69,8 +77,8 @@ class ScaledDotProductTest {
                 dot += q[base + i * D + c] * k[base + j * D + c];
               }
               double logit = dot / Math.sqrt(D);
-              assertThat(logits.get(((b * H + h) * T + i) * T + j)).isCloseTo(logit,
-                  org.assertj.core.data.Offset.offset(tol));
+              assertThat(logits.get(((b * H + h) * T + i) * T + j))
+                  .isCloseTo(logit, org.assertj.core.data.Offset.offset(tol));
               w[j] = logit + mask[(b * T + i) * T + j] * -1e9;
               max = Math.max(max, w[j]);
             }

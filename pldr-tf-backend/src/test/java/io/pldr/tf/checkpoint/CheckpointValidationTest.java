@@ -60,8 +60,11 @@ class CheckpointValidationTest {
 
   @Test
   void unexpectedTensorIsNamed() throws IOException {
-    editWeights(t -> t.put("decoder.extra.weight",
-        HostTensor.of(DType.FLOAT32, Shape.of(2), new double[] {1, 2})));
+    editWeights(
+        t ->
+            t.put(
+                "decoder.extra.weight",
+                HostTensor.of(DType.FLOAT32, Shape.of(2), new double[] {1, 2})));
     assertThatThrownBy(() -> checkpoint().load(factory))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unexpected tensor 'decoder.extra.weight'");
@@ -107,15 +110,20 @@ class CheckpointValidationTest {
   @Test
   void missingFolderContentIsReported() throws IOException {
     Files.delete(dir.resolve(ReferenceCheckpoint.WEIGHTS_FILE));
-    assertThatThrownBy(this::checkpoint).isInstanceOf(IOException.class)
+    assertThatThrownBy(this::checkpoint)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("model.safetensors is missing");
   }
 
   @Test
   void intactCheckpointLoads() throws IOException {
     try (var model = checkpoint().load(factory)) {
-      assertThat(model.parameters().get(WQ).maxAbsDiff(
-          Safetensors.read(dir.resolve("model.safetensors")).tensors().get(WQ))).isZero();
+      assertThat(
+              model
+                  .parameters()
+                  .get(WQ)
+                  .maxAbsDiff(Safetensors.read(dir.resolve("model.safetensors")).tensors().get(WQ)))
+          .isZero();
     }
   }
 }

@@ -27,8 +27,8 @@ class OperatorSelectionTest {
   private static final long[][] TOKENS = {{5, 9, 4, 1}};
 
   private static ModelConfig config(String name) throws URISyntaxException {
-    return ModelConfigs.read(Path.of(OperatorSelectionTest.class
-        .getResource("/configs/" + name).toURI()));
+    return ModelConfigs.read(
+        Path.of(OperatorSelectionTest.class.getResource("/configs/" + name).toURI()));
   }
 
   @Test
@@ -41,16 +41,24 @@ class OperatorSelectionTest {
     assertThat(identity.getInstance(TensorOperatorProvider.class))
         .isInstanceOf(IdentityOperatorProvider.class);
 
-    try (PldrModel a = learned.getInstance(ModelFactory.class)
-            .create(learned.getInstance(ModelConfig.class), 1);
-        PldrModel b = identity.getInstance(ModelFactory.class)
-            .create(identity.getInstance(ModelConfig.class), 1)) {
+    try (PldrModel a =
+            learned
+                .getInstance(ModelFactory.class)
+                .create(learned.getInstance(ModelConfig.class), 1);
+        PldrModel b =
+            identity
+                .getInstance(ModelFactory.class)
+                .create(identity.getInstance(ModelConfig.class), 1)) {
       // The learned model has PLGA's parameters, the identity model none of them.
-      assertThat(a.parameterSpecs()).containsKey("decoder.dec_layers.0.mha1.plgatt_layer.pwlst")
+      assertThat(a.parameterSpecs())
+          .containsKey("decoder.dec_layers.0.mha1.plgatt_layer.pwlst")
           .containsKey("decoder.dec_layers.1.mha1.reslayerAs.1.denseAs.1.gluw3.weight");
       assertThat(b.parameterSpecs().keySet())
-          .noneMatch(n -> n.contains("plgatt_layer") || n.contains("reslayerAs")
-              || n.contains("mha1.layernorm1"));
+          .noneMatch(
+              n ->
+                  n.contains("plgatt_layer")
+                      || n.contains("reslayerAs")
+                      || n.contains("mha1.layernorm1"));
       ForwardResult ra = a.forward(TOKENS);
       ForwardResult rb = b.forward(TOKENS);
       HostTensor identityG = rb.layers().get(0).gLm();
@@ -74,8 +82,10 @@ class OperatorSelectionTest {
           .noneMatch(n -> n.contains("plgatt_layer") || n.contains("reslayerAs"));
       ForwardResult r = model.forward(TOKENS);
       for (int layer = 0; layer < 2; layer++) {
-        double[] expected = RandomOperator.values(new OperatorContext(layer, config, null,
-            "decoder.dec_layers." + layer + ".mha1"), new RandomOperator.Settings(11, 0, 1));
+        double[] expected =
+            RandomOperator.values(
+                new OperatorContext(layer, config, null, "decoder.dec_layers." + layer + ".mha1"),
+                new RandomOperator.Settings(11, 0, 1));
         HostTensor g = r.layers().get(layer).gLm();
         assertThat(g.shape().dims()).containsExactly(1, 4, 16, 16);
         for (int i = 0; i < expected.length; i++) {
@@ -94,8 +104,8 @@ class OperatorSelectionTest {
     TensorOperatorProvider provider = injector.getInstance(TensorOperatorProvider.class);
     assertThat(provider.name()).isEqualTo(ScaledIdentityOperatorModule.NAME);
     assertThat(injector.getInstance(Components.class).operators().keySet())
-        .containsExactly("external", "identity", "learned", "random", "scaled_identity",
-            "transferred");
+        .containsExactly(
+            "external", "identity", "learned", "random", "scaled_identity", "transferred");
 
     try (PldrModel model = injector.getInstance(ModelFactory.class).create(config, 3)) {
       HostTensor g = model.forward(new long[][] {{1, 2, 3}}).layers().get(0).gLm();
@@ -110,22 +120,23 @@ class OperatorSelectionTest {
 
   @Test
   void unknownOperatorNameFailsListingTheInstalledOnes() throws Exception {
-    ModelConfig config = config("learned.textproto").toBuilder()
-        .setTensorOperator(io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("lerned"))
-        .build();
-    assertThatThrownBy(() -> PldrInjectors.forConfig(config).getInstance(ModelFactory.class)
-            .create(config, 0))
+    ModelConfig config =
+        config("learned.textproto").toBuilder()
+            .setTensorOperator(io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("lerned"))
+            .build();
+    assertThatThrownBy(
+            () -> PldrInjectors.forConfig(config).getInstance(ModelFactory.class).create(config, 0))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tensor_operator.name")
         .hasMessageContaining("'lerned'")
-        .hasMessageContaining("installed operators: external, identity, learned, random,"
-            + " transferred");
+        .hasMessageContaining(
+            "installed operators: external, identity, learned, random," + " transferred");
   }
 
   @Test
   void pluginModuleMissingFromTheClassPathFailsNamingIt() throws Exception {
-    ModelConfig config = config("learned.textproto").toBuilder()
-        .addPluginModules("com.example.NotThere").build();
+    ModelConfig config =
+        config("learned.textproto").toBuilder().addPluginModules("com.example.NotThere").build();
     assertThatThrownBy(() -> PldrInjectors.forConfig(config))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("plugin_modules")

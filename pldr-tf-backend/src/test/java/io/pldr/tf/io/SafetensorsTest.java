@@ -24,9 +24,11 @@ class SafetensorsTest {
   @Test
   void writeThenReadGivesBackEveryTypeShapeValueAndMetadata() throws IOException {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
-    tensors.put("f32", HostTensor.of(DType.FLOAT32, Shape.of(2, 3),
-        new double[] {1.5, -2.25, 3e-8f, 0, 7, -1e6}));
-    tensors.put("f64", HostTensor.of(DType.FLOAT64, Shape.of(3), new double[] {Math.PI, -1e-300, 2}));
+    tensors.put(
+        "f32",
+        HostTensor.of(DType.FLOAT32, Shape.of(2, 3), new double[] {1.5, -2.25, 3e-8f, 0, 7, -1e6}));
+    tensors.put(
+        "f64", HostTensor.of(DType.FLOAT64, Shape.of(3), new double[] {Math.PI, -1e-300, 2}));
     tensors.put("i64", HostTensor.of(DType.INT64, Shape.of(1, 2), new double[] {-5, 1L << 40}));
     tensors.put("i32", HostTensor.of(DType.INT32, Shape.of(2), new double[] {7, -8}));
     tensors.put("scalar", HostTensor.of(DType.FLOAT32, Shape.of(), new double[] {4}));
@@ -61,8 +63,9 @@ class SafetensorsTest {
     short[] half = {0x3c00, (short) 0xc000, 0x7bff, 0x0001};
     short[] bf16 = {0x3f80, (short) 0xbf00};
     Path file = dir.resolve("h.safetensors");
-    String header = "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
-        + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[8,12]}}";
+    String header =
+        "{\"h\":{\"dtype\":\"F16\",\"shape\":[4],\"data_offsets\":[0,8]},"
+            + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[8,12]}}";
     byte[] json = header.getBytes(StandardCharsets.UTF_8);
     ByteBuffer buf = ByteBuffer.allocate(8 + json.length + 12).order(ByteOrder.LITTLE_ENDIAN);
     buf.putLong(json.length).put(json);
@@ -81,19 +84,22 @@ class SafetensorsTest {
   @Test
   void truncatedFileIsReportedWithTheTensorName() throws IOException {
     Path file = dir.resolve("t.safetensors");
-    Safetensors.write(file, Map.of("w", HostTensor.of(DType.FLOAT32, Shape.of(4), new double[4])),
-        Map.of());
+    Safetensors.write(
+        file, Map.of("w", HostTensor.of(DType.FLOAT32, Shape.of(4), new double[4])), Map.of());
     byte[] all = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(all, all.length - 4));
-    assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(IOException.class)
-        .hasMessageContaining("tensor 'w'").hasMessageContaining("within the file");
+    assertThatThrownBy(() -> Safetensors.read(file))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("tensor 'w'")
+        .hasMessageContaining("within the file");
   }
 
   @Test
   void notASafetensorsFileIsReported() throws IOException {
     Path file = dir.resolve("x.safetensors");
     Files.writeString(file, "hello, world");
-    assertThatThrownBy(() -> Safetensors.read(file)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> Safetensors.read(file))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("not a safetensors file");
   }
 }

@@ -35,8 +35,8 @@ import org.tensorflow.types.TInt64;
 
 /**
  * An inference graph (packed, transposed weights; rows flattened; q, k, v rotated together)
- * computes what the training graph computes, and its packed parameters load and read back as
- * the parameters they are.
+ * computes what the training graph computes, and its packed parameters load and read back as the
+ * parameters they are.
  */
 class InferenceGraphTest {
   @Test
@@ -47,8 +47,13 @@ class InferenceGraphTest {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       ParameterRegistry registry = new ParameterRegistry(tf, DType.FLOAT64, GraphMode.INFERENCE);
-      PackedLinear packed = registry.packedLinear(in, List.of(PackedLinear.Part.linear("a", 3),
-          PackedLinear.Part.linear("b", 7), PackedLinear.Part.linear("c", 2)));
+      PackedLinear packed =
+          registry.packedLinear(
+              in,
+              List.of(
+                  PackedLinear.Part.linear("a", 3),
+                  PackedLinear.Part.linear("b", 7),
+                  PackedLinear.Part.linear("c", 2)));
       double[][] x = new double[4][in];
       for (double[] row : x) {
         for (int i = 0; i < in; i++) {
@@ -66,10 +71,11 @@ class InferenceGraphTest {
       try (Session s = new Session(g)) {
         VariableIo.assign(s, registry, values, "test values");
         Map<String, HostTensor> read = VariableIo.read(s, registry);
-        values.forEach((name, v) -> {
-          assertThat(read.get(name).shape()).isEqualTo(v.shape());
-          assertThat(read.get(name).toDoubleArray()).containsExactly(v.toDoubleArray());
-        });
+        values.forEach(
+            (name, v) -> {
+              assertThat(read.get(name).shape()).isEqualTo(v.shape());
+              assertThat(read.get(name).toDoubleArray()).containsExactly(v.toDoubleArray());
+            });
         HostTensor out;
         try (Result r = s.runner().fetch(y).run()) {
           out = HostTensors.fromTensor(r.get(0));
@@ -98,12 +104,24 @@ class InferenceGraphTest {
   @ParameterizedTest
   @ValueSource(strings = {"learned", "identity"})
   void inferenceGraphComputesWhatTheTrainingGraphComputes(String operator) {
-    ModelConfig config = ModelConfigs.validate(ModelConfig.newBuilder().setNumLayers(2).setDModel(24).setNumHeads(3)
-        .setDff(40).setVocabSize(50).setMaxSeqLen(16).setADff(12).setNumReslayerA(1)
-        .setNumDenseA(2).setPrecision(Precision.FLOAT64)
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName(operator)).build(), "test");
+    ModelConfig config =
+        ModelConfigs.validate(
+            ModelConfig.newBuilder()
+                .setNumLayers(2)
+                .setDModel(24)
+                .setNumHeads(3)
+                .setDff(40)
+                .setVocabSize(50)
+                .setMaxSeqLen(16)
+                .setADff(12)
+                .setNumReslayerA(1)
+                .setNumDenseA(2)
+                .setPrecision(Precision.FLOAT64)
+                .setTensorOperator(TensorOperatorSpec.newBuilder().setName(operator))
+                .build(),
+            "test");
     Components c = Guice.createInjector(PldrInjectors.builtIn()).getInstance(Components.class);
-    long[][] tokens = {{4, 17, 33, 2, 49, 8, 11}, {0, 0, 5, 9, 21, 30, 7}};  // 0: padding
+    long[][] tokens = {{4, 17, 33, 2, 49, 8, 11}, {0, 0, 5, 9, 21, 30, 7}}; // 0: padding
     Map<String, HostTensor> parameters;
     HostTensor[] logits = new HostTensor[2];
     HostTensor[] gLm = new HostTensor[2];
@@ -111,10 +129,11 @@ class InferenceGraphTest {
       parameters = training.initialValues(7);
       evaluate(training, parameters, tokens, logits, gLm, 0);
     }
-    try (ModelGraph inference = new ModelGraph(config, c.operator(config), c.attention(config),
-        GraphMode.INFERENCE)) {
-      assertThat(inference.parameterSpecs()).isEqualTo(new ModelGraph(config,
-          c.operator(config), c.attention(config)).parameterSpecs());
+    try (ModelGraph inference =
+        new ModelGraph(config, c.operator(config), c.attention(config), GraphMode.INFERENCE)) {
+      assertThat(inference.parameterSpecs())
+          .isEqualTo(
+              new ModelGraph(config, c.operator(config), c.attention(config)).parameterSpecs());
       evaluate(inference, parameters, tokens, logits, gLm, 1);
     }
     assertThat(logits[1].shape()).isEqualTo(logits[0].shape());
@@ -127,14 +146,22 @@ class InferenceGraphTest {
     assertThat(gLm[1].maxAbsDiff(gLm[0])).isLessThan(1e-12);
   }
 
-  private static void evaluate(ModelGraph model, Map<String, HostTensor> parameters,
-      long[][] tokens, HostTensor[] logits, HostTensor[] gLm, int slot) {
+  private static void evaluate(
+      ModelGraph model,
+      Map<String, HostTensor> parameters,
+      long[][] tokens,
+      HostTensor[] logits,
+      HostTensor[] gLm,
+      int slot) {
     Operand<TInt64> input = model.tf().constant(tokens);
     PldrDecoder.Outputs out = model.decoder().forward(input);
     try (Session s = model.openSession()) {
       model.assign(s, parameters, "initial values");
-      assertThat(model.read(s)).allSatisfy((name, v) ->
-          assertThat(v.toDoubleArray()).containsExactly(parameters.get(name).toDoubleArray()));
+      assertThat(model.read(s))
+          .allSatisfy(
+              (name, v) ->
+                  assertThat(v.toDoubleArray())
+                      .containsExactly(parameters.get(name).toDoubleArray()));
       try (Result r = s.runner().fetch(out.logits()).fetch(out.layers().get(1).gLm()).run()) {
         logits[slot] = HostTensors.fromTensor(r.get(0));
         gLm[slot] = HostTensors.fromTensor(r.get(1));

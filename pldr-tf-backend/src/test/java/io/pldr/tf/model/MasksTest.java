@@ -36,8 +36,9 @@ class MasksTest {
       for (int cached = 0; cached < 6; cached++) {
         HostTensor rows = g.eval(masks.lookAheadRows(tf.constant(cached), tf.constant(6)));
         assertThat(rows.shape().dims()).containsExactly(6 - cached, 6);
-        assertThat(rows.toDoubleArray()).as("from row %d", cached).containsExactly(
-            java.util.Arrays.copyOfRange(whole.toDoubleArray(), cached * 6, 36));
+        assertThat(rows.toDoubleArray())
+            .as("from row %d", cached)
+            .containsExactly(java.util.Arrays.copyOfRange(whole.toDoubleArray(), cached * 6, 36));
       }
     }
   }
@@ -58,10 +59,7 @@ class MasksTest {
       var tokens = g.ops().tf().constant(new long[][] {{4, 4, 0}});
       HostTensor m = g.eval(new Masks(g.ops()).combined(tokens, 0));
       assertThat(m.shape().dims()).containsExactly(1, 1, 3, 3);
-      assertThat(m.toDoubleArray()).containsExactly(
-          0, 1, 1,
-          0, 0, 1,
-          0, 0, 1);
+      assertThat(m.toDoubleArray()).containsExactly(0, 1, 1, 0, 0, 1, 0, 0, 1);
     }
   }
 
@@ -70,12 +68,21 @@ class MasksTest {
     // With a constant operator nothing sums over the sequence, so the look-ahead mask alone
     // decides what a position sees. (The learned operator's metric tensor A sums over every
     // position, future ones included, exactly as the reference does.)
-    ModelConfig config = ModelConfig.newBuilder().setNumLayers(2).setDModel(16).setNumHeads(2)
-        .setDff(24).setVocabSize(30).setMaxSeqLen(8)
-        .setTensorOperator(io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity"))
-        .build();
-    try (PldrModel model = Guice.createInjector(PldrInjectors.builtIn())
-        .getInstance(ModelFactory.class).create(config, 5)) {
+    ModelConfig config =
+        ModelConfig.newBuilder()
+            .setNumLayers(2)
+            .setDModel(16)
+            .setNumHeads(2)
+            .setDff(24)
+            .setVocabSize(30)
+            .setMaxSeqLen(8)
+            .setTensorOperator(
+                io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity"))
+            .build();
+    try (PldrModel model =
+        Guice.createInjector(PldrInjectors.builtIn())
+            .getInstance(ModelFactory.class)
+            .create(config, 5)) {
       HostTensor a = model.forward(new long[][] {{3, 8, 9, 11, 4}}).logits();
       HostTensor b = model.forward(new long[][] {{3, 8, 9, 27, 1}}).logits();
       int v = 30;

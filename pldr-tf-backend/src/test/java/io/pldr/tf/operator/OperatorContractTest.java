@@ -75,8 +75,11 @@ class OperatorContractTest {
     @Override
     protected ModelConfig config() {
       ModelConfig c = super.config();
-      return c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder()
-          .putOptions(ExternalOperatorProvider.FILE_OPTION, file.toString())).build();
+      return c.toBuilder()
+          .setTensorOperator(
+              c.getTensorOperator().toBuilder()
+                  .putOptions(ExternalOperatorProvider.FILE_OPTION, file.toString()))
+          .build();
     }
 
     @Override
@@ -98,8 +101,10 @@ class OperatorContractTest {
     @Override
     protected TensorOperatorProvider provider() {
       return com.google.inject.Guice.createInjector(new ScaledIdentityOperatorModule())
-          .getInstance(com.google.inject.Key.get(new com.google.inject.TypeLiteral<
-              java.util.Map<String, TensorOperatorProvider>>() { }))
+          .getInstance(
+              com.google.inject.Key.get(
+                  new com.google.inject.TypeLiteral<
+                      java.util.Map<String, TensorOperatorProvider>>() {}))
           .get(ScaledIdentityOperatorModule.NAME);
     }
   }

@@ -22,17 +22,31 @@ class RandomOperatorTest {
   private static final int D = 32;
 
   private static ModelConfig config(Map<String, String> options) {
-    return ModelConfigs.validate(ModelConfig.newBuilder().setNumLayers(2).setDModel(H * D)
-        .setNumHeads(H).setDff(8).setVocabSize(16).setMaxSeqLen(8)
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName(RandomOperatorProvider.NAME)
-            .putAllOptions(options)).build(), "test");
+    return ModelConfigs.validate(
+        ModelConfig.newBuilder()
+            .setNumLayers(2)
+            .setDModel(H * D)
+            .setNumHeads(H)
+            .setDff(8)
+            .setVocabSize(16)
+            .setMaxSeqLen(8)
+            .setTensorOperator(
+                TensorOperatorSpec.newBuilder()
+                    .setName(RandomOperatorProvider.NAME)
+                    .putAllOptions(options))
+            .build(),
+        "test");
   }
 
   private static DeductiveOutputs[] outputs(TestGraph g, ModelConfig config) {
     DeductiveOutputs[] out = new DeductiveOutputs[config.getNumLayers()];
     for (int layer = 0; layer < out.length; layer++) {
-      out[layer] = new RandomOperatorProvider().create(new OperatorContext(layer, config, g.ops(),
-          "decoder.dec_layers." + layer + ".mha1")).deduce(null);
+      out[layer] =
+          new RandomOperatorProvider()
+              .create(
+                  new OperatorContext(
+                      layer, config, g.ops(), "decoder.dec_layers." + layer + ".mha1"))
+              .deduce(null);
     }
     return out;
   }
@@ -48,7 +62,8 @@ class RandomOperatorTest {
     HostTensor g = gLm(config(Map.of("seed", "7")), 0);
     // Values recorded once: a change of the generator or of the seeding would show here.
     assertThat(new double[] {g.get(0), g.get(1), g.get(2)})
-        .containsExactly(new double[] {-0.8176533304475467, 0.9764221714032227, -0.6786344311610254},
+        .containsExactly(
+            new double[] {-0.8176533304475467, 0.9764221714032227, -0.6786344311610254},
             within(1e-15));
     assertThat(gLm(config(Map.of("seed", "7")), 0).maxAbsDiff(g)).isZero();
   }

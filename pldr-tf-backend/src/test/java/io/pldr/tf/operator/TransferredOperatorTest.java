@@ -32,13 +32,24 @@ class TransferredOperatorTest {
 
   /** The model that receives G_LM: 2 layers × 2 heads × depth 8. */
   private static ModelConfig model(Path file) {
-    return shape(2, 16, 2).toBuilder().setTensorOperator(TensorOperatorSpec.newBuilder()
-        .setName(TransferredOperatorProvider.NAME).putOptions("file", file.toString())).build();
+    return shape(2, 16, 2).toBuilder()
+        .setTensorOperator(
+            TensorOperatorSpec.newBuilder()
+                .setName(TransferredOperatorProvider.NAME)
+                .putOptions("file", file.toString()))
+        .build();
   }
 
   private static ModelConfig shape(int layers, int dModel, int heads) {
-    return ModelConfig.newBuilder().setNumLayers(layers).setDModel(dModel).setNumHeads(heads)
-        .setDff(24).setVocabSize(32).setADff(4).setMaxSeqLen(8).build();
+    return ModelConfig.newBuilder()
+        .setNumLayers(layers)
+        .setDModel(dModel)
+        .setNumHeads(heads)
+        .setDff(24)
+        .setVocabSize(32)
+        .setADff(4)
+        .setMaxSeqLen(8)
+        .build();
   }
 
   private static List<LayerDeductive> layers(ModelConfig c, long seed) {
@@ -53,14 +64,16 @@ class TransferredOperatorTest {
         g[j] = r.nextGaussian();
       }
       Shape s = Shape.of(1, c.getNumHeads(), d, d);
-      out.add(new LayerDeductive(HostTensor.of(DType.FLOAT32, s, a),
-          HostTensor.of(DType.FLOAT32, s, g)));
+      out.add(
+          new LayerDeductive(
+              HostTensor.of(DType.FLOAT32, s, a), HostTensor.of(DType.FLOAT32, s, g)));
     }
     return out;
   }
 
   private static PldrModel build(ModelConfig config) {
-    return Guice.createInjector(PldrInjectors.builtIn()).getInstance(ModelFactory.class)
+    return Guice.createInjector(PldrInjectors.builtIn())
+        .getInstance(ModelFactory.class)
         .create(config, 1);
   }
 
@@ -82,13 +95,20 @@ class TransferredOperatorTest {
   @Test
   void aGCacheOfAnotherShapeFailsNamingTheOptionTheFileAndBothShapes() throws Exception {
     String expected = "expected 2 layers × 2 heads × depth 8";
-    Map<String, ModelConfig> others = Map.of(
-        "3 layers × 2 heads × depth 8", shape(3, 16, 2),
-        "2 layers × 4 heads × depth 4", shape(2, 16, 4),
-        "2 layers × 2 heads × depth 4", shape(2, 8, 2));
+    Map<String, ModelConfig> others =
+        Map.of(
+            "3 layers × 2 heads × depth 8", shape(3, 16, 2),
+            "2 layers × 4 heads × depth 4", shape(2, 16, 4),
+            "2 layers × 2 heads × depth 4", shape(2, 8, 2));
     for (Map.Entry<String, ModelConfig> other : others.entrySet()) {
-      Path file = dir.resolve(other.getValue().getNumLayers() + "-" + other.getValue().getDModel()
-          + "-" + other.getValue().getNumHeads() + ".safetensors");
+      Path file =
+          dir.resolve(
+              other.getValue().getNumLayers()
+                  + "-"
+                  + other.getValue().getDModel()
+                  + "-"
+                  + other.getValue().getNumHeads()
+                  + ".safetensors");
       GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1));
       assertThatThrownBy(() -> build(model(file)))
           .isInstanceOf(ConfigException.class)
@@ -110,8 +130,20 @@ class TransferredOperatorTest {
       tensors.put("layer" + i + ".A_LM", right.get(i).aLm());
       tensors.put("layer" + i + ".G_LM", (i == 1 ? wrong : right).get(i).gLm());
     }
-    Safetensors.write(file, tensors, Map.of("format", GCacheFile.FORMAT, "version",
-        GCacheFile.VERSION, "num_layers", "2", "num_heads", "2", "depth", "8"));
+    Safetensors.write(
+        file,
+        tensors,
+        Map.of(
+            "format",
+            GCacheFile.FORMAT,
+            "version",
+            GCacheFile.VERSION,
+            "num_layers",
+            "2",
+            "num_heads",
+            "2",
+            "depth",
+            "8"));
     assertThatThrownBy(() -> build(model(file)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("option 'file'")
@@ -121,8 +153,11 @@ class TransferredOperatorTest {
 
   @Test
   void withoutAFileTheOptionIsNamedAsMissing() {
-    ModelConfig config = shape(2, 16, 2).toBuilder().setTensorOperator(TensorOperatorSpec
-        .newBuilder().setName(TransferredOperatorProvider.NAME)).build();
+    ModelConfig config =
+        shape(2, 16, 2).toBuilder()
+            .setTensorOperator(
+                TensorOperatorSpec.newBuilder().setName(TransferredOperatorProvider.NAME))
+            .build();
     assertThatThrownBy(() -> build(config))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("tensor_operator.options")

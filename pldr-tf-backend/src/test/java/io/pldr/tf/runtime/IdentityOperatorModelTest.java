@@ -17,15 +17,25 @@ import org.junit.jupiter.api.Test;
 class IdentityOperatorModelTest {
   @Test
   void identityOperatorModelEqualsAStraightforwardSdpaTransformer() {
-    ModelConfig config = ModelConfig.newBuilder().setNumLayers(2).setDModel(24).setNumHeads(3)
-        .setDff(40).setVocabSize(50).setMaxSeqLen(16).setPrecision(Precision.FLOAT64)
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName("identity")).build();
+    ModelConfig config =
+        ModelConfig.newBuilder()
+            .setNumLayers(2)
+            .setDModel(24)
+            .setNumHeads(3)
+            .setDff(40)
+            .setVocabSize(50)
+            .setMaxSeqLen(16)
+            .setPrecision(Precision.FLOAT64)
+            .setTensorOperator(TensorOperatorSpec.newBuilder().setName("identity"))
+            .build();
     long[] tokens = {4, 17, 33, 2, 49, 8, 11};
-    try (PldrModel model = Guice.createInjector(PldrInjectors.builtIn())
-        .getInstance(ModelFactory.class).create(config, 99)) {
+    try (PldrModel model =
+        Guice.createInjector(PldrInjectors.builtIn())
+            .getInstance(ModelFactory.class)
+            .create(config, 99)) {
       HostTensor logits = model.forward(new long[][] {tokens}).logits();
-      double[][] expected = new NaiveSdpaTransformer(model.config(), model.parameters())
-          .logits(tokens);
+      double[][] expected =
+          new NaiveSdpaTransformer(model.config(), model.parameters()).logits(tokens);
       double max = 0;
       double scale = 0;
       for (int i = 0; i < tokens.length; i++) {
@@ -34,8 +44,10 @@ class IdentityOperatorModelTest {
           scale = Math.max(scale, Math.abs(expected[i][v]));
         }
       }
-      System.out.printf("identity model vs loop SDPA transformer: max |Δ logits| %.2e"
-          + " (largest logit %.2f)%n", max, scale);
+      System.out.printf(
+          "identity model vs loop SDPA transformer: max |Δ logits| %.2e"
+              + " (largest logit %.2f)%n",
+          max, scale);
       assertThat(scale).isGreaterThan(0.1);
       // Not 1e-12: the model computes rotary angles in float32, as the reference does.
       assertThat(max).isLessThanOrEqualTo(1e-7);

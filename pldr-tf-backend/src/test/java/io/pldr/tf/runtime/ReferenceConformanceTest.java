@@ -23,22 +23,30 @@ class ReferenceConformanceTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Precision.class, names = {"FLOAT32", "FLOAT64"})
+  @EnumSource(
+      value = Precision.class,
+      names = {"FLOAT32", "FLOAT64"})
   void forwardPassReproducesEveryFullTensor(Precision precision) throws Exception {
     ReferenceFixture fixture = ReferenceFixture.extractTo(dir);
-    ModelFactory factory = com.google.inject.Guice.createInjector(PldrInjectors.builtIn())
-        .getInstance(ModelFactory.class);
-    try (PldrModel model = ReferenceCheckpoint.read(fixture.checkpointDir(), precision)
-        .load(factory)) {
+    ModelFactory factory =
+        com.google.inject.Guice.createInjector(PldrInjectors.builtIn())
+            .getInstance(ModelFactory.class);
+    try (PldrModel model =
+        ReferenceCheckpoint.read(fixture.checkpointDir(), precision).load(factory)) {
       Map<String, HostTensor> actual = ReferenceOutputs.full(model.forward(fixture.tokens()));
       assertThat(actual).hasSize(2 + 3 * model.config().getNumLayers());
       for (Map.Entry<String, HostTensor> e : actual.entrySet()) {
         HostTensor expected = fixture.io(e.getKey());
         double err = e.getValue().maxAbsDiff(expected);
-        System.out.printf("%s %-28s max|Δ| = %.3e  (tolerance %.3e, max|expected| %.3e)%n",
-            precision, e.getKey(), err, ReferenceFixture.tolerance(expected, REL),
+        System.out.printf(
+            "%s %-28s max|Δ| = %.3e  (tolerance %.3e, max|expected| %.3e)%n",
+            precision,
+            e.getKey(),
+            err,
+            ReferenceFixture.tolerance(expected, REL),
             expected.maxAbs());
-        assertThat(err).as("%s %s", precision, e.getKey())
+        assertThat(err)
+            .as("%s %s", precision, e.getKey())
             .isLessThanOrEqualTo(ReferenceFixture.tolerance(expected, REL));
       }
     }

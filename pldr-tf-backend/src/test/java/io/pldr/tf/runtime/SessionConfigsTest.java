@@ -31,8 +31,10 @@ class SessionConfigsTest {
   @Test
   void aBadThreadCountIsNamed() {
     System.setProperty(SessionConfigs.THREADS_PROPERTY, "two");
-    assertThatThrownBy(SessionConfigs::standard).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("pldr.threads is 'two'").hasMessageContaining("≥ 1");
+    assertThatThrownBy(SessionConfigs::standard)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pldr.threads is 'two'")
+        .hasMessageContaining("≥ 1");
     System.setProperty(SessionConfigs.THREADS_PROPERTY, "0");
     assertThatThrownBy(SessionConfigs::standard).hasMessageContaining("pldr.threads is '0'");
   }

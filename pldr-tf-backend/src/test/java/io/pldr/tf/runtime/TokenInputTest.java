@@ -17,11 +17,22 @@ class TokenInputTest {
 
   @BeforeAll
   static void build() {
-    ModelConfig config = ModelConfig.newBuilder().setNumLayers(1).setDModel(8).setNumHeads(2)
-        .setDff(12).setVocabSize(20).setADff(4).setNumReslayerA(1).setNumDenseA(1)
-        .setMaxSeqLen(6).build();
-    model = Guice.createInjector(PldrInjectors.builtIn()).getInstance(ModelFactory.class)
-        .create(config, 7);
+    ModelConfig config =
+        ModelConfig.newBuilder()
+            .setNumLayers(1)
+            .setDModel(8)
+            .setNumHeads(2)
+            .setDff(12)
+            .setVocabSize(20)
+            .setADff(4)
+            .setNumReslayerA(1)
+            .setNumDenseA(1)
+            .setMaxSeqLen(6)
+            .build();
+    model =
+        Guice.createInjector(PldrInjectors.builtIn())
+            .getInstance(ModelFactory.class)
+            .create(config, 7);
   }
 
   @AfterAll

@@ -5,10 +5,9 @@ import io.pldr.api.tensor.HostTensor;
 import java.util.Map;
 
 /**
- * A straightforward double-precision loop implementation of the PLDR-LLM decoder with
- * G_LM = I, i.e. a standard post-norm transformer with scaled dot-product attention, written
- * from the spec without TensorFlow: the independent computation that the identity operator is
- * checked against.
+ * A straightforward double-precision loop implementation of the PLDR-LLM decoder with G_LM = I,
+ * i.e. a standard post-norm transformer with scaled dot-product attention, written from the spec
+ * without TensorFlow: the independent computation that the identity operator is checked against.
  */
 public final class NaiveSdpaTransformer {
   private final ModelConfig c;
@@ -134,8 +133,9 @@ public final class NaiveSdpaTransformer {
     var /= x.length;
     double[] y = new double[x.length];
     for (int i = 0; i < x.length; i++) {
-      y[i] = (x[i] - mean) / Math.sqrt(var + 1e-6) * p.get(name + ".weight").get(i)
-          + p.get(name + ".bias").get(i);
+      y[i] =
+          (x[i] - mean) / Math.sqrt(var + 1e-6) * p.get(name + ".weight").get(i)
+              + p.get(name + ".bias").get(i);
     }
     return y;
   }

@@ -10,9 +10,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * The reference implementation's numbers for a small random PLDR-LLM v510
- * ({@code fixtures/pldr-v510-small}, see its README): the checkpoint, the input tokens and the
- * expected outputs. Shared with other modules through this module's test-jar.
+ * The reference implementation's numbers for a small random PLDR-LLM v510 ({@code
+ * fixtures/pldr-v510-small}, see its README): the checkpoint, the input tokens and the expected
+ * outputs. Shared with other modules through this module's test-jar.
  */
 public final class ReferenceFixture {
   /** Class-path folder of the fixture. */
@@ -34,7 +34,8 @@ public final class ReferenceFixture {
       for (String f : FILES) {
         try (InputStream in = ReferenceFixture.class.getResourceAsStream(RESOURCE + f)) {
           if (in == null) {
-            throw new IllegalStateException("fixture file missing from class path: " + RESOURCE + f);
+            throw new IllegalStateException(
+                "fixture file missing from class path: " + RESOURCE + f);
           }
           Files.copy(in, dir.resolve(f));
         }
@@ -74,9 +75,7 @@ public final class ReferenceFixture {
     return io("input.tokens").toLongRows();
   }
 
-  /**
-   * The conformance tolerance of issue 2: {@code 1e-5 + rel · max|expected|}.
-   */
+  /** The conformance tolerance of issue 2: {@code 1e-5 + rel · max|expected|}. */
   public static double tolerance(HostTensor expected, double rel) {
     return 1e-5 + rel * expected.maxAbs();
   }

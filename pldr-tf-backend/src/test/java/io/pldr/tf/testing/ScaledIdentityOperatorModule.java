@@ -9,8 +9,8 @@ import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.Tensor;
 
 /**
- * A user's plug-in as a user would write it, against pldr-api and Guice only: the constant
- * operator G_LM = s·I, with s from the option {@code scale}.
+ * A user's plug-in as a user would write it, against pldr-api and Guice only: the constant operator
+ * G_LM = s·I, with s from the option {@code scale}.
  */
 public final class ScaledIdentityOperatorModule extends AbstractModule {
   /** The operator's name in configurations. */
@@ -19,7 +19,8 @@ public final class ScaledIdentityOperatorModule extends AbstractModule {
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(NAME).toInstance(new Provider());
+        .addBinding(NAME)
+        .toInstance(new Provider());
   }
 
   static final class Provider implements TensorOperatorProvider {
@@ -35,8 +36,8 @@ public final class ScaledIdentityOperatorModule extends AbstractModule {
 
     @Override
     public TensorOperator create(OperatorContext ctx) {
-      double scale = Double.parseDouble(
-          ctx.config().getTensorOperator().getOptionsOrDefault("scale", "1"));
+      double scale =
+          Double.parseDouble(ctx.config().getTensorOperator().getOptionsOrDefault("scale", "1"));
       int d = ctx.depth();
       double[] v = new double[ctx.heads() * d * d];
       for (int h = 0; h < ctx.heads(); h++) {

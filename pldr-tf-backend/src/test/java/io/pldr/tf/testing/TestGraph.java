@@ -47,8 +47,12 @@ public final class TestGraph implements AutoCloseable {
       if (!params.all().isEmpty()) {
         Map<String, HostTensor> initial = new LinkedHashMap<>();
         for (Parameter p : params.all().values()) {
-          initial.put(p.spec().name(), HostTensor.wrap(params.dtype(), p.spec().shape(),
-              Initializers.sample(p.initializer(), p.spec().shape(), 1, p.spec().name())));
+          initial.put(
+              p.spec().name(),
+              HostTensor.wrap(
+                  params.dtype(),
+                  p.spec().shape(),
+                  Initializers.sample(p.initializer(), p.spec().shape(), 1, p.spec().name())));
         }
         VariableIo.assign(session, params, initial, "initial values");
       }

@@ -33,8 +33,8 @@ public final class TfOperatorHarness implements OperatorHarness {
     if (params.isEmpty()) {
       return Double.isFinite(eval(loss).maxAbs());
     }
-    Output<?>[] xs = params.values().stream().map(p -> p.value().asOutput())
-        .toArray(Output<?>[]::new);
+    Output<?>[] xs =
+        params.values().stream().map(p -> p.value().asOutput()).toArray(Output<?>[]::new);
     Output<?>[] grads = graph.graph().addGradients(graph.ops().unwrap(loss).asOutput(), xs);
     for (Output<?> g : grads) {
       if (g == null || !Double.isFinite(graph.eval(g).maxAbs())) {

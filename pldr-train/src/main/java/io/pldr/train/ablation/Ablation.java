@@ -5,14 +5,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A read and validated ablation file: where it came from, the folder it writes, and its
- * variants in order, each with its complete training configuration.
+ * A read and validated ablation file: where it came from, the folder it writes, and its variants in
+ * order, each with its complete training configuration.
  */
 public record Ablation(Path file, Path outDir, List<PlannedVariant> variants) {
   /** The table in Markdown, in {@code out_dir}. */
   public static final String MARKDOWN_FILE = "table.md";
+
   /** The table as CSV, in {@code out_dir}. */
   public static final String CSV_FILE = "table.csv";
+
   /** The loss curves of every variant, in {@code out_dir}. */
   public static final String PLOT_FILE = "losses.png";
 

@@ -19,12 +19,22 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class AblationPlot {
   /** Matplotlib's "tab10" colours, one per variant (repeating after ten). */
-  private static final Color[] PALETTE = {new Color(31, 119, 180), new Color(255, 127, 14),
-      new Color(44, 160, 44), new Color(214, 39, 40), new Color(148, 103, 189),
-      new Color(140, 86, 75), new Color(227, 119, 194), new Color(127, 127, 127),
-      new Color(188, 189, 34), new Color(23, 190, 207)};
-  private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
-      BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
+  private static final Color[] PALETTE = {
+    new Color(31, 119, 180),
+    new Color(255, 127, 14),
+    new Color(44, 160, 44),
+    new Color(214, 39, 40),
+    new Color(148, 103, 189),
+    new Color(140, 86, 75),
+    new Color(227, 119, 194),
+    new Color(127, 127, 127),
+    new Color(188, 189, 34),
+    new Color(23, 190, 207)
+  };
+
+  private static final BasicStroke DASHED =
+      new BasicStroke(
+          1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f);
 
   private final String title;
   private final int width;
@@ -33,8 +43,8 @@ public final class AblationPlot {
   /** A plot of {@code width} × {@code height} pixels. */
   public AblationPlot(String title, int width, int height) {
     if (width < 100 || height < 100) {
-      throw new IllegalArgumentException("plot must be at least 100x100, got " + width + "x"
-          + height);
+      throw new IllegalArgumentException(
+          "plot must be at least 100x100, got " + width + "x" + height);
     }
     this.title = title;
     this.width = width;
@@ -61,16 +71,16 @@ public final class AblationPlot {
       add(chart, e.getKey() + " (validation)", e.getValue().validation(), color, true);
     }
     if (chart.getSeriesMap().isEmpty()) {
-      chart.addSeries("no finished variant", new double[] {0}, new double[] {0})
+      chart
+          .addSeries("no finished variant", new double[] {0}, new double[] {0})
           .setMarker(SeriesMarkers.NONE);
     }
     return chart;
   }
 
-  private static void add(XYChart chart, String name, List<LossCurves.Point> points, Color color,
-      boolean validation) {
-    List<LossCurves.Point> finite = points.stream().filter(p -> Double.isFinite(p.loss()))
-        .toList();
+  private static void add(
+      XYChart chart, String name, List<LossCurves.Point> points, Color color, boolean validation) {
+    List<LossCurves.Point> finite = points.stream().filter(p -> Double.isFinite(p.loss())).toList();
     if (finite.isEmpty()) {
       return;
     }

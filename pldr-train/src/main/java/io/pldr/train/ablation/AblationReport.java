@@ -10,8 +10,12 @@ import java.util.Map;
  * summaries of the variants trained by this run (by name; a skipped, finished variant has none),
  * and the files written: the table in Markdown and CSV, and the plot of the loss curves.
  */
-public record AblationReport(List<VariantResult> results, Map<String, TrainingSummary> trained,
-    Path markdown, Path csv, Path plot) {
+public record AblationReport(
+    List<VariantResult> results,
+    Map<String, TrainingSummary> trained,
+    Path markdown,
+    Path csv,
+    Path plot) {
   public AblationReport {
     results = List.copyOf(results);
     trained = Map.copyOf(trained);

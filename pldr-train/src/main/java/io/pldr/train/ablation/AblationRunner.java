@@ -21,12 +21,12 @@ import java.util.function.Function;
 
 /**
  * Runs an ablation variant by variant, each a {@link Trainer} run in its own folder with the
- * operators its configuration installs (one injector per variant), then writes the table and
- * the plot. Every variant reads the same data in the same order ({@code data_seed} pinned by
- * {@link VariantConfigs}) for the same steps. Running again continues where a run stopped: a
- * finished variant is skipped and read back, an interrupted one resumes from its newest
- * checkpoint exactly. A transferred variant's G-cache is written from its source variant's
- * final checkpoint before it trains.
+ * operators its configuration installs (one injector per variant), then writes the table and the
+ * plot. Every variant reads the same data in the same order ({@code data_seed} pinned by {@link
+ * VariantConfigs}) for the same steps. Running again continues where a run stopped: a finished
+ * variant is skipped and read back, an interrupted one resumes from its newest checkpoint exactly.
+ * A transferred variant's G-cache is written from its source variant's final checkpoint before it
+ * trains.
  */
 public final class AblationRunner {
   private final Function<ModelConfig, Injector> injectors;
@@ -34,20 +34,19 @@ public final class AblationRunner {
   private final PrintWriter log;
 
   /**
-   * A runner taking each variant's injector from {@code injectors} (e.g.
-   * {@code PldrInjectors::forConfig}), caching tokenizers and token files in {@code cacheDir},
-   * and printing a line per variant to {@code log}.
+   * A runner taking each variant's injector from {@code injectors} (e.g. {@code
+   * PldrInjectors::forConfig}), caching tokenizers and token files in {@code cacheDir}, and
+   * printing a line per variant to {@code log}.
    */
-  public AblationRunner(Function<ModelConfig, Injector> injectors, Path cacheDir,
-      PrintWriter log) {
+  public AblationRunner(Function<ModelConfig, Injector> injectors, Path cacheDir, PrintWriter log) {
     this.injectors = injectors;
     this.cacheDir = cacheDir;
     this.log = log;
   }
 
   /**
-   * Trains the variants named in {@code only} (every variant when empty), in the file's order,
-   * and writes the table and plot of every finished variant.
+   * Trains the variants named in {@code only} (every variant when empty), in the file's order, and
+   * writes the table and plot of every finished variant.
    */
   public AblationReport run(Ablation ablation, Collection<String> only) throws IOException {
     List<PlannedVariant> selected = select(ablation, only);
@@ -61,8 +60,9 @@ public final class AblationRunner {
       String head = String.format("[%d/%d] %s (%s)", ++k, selected.size(), v.name(), v.operator());
       VariantFolder folder = new VariantFolder(v);
       if (folder.finished()) {
-        log.printf("%s: finished earlier (%d steps) in %s, kept%n", head,
-            v.config().getSteps(), v.outDir());
+        log.printf(
+            "%s: finished earlier (%d steps) in %s, kept%n",
+            head, v.config().getSteps(), v.outDir());
         continue;
       }
       if (v.gCache().isPresent()) {
@@ -70,8 +70,8 @@ public final class AblationRunner {
       }
       long step = folder.step();
       if (step > 0) {
-        log.printf("%s: resuming at step %d of %d in %s%n", head, step, v.config().getSteps(),
-            v.outDir());
+        log.printf(
+            "%s: resuming at step %d of %d in %s%n", head, step, v.config().getSteps(), v.outDir());
       } else {
         log.printf("%s: training %d steps in %s%n", head, v.config().getSteps(), v.outDir());
       }
@@ -85,12 +85,18 @@ public final class AblationRunner {
   private static List<PlannedVariant> select(Ablation ablation, Collection<String> only) {
     for (String name : only) {
       if (ablation.variant(name).isEmpty()) {
-        throw new IllegalArgumentException("no variant '" + name + "' in " + ablation.file()
-            + "; its variants: " + String.join(", ", ablation.names()));
+        throw new IllegalArgumentException(
+            "no variant '"
+                + name
+                + "' in "
+                + ablation.file()
+                + "; its variants: "
+                + String.join(", ", ablation.names()));
       }
     }
     return ablation.variants().stream()
-        .filter(v -> only.isEmpty() || only.contains(v.name())).toList();
+        .filter(v -> only.isEmpty() || only.contains(v.name()))
+        .toList();
   }
 
   /** The variant's injector; an operator or attention it cannot find fails before training. */
@@ -105,10 +111,14 @@ public final class AblationRunner {
     } catch (ConfigException e) {
       // Named again as a field of the variant's training configuration.
       String named = e.source() + ": " + (e.field().isEmpty() ? "" : "field '" + e.field() + "': ");
-      String message = e.getMessage().startsWith(named)
-          ? e.getMessage().substring(named.length()) : e.getMessage();
-      throw new ConfigException(ablation.file() + ": variant '" + v.name() + "'",
-          e.field().isEmpty() ? "" : "model." + e.field(), message);
+      String message =
+          e.getMessage().startsWith(named)
+              ? e.getMessage().substring(named.length())
+              : e.getMessage();
+      throw new ConfigException(
+          ablation.file() + ": variant '" + v.name() + "'",
+          e.field().isEmpty() ? "" : "model." + e.field(),
+          message);
     }
   }
 
@@ -120,12 +130,21 @@ public final class AblationRunner {
     PlannedVariant from = ablation.variant(g.variant()).orElseThrow();
     VariantFolder source = new VariantFolder(from);
     if (!source.finished()) {
-      throw new IllegalArgumentException("variant '" + v.name() + "' transfers the G-cache of '"
-          + from.name() + "', which has not finished: train '" + from.name() + "' first");
+      throw new IllegalArgumentException(
+          "variant '"
+              + v.name()
+              + "' transfers the G-cache of '"
+              + from.name()
+              + "', which has not finished: train '"
+              + from.name()
+              + "' first");
     }
     ModelConfig model = from.config().getModel();
-    GCacheExport.write(source.finalCheckpoint(),
-        injectors.apply(model).getInstance(Components.class), g.prompt(), g.file());
+    GCacheExport.write(
+        source.finalCheckpoint(),
+        injectors.apply(model).getInstance(Components.class),
+        g.prompt(),
+        g.file());
     log.printf("wrote the G-cache of '%s' to %s%n", from.name(), g.file());
   }
 

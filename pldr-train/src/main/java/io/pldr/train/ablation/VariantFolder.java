@@ -35,8 +35,8 @@ final class VariantFolder {
   }
 
   /**
-   * Whether the variant has trained all its steps. A finished run of another configuration, or
-   * one trained further, is refused: its numbers would not be this variant's.
+   * Whether the variant has trained all its steps. A finished run of another configuration, or one
+   * trained further, is refused: its numbers would not be this variant's.
    */
   boolean finished() throws IOException {
     Optional<Path> latest = store.latest();
@@ -46,38 +46,58 @@ final class VariantFolder {
     CheckpointState state = CheckpointStore.readState(latest.get());
     long steps = variant.config().getSteps();
     if (state.getStep() > steps) {
-      throw new IllegalArgumentException("variant '" + variant.name() + "': " + latest.get()
-          + " is at step " + state.getStep() + ", beyond the ablation's " + steps
-          + " steps: choose another out_dir or raise steps");
+      throw new IllegalArgumentException(
+          "variant '"
+              + variant.name()
+              + "': "
+              + latest.get()
+              + " is at step "
+              + state.getStep()
+              + ", beyond the ablation's "
+              + steps
+              + " steps: choose another out_dir or raise steps");
     }
     try {
       ResumeCheck.merge(state.getConfig(), variant.config(), latest.get());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("variant '" + variant.name() + "': "
-          + variant.outDir() + " holds a run of another configuration (" + e.getMessage()
-          + "): choose another out_dir, or delete that folder to train the variant again", e);
+      throw new IllegalArgumentException(
+          "variant '"
+              + variant.name()
+              + "': "
+              + variant.outDir()
+              + " holds a run of another configuration ("
+              + e.getMessage()
+              + "): choose another out_dir, or delete that folder to train the variant again",
+          e);
     }
     return state.getStep() == steps;
   }
 
   /** The newest checkpoint, read and checked: a finished variant's final one. */
   Checkpoint finalCheckpoint() throws IOException {
-    return CheckpointStore.read(store.latest().orElseThrow(() -> new IOException(
-        variant.outDir() + ": no checkpoint")));
+    return CheckpointStore.read(
+        store.latest().orElseThrow(() -> new IOException(variant.outDir() + ": no checkpoint")));
   }
 
   /** The finished variant's row: its final checkpoint's parameters, the last metrics. */
   VariantResult result() throws IOException {
     Checkpoint checkpoint = finalCheckpoint();
-    long parameters = checkpoint.model().values().stream().map(HostTensor::shape)
-        .mapToLong(s -> s.size()).sum();
+    long parameters =
+        checkpoint.model().values().stream().map(HostTensor::shape).mapToLong(s -> s.size()).sum();
     long steps = checkpoint.state().getStep();
     List<MetricsEntry> entries = history();
     Optional<MetricsEntry> train = last(entries, Split.TRAIN, steps);
     Optional<MetricsEntry> validation = last(entries, Split.VALIDATION, steps);
-    return new VariantResult(variant.name(), variant.operator(), parameters, steps,
-        value(train, "loss"), value(validation, "loss"), value(validation, "accuracy"),
-        value(validation, "perplexity"), value(train, "tokens_per_second"));
+    return new VariantResult(
+        variant.name(),
+        variant.operator(),
+        parameters,
+        steps,
+        value(train, "loss"),
+        value(validation, "loss"),
+        value(validation, "accuracy"),
+        value(validation, "perplexity"),
+        value(train, "tokens_per_second"));
   }
 
   /** The run's metrics history, empty when it has none. */

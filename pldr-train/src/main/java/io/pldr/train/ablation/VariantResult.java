@@ -5,6 +5,13 @@ package io.pldr.train.ablation;
  * training loss, and validation loss, accuracy and perplexity after the last step, with the
  * training throughput. Missing values are NaN.
  */
-public record VariantResult(String name, String operator, long parameters, long steps,
-    double trainLoss, double validationLoss, double validationAccuracy,
-    double validationPerplexity, double tokensPerSecond) {}
+public record VariantResult(
+    String name,
+    String operator,
+    long parameters,
+    long steps,
+    double trainLoss,
+    double validationLoss,
+    double validationAccuracy,
+    double validationPerplexity,
+    double tokensPerSecond) {}

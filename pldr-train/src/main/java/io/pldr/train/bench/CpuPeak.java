@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The machine's theoretical float32 peak, estimated from /proc/cpuinfo: cores × clock ×
- * FLOPs per cycle per core (64 with AVX-512, 32 with AVX2 and FMA, 16 otherwise). An estimate:
- * some cores run 512-bit instructions at half rate, and turbo clocks are not reported.
+ * The machine's theoretical float32 peak, estimated from /proc/cpuinfo: cores × clock × FLOPs per
+ * cycle per core (64 with AVX-512, 32 with AVX2 and FMA, 16 otherwise). An estimate: some cores run
+ * 512-bit instructions at half rate, and turbo clocks are not reported.
  */
 public record CpuPeak(String model, int cores, double ghz, int flopsPerCycle) {
   /** Reads /proc/cpuinfo; unknown parts fall back to conservative values. */
@@ -31,8 +31,10 @@ public record CpuPeak(String model, int cores, double ghz, int flopsPerCycle) {
     } catch (IOException | NumberFormatException e) {
       // keep the fallbacks
     }
-    int perCycle = flags.contains(" avx512f ") ? 64
-        : flags.contains(" avx2 ") && flags.contains(" fma ") ? 32 : 16;
+    int perCycle =
+        flags.contains(" avx512f ")
+            ? 64
+            : flags.contains(" avx2 ") && flags.contains(" fma ") ? 32 : 16;
     return new CpuPeak(model, Runtime.getRuntime().availableProcessors(), mhz / 1000, perCycle);
   }
 

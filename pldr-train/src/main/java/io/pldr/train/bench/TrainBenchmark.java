@@ -14,27 +14,47 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
 
 /**
- * Measures training throughput of a model shape on random weights and random tokens: tokens
- * per second, step time, peak resident memory, and achieved FLOP/s against the CPU's peak and
- * against a plain 1024×1024 float32 matrix product on the same machine.
+ * Measures training throughput of a model shape on random weights and random tokens: tokens per
+ * second, step time, peak resident memory, and achieved FLOP/s against the CPU's peak and against a
+ * plain 1024×1024 float32 matrix product on the same machine.
  */
 public final class TrainBenchmark {
   /** What one benchmark measured. */
-  public record Measurement(long parameters, long tokensPerStep, double secondsPerStep,
-      double tokensPerSecond, double flopsPerStep, double achievedFlops, double matmulFlops,
-      CpuPeak peak, long peakMemoryBytes) {}
+  public record Measurement(
+      long parameters,
+      long tokensPerStep,
+      double secondsPerStep,
+      double tokensPerSecond,
+      double flopsPerStep,
+      double achievedFlops,
+      double matmulFlops,
+      CpuPeak peak,
+      long peakMemoryBytes) {}
 
   private TrainBenchmark() {}
 
   /** Runs {@code warmup} untimed and {@code steps} timed steps of batch × seq tokens. */
-  public static Measurement run(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention, int batch, int seq, int warmup, int steps, long seed) {
-    TrainingGraph graph = new TrainingGraph(config, operator, attention,
-        new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
+  public static Measurement run(
+      ModelConfig config,
+      TensorOperatorProvider operator,
+      AttentionProvider attention,
+      int batch,
+      int seq,
+      int warmup,
+      int steps,
+      long seed) {
+    TrainingGraph graph =
+        new TrainingGraph(
+            config,
+            operator,
+            attention,
+            new TrainingGraph.Clip.ByValue(1.0),
+            new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
+            1);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
-      long params = graph.model().parameterSpecs().values().stream()
-          .mapToLong(p -> p.shape().size()).sum();
+      long params =
+          graph.model().parameterSpecs().values().stream().mapToLong(p -> p.shape().size()).sum();
       SplittableRandom random = new SplittableRandom(seed);
       long[][][] data = new long[1][batch][seq + 1];
       long timed = 0;
@@ -56,8 +76,16 @@ public final class TrainBenchmark {
       double secondsPerStep = timed / 1e9 / steps;
       long tokens = (long) batch * seq;
       double flops = TrainFlops.step(config, batch, seq);
-      return new Measurement(params, tokens, secondsPerStep, tokens / secondsPerStep, flops,
-          flops / secondsPerStep, matmulFlops(), CpuPeak.detect(), PeakMemory.bytes());
+      return new Measurement(
+          params,
+          tokens,
+          secondsPerStep,
+          tokens / secondsPerStep,
+          flops,
+          flops / secondsPerStep,
+          matmulFlops(),
+          CpuPeak.detect(),
+          PeakMemory.bytes());
     }
   }
 

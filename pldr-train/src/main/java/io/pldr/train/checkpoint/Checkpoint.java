@@ -6,10 +6,13 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A training checkpoint: the model's parameters (reference names), the optimiser's state, and
- * what the run needs to continue exactly (step, data position, configuration).
+ * A training checkpoint: the model's parameters (reference names), the optimiser's state, and what
+ * the run needs to continue exactly (step, data position, configuration).
  */
-public record Checkpoint(Path dir, CheckpointState state, Map<String, HostTensor> model,
+public record Checkpoint(
+    Path dir,
+    CheckpointState state,
+    Map<String, HostTensor> model,
     Map<String, HostTensor> optimizer) {
   /** The tokenizer file inside the checkpoint folder. */
   public Path tokenizerFile() {

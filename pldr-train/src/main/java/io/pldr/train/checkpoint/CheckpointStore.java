@@ -24,16 +24,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The checkpoints of a run, one folder each ({@code checkpoints/step-00000100/}) holding
- * {@code model.safetensors}, {@code optimizer.safetensors}, {@code tokenizer.json} and
- * {@code state.textproto} (format, step, data position, configuration, SHA-256 of each file).
- * A checkpoint is written into a hidden temporary folder, every file forced to disk, then the
- * folder is renamed into place: a reader sees a whole checkpoint or none. Only the newest
- * {@code keep} are kept.
+ * The checkpoints of a run, one folder each ({@code checkpoints/step-00000100/}) holding {@code
+ * model.safetensors}, {@code optimizer.safetensors}, {@code tokenizer.json} and {@code
+ * state.textproto} (format, step, data position, configuration, SHA-256 of each file). A checkpoint
+ * is written into a hidden temporary folder, every file forced to disk, then the folder is renamed
+ * into place: a reader sees a whole checkpoint or none. Only the newest {@code keep} are kept.
  */
 public final class CheckpointStore {
   /** The format name written into, and required from, {@code state.textproto}. */
   public static final String FORMAT = "pldr-train-checkpoint";
+
   /** The folder layout's version. */
   public static final int VERSION = 1;
 
@@ -62,8 +62,12 @@ public final class CheckpointStore {
    * Writes a checkpoint atomically and deletes the oldest beyond the kept number. The state's
    * checksums are filled in here.
    */
-  public Path write(CheckpointState state, Map<String, HostTensor> model,
-      Map<String, HostTensor> optimizer, Path tokenizer) throws IOException {
+  public Path write(
+      CheckpointState state,
+      Map<String, HostTensor> model,
+      Map<String, HostTensor> optimizer,
+      Path tokenizer)
+      throws IOException {
     Files.createDirectories(root);
     String name = String.format("%s%08d", PREFIX, state.getStep());
     Path tmp = Files.createTempDirectory(root, "." + name + ".tmp-");
@@ -71,13 +75,15 @@ public final class CheckpointStore {
       Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
       Safetensors.write(tmp.resolve(MODEL_FILE), model, meta);
       Safetensors.write(tmp.resolve(OPTIMIZER_FILE), optimizer, meta);
-      AtomicFiles.write(tmp.resolve(TOKENIZER_FILE), out -> {
-        try (FileChannel in = FileChannel.open(tokenizer, StandardOpenOption.READ)) {
-          in.transferTo(0, in.size(), out);
-        }
-      });
-      CheckpointState.Builder s = state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION)
-          .clearSha256();
+      AtomicFiles.write(
+          tmp.resolve(TOKENIZER_FILE),
+          out -> {
+            try (FileChannel in = FileChannel.open(tokenizer, StandardOpenOption.READ)) {
+              in.transferTo(0, in.size(), out);
+            }
+          });
+      CheckpointState.Builder s =
+          state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION).clearSha256();
       for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
         s.putSha256(f, Fingerprint.ofFile(tmp.resolve(f)));
       }
@@ -118,25 +124,33 @@ public final class CheckpointStore {
   }
 
   /**
-   * Reads a checkpoint folder, refusing another format, a newer version, or a file whose
-   * checksum does not match.
+   * Reads a checkpoint folder, refusing another format, a newer version, or a file whose checksum
+   * does not match.
    */
   public static Checkpoint read(Path dir) throws IOException {
     CheckpointState state = readState(dir);
     for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
       String actual = Fingerprint.ofFile(dir.resolve(e.getKey()));
       if (!actual.equals(e.getValue())) {
-        throw new IOException(dir.resolve(e.getKey()) + ": checksum mismatch (the file changed"
-            + " or is damaged): SHA-256 " + actual + ", recorded " + e.getValue());
+        throw new IOException(
+            dir.resolve(e.getKey())
+                + ": checksum mismatch (the file changed"
+                + " or is damaged): SHA-256 "
+                + actual
+                + ", recorded "
+                + e.getValue());
       }
     }
-    return new Checkpoint(dir, state, Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
+    return new Checkpoint(
+        dir,
+        state,
+        Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
         Safetensors.read(dir.resolve(OPTIMIZER_FILE)).tensors());
   }
 
   /**
-   * Reads only the state of a checkpoint folder (step, configuration, ...), refusing another
-   * format or a newer version; the tensors are neither read nor checked.
+   * Reads only the state of a checkpoint folder (step, configuration, ...), refusing another format
+   * or a newer version; the tensors are neither read nor checked.
    */
   public static CheckpointState readState(Path dir) throws IOException {
     Path stateFile = dir.resolve(STATE_FILE);
@@ -151,11 +165,17 @@ public final class CheckpointStore {
     }
     CheckpointState state = b.build();
     if (!FORMAT.equals(state.getFormat())) {
-      throw new IOException(stateFile + ": format '" + state.getFormat() + "', expected '" + FORMAT + "'");
+      throw new IOException(
+          stateFile + ": format '" + state.getFormat() + "', expected '" + FORMAT + "'");
     }
     if (state.getFormatVersion() > VERSION) {
-      throw new IOException(stateFile + ": format version " + state.getFormatVersion()
-          + " is newer than this pldr reads (" + VERSION + ")");
+      throw new IOException(
+          stateFile
+              + ": format version "
+              + state.getFormatVersion()
+              + " is newer than this pldr reads ("
+              + VERSION
+              + ")");
     }
     return state;
   }

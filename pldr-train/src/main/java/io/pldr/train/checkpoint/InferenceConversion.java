@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Turns a learned (v510) checkpoint and a G-cache inferred from it into an inference model of
- * its own (the reference's v510Gi): a checkpoint whose operator is {@code external} (the G-cache,
+ * Turns a learned (v510) checkpoint and a G-cache inferred from it into an inference model of its
+ * own (the reference's v510Gi): a checkpoint whose operator is {@code external} (the G-cache,
  * copied beside it) and which holds no metric-learner, power-law or metric-norm weights.
  */
 public final class InferenceConversion {
@@ -28,27 +28,36 @@ public final class InferenceConversion {
   private InferenceConversion() {}
 
   /** Writes the inference model into the run folder {@code out}; returns its checkpoint. */
-  public static Path convert(Checkpoint source, Path gCache, Path out,
-      AttentionProvider attention) throws IOException {
+  public static Path convert(Checkpoint source, Path gCache, Path out, AttentionProvider attention)
+      throws IOException {
     ModelConfig learned = source.state().getConfig().getModel();
     GCacheFile.load(gCache, learned);
     Files.createDirectories(out);
     Path copied = out.resolve(GCACHE_FILE).toAbsolutePath();
     Files.copy(gCache, copied, StandardCopyOption.REPLACE_EXISTING);
-    ModelConfig inference = ModelConfigs.validate(learned.toBuilder().setTensorOperator(
-        learned.getTensorOperator().toBuilder().clearOptions().setName(ExternalOperatorProvider.NAME)
-            .putOptions(ExternalOperatorProvider.FILE_OPTION, copied.toString())).build(),
-        "converted model");
+    ModelConfig inference =
+        ModelConfigs.validate(
+            learned.toBuilder()
+                .setTensorOperator(
+                    learned.getTensorOperator().toBuilder()
+                        .clearOptions()
+                        .setName(ExternalOperatorProvider.NAME)
+                        .putOptions(ExternalOperatorProvider.FILE_OPTION, copied.toString()))
+                .build(),
+            "converted model");
     Map<String, HostTensor> kept = new LinkedHashMap<>();
     try (ModelGraph graph = new ModelGraph(inference, new ExternalOperatorProvider(), attention)) {
       for (String name : graph.parameterSpecs().keySet()) {
         kept.put(name, source.model().get(name));
       }
     }
-    TrainConfig config = source.state().getConfig().toBuilder().setModel(inference)
-        .setOutDir(out.toString()).build();
+    TrainConfig config =
+        source.state().getConfig().toBuilder()
+            .setModel(inference)
+            .setOutDir(out.toString())
+            .build();
     CheckpointState state = source.state().toBuilder().setConfig(config).clearSha256().build();
-    return new CheckpointStore(out.resolve("checkpoints"), 1).write(state, kept, Map.of(),
-        source.tokenizerFile());
+    return new CheckpointStore(out.resolve("checkpoints"), 1)
+        .write(state, kept, Map.of(), source.tokenizerFile());
   }
 }

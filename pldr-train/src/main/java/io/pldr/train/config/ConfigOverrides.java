@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Changes one field of a configuration message from a {@code field.path=value} string:
- * {@code optimizer.learning_rate=2e-3}, {@code model.tensor_operator.name=identity},
- * {@code model.tensor_operator.options.rank=8} (a map key after a map field),
- * {@code model.plugin_modules=a.B,c.D} (a repeated field: the comma-separated list replaces it).
- * Numbers, booleans, strings and enum names are parsed for the field's type; an unknown field,
- * a value of the wrong type or a negative value for an unsigned field fails with a
- * {@link ConfigException} naming the source, the field holding the override and the path.
- * Range checks beyond the type (a positive learning rate, ...) are left to the validator.
+ * Changes one field of a configuration message from a {@code field.path=value} string: {@code
+ * optimizer.learning_rate=2e-3}, {@code model.tensor_operator.name=identity}, {@code
+ * model.tensor_operator.options.rank=8} (a map key after a map field), {@code
+ * model.plugin_modules=a.B,c.D} (a repeated field: the comma-separated list replaces it). Numbers,
+ * booleans, strings and enum names are parsed for the field's type; an unknown field, a value of
+ * the wrong type or a negative value for an unsigned field fails with a {@link ConfigException}
+ * naming the source, the field holding the override and the path. Range checks beyond the type (a
+ * positive learning rate, ...) are left to the validator.
  */
 public final class ConfigOverrides {
   private ConfigOverrides() {}
@@ -40,22 +40,34 @@ public final class ConfigOverrides {
       Descriptor type = b.getDescriptorForType();
       FieldDescriptor f = type.findFieldByName(parts[i]);
       if (f == null) {
-        throw site.error("unknown field '" + parts[i] + "' of " + type.getName() + "; it has: "
-            + fieldNames(type));
+        throw site.error(
+            "unknown field '"
+                + parts[i]
+                + "' of "
+                + type.getName()
+                + "; it has: "
+                + fieldNames(type));
       }
       boolean last = i == parts.length - 1;
       if (f.isMapField()) {
         if (i != parts.length - 2) {
-          throw site.error("'" + f.getName() + "' is a map: name one key after it, as "
-              + f.getName() + ".KEY=value");
+          throw site.error(
+              "'"
+                  + f.getName()
+                  + "' is a map: name one key after it, as "
+                  + f.getName()
+                  + ".KEY=value");
         }
         putMapEntry(b, f, parts[i + 1], value, site);
         return;
       }
       if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !f.isRepeated()) {
         if (last) {
-          throw site.error("'" + path + "' is a message: set one of its fields: "
-              + fieldNames(f.getMessageType()));
+          throw site.error(
+              "'"
+                  + path
+                  + "' is a message: set one of its fields: "
+                  + fieldNames(f.getMessageType()));
         }
         b = b.getFieldBuilder(f);
         continue;
@@ -84,8 +96,8 @@ public final class ConfigOverrides {
     }
   }
 
-  private static void putMapEntry(Message.Builder b, FieldDescriptor map, String key,
-      String value, Site site) {
+  private static void putMapEntry(
+      Message.Builder b, FieldDescriptor map, String key, String value, Site site) {
     Descriptor entry = map.getMessageType();
     FieldDescriptor keyField = entry.findFieldByName("key");
     FieldDescriptor valueField = entry.findFieldByName("value");
@@ -100,8 +112,12 @@ public final class ConfigOverrides {
     }
     b.clearField(map);
     kept.forEach(e -> b.addRepeatedField(map, e));
-    b.addRepeatedField(map, b.newBuilderForField(map).setField(keyField, k)
-        .setField(valueField, parse(valueField, value, path, site)).build());
+    b.addRepeatedField(
+        map,
+        b.newBuilderForField(map)
+            .setField(keyField, k)
+            .setField(valueField, parse(valueField, value, path, site))
+            .build());
   }
 
   private static Object parse(FieldDescriptor f, String value, String path, Site site) {
@@ -116,17 +132,21 @@ public final class ConfigOverrides {
         case BOOL -> bool(value);
         case STRING -> value;
         case ENUM -> enumValue(f, value);
-        default -> throw site.error(path + ": fields of type " + f.getType()
-            + " cannot be overridden");
+        default ->
+            throw site.error(path + ": fields of type " + f.getType() + " cannot be overridden");
       };
     } catch (IllegalArgumentException e) {
-      String expected = switch (f.getJavaType()) {
-        case INT, LONG -> isUnsigned(f) ? "a non-negative integer" : "an integer";
-        case BOOLEAN -> "true or false";
-        case ENUM -> "one of " + f.getEnumType().getValues().stream()
-            .map(EnumValueDescriptor::getName).collect(Collectors.joining(", "));
-        default -> "a number";
-      };
+      String expected =
+          switch (f.getJavaType()) {
+            case INT, LONG -> isUnsigned(f) ? "a non-negative integer" : "an integer";
+            case BOOLEAN -> "true or false";
+            case ENUM ->
+                "one of "
+                    + f.getEnumType().getValues().stream()
+                        .map(EnumValueDescriptor::getName)
+                        .collect(Collectors.joining(", "));
+            default -> "a number";
+          };
       throw site.error(path + " must be " + expected + ", found '" + value + "'");
     }
   }

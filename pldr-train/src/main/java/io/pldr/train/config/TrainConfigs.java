@@ -23,14 +23,15 @@ public final class TrainConfigs {
 
   /** Reads and validates a text-format file. */
   public static TrainConfig read(Path file) {
-    return read(file, b -> { });
+    return read(file, b -> {});
   }
 
   /**
    * Reads a text-format file, applies {@code overrides} (command-line options, say), then
    * validates, so that defaults follow the overridden values.
    */
-  public static TrainConfig read(Path file, java.util.function.Consumer<TrainConfig.Builder> overrides) {
+  public static TrainConfig read(
+      Path file, java.util.function.Consumer<TrainConfig.Builder> overrides) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -48,8 +49,8 @@ public final class TrainConfigs {
   }
 
   /**
-   * Parses text format without validating, for callers that change fields before
-   * {@link #validate}; {@code source} names it in errors.
+   * Parses text format without validating, for callers that change fields before {@link #validate};
+   * {@code source} names it in errors.
    */
   public static TrainConfig.Builder builder(String text, String source) {
     TrainConfig.Builder b = TrainConfig.newBuilder();
@@ -76,11 +77,14 @@ public final class TrainConfigs {
     positive(source, "batch_size", c.getBatchSize());
     positive(source, "seq_len", c.getSeqLen());
     if (c.getSeqLen() > model.getMaxSeqLen()) {
-      throw new ConfigException(source, "seq_len", "must be at most model.max_seq_len="
-          + model.getMaxSeqLen() + ", found " + c.getSeqLen());
+      throw new ConfigException(
+          source,
+          "seq_len",
+          "must be at most model.max_seq_len=" + model.getMaxSeqLen() + ", found " + c.getSeqLen());
     }
     if (c.getSteps() <= 0) {
-      throw new ConfigException(source, "steps", "must be a positive integer, found " + c.getSteps());
+      throw new ConfigException(
+          source, "steps", "must be a positive integer, found " + c.getSteps());
     }
     if (b.getGradAccumulation() == 0) {
       b.setGradAccumulation(1);
@@ -97,7 +101,9 @@ public final class TrainConfigs {
 
     OptimizerConfig.Builder o = b.getOptimizerBuilder();
     if (!(o.getLearningRate() > 0) || !Double.isFinite(o.getLearningRate())) {
-      throw new ConfigException(source, "optimizer.learning_rate",
+      throw new ConfigException(
+          source,
+          "optimizer.learning_rate",
           "must be a positive number, found " + o.getLearningRate());
     }
     if (!o.hasBeta1()) {
@@ -115,18 +121,23 @@ public final class TrainConfigs {
     inUnitInterval(source, "optimizer.beta1", o.getBeta1());
     inUnitInterval(source, "optimizer.beta2", o.getBeta2());
     if (!(o.getEpsilon() > 0)) {
-      throw new ConfigException(source, "optimizer.epsilon", "must be positive, found " + o.getEpsilon());
+      throw new ConfigException(
+          source, "optimizer.epsilon", "must be positive, found " + o.getEpsilon());
     }
     if (!(o.getWeightDecay() >= 0)) {
-      throw new ConfigException(source, "optimizer.weight_decay",
+      throw new ConfigException(
+          source,
+          "optimizer.weight_decay",
           "must be zero or positive, found " + o.getWeightDecay());
     }
     if (o.getClipCase() == OptimizerConfig.ClipCase.CLIP_VALUE && !(o.getClipValue() > 0)) {
-      throw new ConfigException(source, "optimizer.clip_value", "must be positive, found " + o.getClipValue());
+      throw new ConfigException(
+          source, "optimizer.clip_value", "must be positive, found " + o.getClipValue());
     }
-    if (o.getClipCase() == OptimizerConfig.ClipCase.CLIP_GLOBAL_NORM && !(o.getClipGlobalNorm() > 0)) {
-      throw new ConfigException(source, "optimizer.clip_global_norm",
-          "must be positive, found " + o.getClipGlobalNorm());
+    if (o.getClipCase() == OptimizerConfig.ClipCase.CLIP_GLOBAL_NORM
+        && !(o.getClipGlobalNorm() > 0)) {
+      throw new ConfigException(
+          source, "optimizer.clip_global_norm", "must be positive, found " + o.getClipGlobalNorm());
     }
 
     ScheduleConfig.Builder s = b.getScheduleBuilder();
@@ -134,14 +145,21 @@ public final class TrainConfigs {
       s.setTotalSteps(c.getSteps());
     }
     if (s.getWarmupSteps() > s.getTotalSteps()) {
-      throw new ConfigException(source, "schedule.warmup_steps", "must not exceed the run's "
-          + "steps=" + s.getTotalSteps() + ", found " + s.getWarmupSteps());
+      throw new ConfigException(
+          source,
+          "schedule.warmup_steps",
+          "must not exceed the run's "
+              + "steps="
+              + s.getTotalSteps()
+              + ", found "
+              + s.getWarmupSteps());
     }
     if (!s.hasAlpha()) {
       s.setAlpha(0.1);
     }
     if (!(s.getAlpha() >= 0 && s.getAlpha() <= 1)) {
-      throw new ConfigException(source, "schedule.alpha", "must be in [0, 1], found " + s.getAlpha());
+      throw new ConfigException(
+          source, "schedule.alpha", "must be in [0, 1], found " + s.getAlpha());
     }
 
     DataConfig.Builder d = b.getDataBuilder();
@@ -155,7 +173,9 @@ public final class TrainConfigs {
       d.setValidationFraction(0.05);
     }
     if (!(d.getValidationFraction() > 0 && d.getValidationFraction() < 1)) {
-      throw new ConfigException(source, "data.validation_fraction",
+      throw new ConfigException(
+          source,
+          "data.validation_fraction",
           "must be in (0, 1), found " + d.getValidationFraction());
     }
     TokenizerConfig.Builder t = d.getTokenizerBuilder();
@@ -164,12 +184,18 @@ public final class TrainConfigs {
         t.setVocabSize(model.getVocabSize());
       }
       if (t.getVocabSize() != model.getVocabSize()) {
-        throw new ConfigException(source, "data.tokenizer.vocab_size", "must equal model.vocab_size="
-            + model.getVocabSize() + ", found " + t.getVocabSize());
+        throw new ConfigException(
+            source,
+            "data.tokenizer.vocab_size",
+            "must equal model.vocab_size=" + model.getVocabSize() + ", found " + t.getVocabSize());
       }
       if (t.getVocabSize() < 260 + 1) {
-        throw new ConfigException(source, "data.tokenizer.vocab_size", "a byte-level BPE "
-            + "vocabulary needs more than 260 ids (4 special + 256 bytes), found " + t.getVocabSize());
+        throw new ConfigException(
+            source,
+            "data.tokenizer.vocab_size",
+            "a byte-level BPE "
+                + "vocabulary needs more than 260 ids (4 special + 256 bytes), found "
+                + t.getVocabSize());
       }
       if (t.getMinFrequency() == 0) {
         t.setMinFrequency(2);
@@ -181,8 +207,8 @@ public final class TrainConfigs {
       sample.setTemperature(0.8);
     }
     if (!(sample.getTemperature() > 0)) {
-      throw new ConfigException(source, "sample.temperature",
-          "must be positive, found " + sample.getTemperature());
+      throw new ConfigException(
+          source, "sample.temperature", "must be positive, found " + sample.getTemperature());
     }
     if (sample.getLines() > 0 && sample.getMaxNewTokens() == 0) {
       sample.setMaxNewTokens(48);
@@ -203,7 +229,9 @@ public final class TrainConfigs {
 
   private static void coefficient(String source, String field, double v) {
     if (!(v >= 0) || !Double.isFinite(v)) {
-      throw new ConfigException(source, field,
+      throw new ConfigException(
+          source,
+          field,
           "expected a finite number ≥ 0 (0 leaves the term out of the loss), found " + v);
     }
   }

@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 /**
  * An endless iterator of training batches, {@code long[batchSize][seqLen + 1]}. Each epoch visits
  * every training window once, in an order that depends only on (seed, epoch): a Fisher–Yates
- * shuffle driven by a {@link SplittableRandom} seeded from both. A batch that reaches the end of
- * an epoch is completed from the start of the next one. {@link #position()} says where the next
- * batch starts; an iterator created at that position yields the same batches.
+ * shuffle driven by a {@link SplittableRandom} seeded from both. A batch that reaches the end of an
+ * epoch is completed from the start of the next one. {@link #position()} says where the next batch
+ * starts; an iterator created at that position yields the same batches.
  */
 public final class BatchIterator implements Iterator<long[][]> {
   private final PackedSequences sequences;
@@ -33,8 +33,12 @@ public final class BatchIterator implements Iterator<long[][]> {
     this.seed = seed;
     this.trainWindows = (int) sequences.trainWindows();
     if (from.index() >= trainWindows) {
-      throw new IllegalArgumentException("data position " + from + " is past the "
-          + trainWindows + " training windows (was it saved with other data or seq_len?)");
+      throw new IllegalArgumentException(
+          "data position "
+              + from
+              + " is past the "
+              + trainWindows
+              + " training windows (was it saved with other data or seq_len?)");
     }
     this.epoch = from.epoch();
     this.index = (int) from.index();
@@ -74,8 +78,8 @@ public final class BatchIterator implements Iterator<long[][]> {
   }
 
   /**
-   * The visiting order of {@code n} windows in {@code epoch}: a Fisher–Yates shuffle of
-   * {@code 0..n-1} with a {@link SplittableRandom} seeded by a mix of seed and epoch.
+   * The visiting order of {@code n} windows in {@code epoch}: a Fisher–Yates shuffle of {@code
+   * 0..n-1} with a {@link SplittableRandom} seeded by a mix of seed and epoch.
    */
   public static int[] permutation(int n, long seed, long epoch) {
     int[] p = new int[n];

@@ -33,28 +33,32 @@ import java.util.stream.StreamSupport;
 
 /**
  * The documents of a training corpus, read as a stream, one line at a time: {@code .txt} files
- * (documents separated by one or more blank lines; the lines of a document joined by
- * {@code \n}), {@code .jsonl} files (one JSON object per line, its text in a field), files of
- * one text per line cut into sentences (the State of the Union format), or an embedded corpus
- * by name. A document longer than {@link #MAX_DOCUMENT_CHARS} characters is
- * cut at a line end into several documents, so memory stays bounded.
+ * (documents separated by one or more blank lines; the lines of a document joined by {@code \n}),
+ * {@code .jsonl} files (one JSON object per line, its text in a field), files of one text per line
+ * cut into sentences (the State of the Union format), or an embedded corpus by name. A document
+ * longer than {@link #MAX_DOCUMENT_CHARS} characters is cut at a line end into several documents,
+ * so memory stays bounded.
  */
 public final class Corpus {
   /** Embedded corpora by name, with their class-path resources. */
-  public static final Map<String, String> EMBEDDED = Map.of(
-      "moby-dick", "/io/pldr/train/corpus/moby-dick.txt");
+  public static final Map<String, String> EMBEDDED =
+      Map.of("moby-dick", "/io/pldr/train/corpus/moby-dick.txt");
+
   /** The embedded corpus used when a configuration names neither files nor a corpus. */
   public static final String DEFAULT_EMBEDDED = "moby-dick";
+
   /** The JSON field of a document's text when a configuration leaves it unset. */
   public static final String DEFAULT_JSONL_FIELD = "text";
+
   /** Longest document handed out; longer ones are cut at a line end. */
   public static final int MAX_DOCUMENT_CHARS = 1 << 20;
 
   /** Titles and abbreviations after which a period does not end a sentence. */
-  private static final Set<String> ABBREVIATIONS = Set.of("mr", "mrs", "ms", "dr", "st", "jr",
-      "sr", "gen", "gov", "sen", "rep", "hon", "pres", "prof", "rev", "no", "vs", "etc", "co",
-      "inc", "ltd", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-      "oct", "nov", "dec");
+  private static final Set<String> ABBREVIATIONS =
+      Set.of(
+          "mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "gov", "sen", "rep", "hon", "pres",
+          "prof", "rev", "no", "vs", "etc", "co", "inc", "ltd", "mt", "ft", "jan", "feb", "mar",
+          "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec");
 
   /** Where documents come from. */
   public sealed interface Source permits FileSource, EmbeddedSource {
@@ -69,8 +73,8 @@ public final class Corpus {
     /** One JSON object per line, the document in a string field. */
     JSON_LINES,
     /**
-     * One text per line (the State of the Union corpus: an address per line), cut into
-     * sentences; each sentence is a document.
+     * One text per line (the State of the Union corpus: an address per line), cut into sentences;
+     * each sentence is a document.
      */
     SENTENCE_LINES
   }
@@ -95,17 +99,17 @@ public final class Corpus {
   }
 
   /**
-   * The corpus of a data configuration: its {@code train_files}, else its
-   * {@code embedded_corpus}, else Moby-Dick.
+   * The corpus of a data configuration: its {@code train_files}, else its {@code embedded_corpus},
+   * else Moby-Dick.
    */
   public static Corpus fromConfig(DataConfig config) {
     if (config.getTrainFilesCount() == 0) {
-      return embedded(config.getEmbeddedCorpus().isEmpty() ? DEFAULT_EMBEDDED
-          : config.getEmbeddedCorpus());
+      return embedded(
+          config.getEmbeddedCorpus().isEmpty() ? DEFAULT_EMBEDDED : config.getEmbeddedCorpus());
     }
     List<Path> files = config.getTrainFilesList().stream().map(Path::of).toList();
-    return ofFiles(files, config.getJsonlField().isEmpty() ? DEFAULT_JSONL_FIELD
-        : config.getJsonlField());
+    return ofFiles(
+        files, config.getJsonlField().isEmpty() ? DEFAULT_JSONL_FIELD : config.getJsonlField());
   }
 
   /**
@@ -122,8 +126,10 @@ public final class Corpus {
       } else if (name.endsWith(".txt")) {
         sources.add(new FileSource(f, Format.TEXT));
       } else {
-        throw new CorpusException("training file " + f
-            + " is neither .txt (blank-line separated documents) nor .jsonl (JSON lines)");
+        throw new CorpusException(
+            "training file "
+                + f
+                + " is neither .txt (blank-line separated documents) nor .jsonl (JSON lines)");
       }
     }
     return new Corpus(sources, jsonlField);
@@ -157,8 +163,11 @@ public final class Corpus {
   public static Corpus embedded(String name) {
     String resource = EMBEDDED.get(name);
     if (resource == null) {
-      throw new CorpusException("unknown embedded corpus '" + name + "'; known: "
-          + String.join(", ", EMBEDDED.keySet().stream().sorted().toList()));
+      throw new CorpusException(
+          "unknown embedded corpus '"
+              + name
+              + "'; known: "
+              + String.join(", ", EMBEDDED.keySet().stream().sorted().toList()));
     }
     return new Corpus(List.of(new EmbeddedSource(name, resource)), DEFAULT_JSONL_FIELD);
   }
@@ -191,19 +200,24 @@ public final class Corpus {
   }
 
   /**
-   * A SHA-256 (hex) of what decides the documents: each file's absolute path, size and
-   * modification time, each embedded corpus's name and content, the JSON field and the rules
-   * that cut documents.
+   * A SHA-256 (hex) of what decides the documents: each file's absolute path, size and modification
+   * time, each embedded corpus's name and content, the JSON field and the rules that cut documents.
    */
   public String fingerprint() {
     try {
-      Fingerprint f = new Fingerprint().add("pldr-corpus-1").add(jsonlField)
-          .add(Integer.toString(MAX_DOCUMENT_CHARS));
+      Fingerprint f =
+          new Fingerprint()
+              .add("pldr-corpus-1")
+              .add(jsonlField)
+              .add(Integer.toString(MAX_DOCUMENT_CHARS));
       for (Source s : sources) {
         if (s instanceof FileSource file) {
           Path abs = file.path().toAbsolutePath().normalize();
           BasicFileAttributes a = Files.readAttributes(abs, BasicFileAttributes.class);
-          f.add("file").add(file.format().name()).add(abs.toString()).add(Long.toString(a.size()))
+          f.add("file")
+              .add(file.format().name())
+              .add(abs.toString())
+              .add(Long.toString(a.size()))
               .add(Long.toString(a.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
         } else if (s instanceof EmbeddedSource e) {
           f.add("embedded").add(e.name());
@@ -221,8 +235,8 @@ public final class Corpus {
   private static InputStream openResource(EmbeddedSource e) throws IOException {
     InputStream in = Corpus.class.getResourceAsStream(e.resource());
     if (in == null) {
-      throw new IOException("embedded corpus " + e.name() + " is missing from the class path ("
-          + e.resource() + ")");
+      throw new IOException(
+          "embedded corpus " + e.name() + " is missing from the class path (" + e.resource() + ")");
     }
     return in;
   }
@@ -238,14 +252,13 @@ public final class Corpus {
       start--;
     }
     String word = t.substring(start, t.length() - 1).toLowerCase(Locale.ROOT);
-    return ABBREVIATIONS.contains(word)
-        || word.matches("(\\p{L}\\.)*\\p{L}");
+    return ABBREVIATIONS.contains(word) || word.matches("(\\p{L}\\.)*\\p{L}");
   }
 
   /** Walks the sources, one open reader at a time. */
   private final class DocumentIterator implements Iterator<String>, AutoCloseable {
-    private final ObjectMapper json = JsonMapper.builder()
-        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+    private final ObjectMapper json =
+        JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private int nextSource;
     private Source source;
     private BufferedReader reader;
@@ -304,8 +317,10 @@ public final class Corpus {
       source = s;
       lineNo = 0;
       sentences.clear();
-      InputStream in = s instanceof FileSource f ? Files.newInputStream(f.path())
-          : openResource((EmbeddedSource) s);
+      InputStream in =
+          s instanceof FileSource f
+              ? Files.newInputStream(f.path())
+              : openResource((EmbeddedSource) s);
       reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
     }
 
@@ -346,7 +361,8 @@ public final class Corpus {
         BreakIterator it = BreakIterator.getSentenceInstance(Locale.ENGLISH);
         it.setText(line);
         StringBuilder sentence = new StringBuilder();
-        for (int start = it.first(), end = it.next(); end != BreakIterator.DONE;
+        for (int start = it.first(), end = it.next();
+            end != BreakIterator.DONE;
             start = end, end = it.next()) {
           sentence.append(line, start, end);
           if (!endsWithAbbreviation(sentence)) {
@@ -395,16 +411,16 @@ public final class Corpus {
         try {
           node = json.readTree(line);
         } catch (JsonProcessingException e) {
-          throw new CorpusException(source.name() + ":" + lineNo + ": malformed JSON: "
-              + e.getOriginalMessage(), e);
+          throw new CorpusException(
+              source.name() + ":" + lineNo + ": malformed JSON: " + e.getOriginalMessage(), e);
         }
         if (node == null || !node.isObject()) {
           throw new CorpusException(source.name() + ":" + lineNo + ": expected a JSON object");
         }
         JsonNode text = node.get(jsonlField);
         if (text == null || !text.isTextual()) {
-          throw new CorpusException(source.name() + ":" + lineNo + ": no string field '"
-              + jsonlField + "'");
+          throw new CorpusException(
+              source.name() + ":" + lineNo + ": no string field '" + jsonlField + "'");
         }
         if (!text.asText().isEmpty()) {
           return text.asText();

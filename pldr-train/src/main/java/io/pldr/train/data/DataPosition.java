@@ -12,8 +12,8 @@ public record DataPosition(long epoch, long index) {
   /** Checks that both fields are non-negative. */
   public DataPosition {
     if (epoch < 0 || index < 0) {
-      throw new IllegalArgumentException("data position (epoch " + epoch + ", index " + index
-          + ") must not be negative");
+      throw new IllegalArgumentException(
+          "data position (epoch " + epoch + ", index " + index + ") must not be negative");
     }
   }
 }

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * SHA-256 fingerprints (Guava's hashing) of what decides a cached result: a sequence of parts,
- * each string followed by a 0 byte so that parts cannot run into each other; or a file's content.
+ * SHA-256 fingerprints (Guava's hashing) of what decides a cached result: a sequence of parts, each
+ * string followed by a 0 byte so that parts cannot run into each other; or a file's content.
  */
 public final class Fingerprint {
   private final Hasher hasher = Hashing.sha256().newHasher();

@@ -5,12 +5,12 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * The token stream cut into non-overlapping windows of {@code seqLen + 1} tokens: window
- * {@code w} is tokens {@code [w·seqLen, w·seqLen + seqLen]}, its first {@code seqLen} tokens the
- * inputs and its last {@code seqLen} the targets (consecutive windows share one token, so every
- * token but the first is a target exactly once). The last windows are the validation split
- * ({@code round(windows · fraction)}, at least one), the others the training split; tokens after
- * the last whole window are not used.
+ * The token stream cut into non-overlapping windows of {@code seqLen + 1} tokens: window {@code w}
+ * is tokens {@code [w·seqLen, w·seqLen + seqLen]}, its first {@code seqLen} tokens the inputs and
+ * its last {@code seqLen} the targets (consecutive windows share one token, so every token but the
+ * first is a target exactly once). The last windows are the validation split ({@code round(windows
+ * · fraction)}, at least one), the others the training split; tokens after the last whole window
+ * are not used.
  */
 public final class PackedSequences {
   /** The validation fraction when a configuration leaves it unset. */
@@ -22,17 +22,17 @@ public final class PackedSequences {
   private final long validationWindows;
 
   /**
-   * Windows of {@code tokens}; fails with a {@link CorpusException} naming {@code sources} and
-   * the token counts if there are too few tokens for one training and one validation window.
+   * Windows of {@code tokens}; fails with a {@link CorpusException} naming {@code sources} and the
+   * token counts if there are too few tokens for one training and one validation window.
    */
-  public PackedSequences(TokenSequence tokens, int seqLen, double validationFraction,
-      String sources) {
+  public PackedSequences(
+      TokenSequence tokens, int seqLen, double validationFraction, String sources) {
     if (seqLen < 1) {
       throw new IllegalArgumentException("seq_len must be positive, not " + seqLen);
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("validation_fraction must be in [0, 1), not "
-          + validationFraction);
+      throw new IllegalArgumentException(
+          "validation_fraction must be in [0, 1), not " + validationFraction);
     }
     this.tokens = tokens;
     this.seqLen = seqLen;
@@ -40,16 +40,27 @@ public final class PackedSequences {
     this.windows = n > seqLen ? (n - 1) / seqLen : 0;
     this.validationWindows = Math.max(1, Math.round(windows * validationFraction));
     if (windows - validationWindows < 1) {
-      throw new CorpusException("the corpus " + sources + " has " + n + " tokens: "
-          + windows + " window(s) of seq_len " + seqLen + " + 1, but one training and "
-          + validationWindows + " validation window(s) need at least "
-          + ((1 + validationWindows) * seqLen + 1) + " tokens; add text or lower seq_len");
+      throw new CorpusException(
+          "the corpus "
+              + sources
+              + " has "
+              + n
+              + " tokens: "
+              + windows
+              + " window(s) of seq_len "
+              + seqLen
+              + " + 1, but one training and "
+              + validationWindows
+              + " validation window(s) need at least "
+              + ((1 + validationWindows) * seqLen + 1)
+              + " tokens; add text or lower seq_len");
     }
   }
 
   /** The validation fraction of a data configuration: its value or 0.05. */
   public static double validationFraction(DataConfig config) {
-    return config.hasValidationFraction() ? config.getValidationFraction()
+    return config.hasValidationFraction()
+        ? config.getValidationFraction()
         : DEFAULT_VALIDATION_FRACTION;
   }
 
@@ -99,8 +110,8 @@ public final class PackedSequences {
   }
 
   /**
-   * Training batches shuffled per epoch, starting at {@code from} (use {@link
-   * DataPosition#START} for a new run).
+   * Training batches shuffled per epoch, starting at {@code from} (use {@link DataPosition#START}
+   * for a new run).
    */
   public BatchIterator trainBatches(int batchSize, long seed, DataPosition from) {
     return new BatchIterator(this, batchSize, seed, from);
@@ -117,34 +128,39 @@ public final class PackedSequences {
    */
   public Iterable<long[][]> validationBatches(int batchSize, long maxBatches) {
     if (batchSize < 1 || maxBatches < 0) {
-      throw new IllegalArgumentException("batch size " + batchSize + " and batch limit "
-          + maxBatches + " must be positive (the limit may be 0: all)");
+      throw new IllegalArgumentException(
+          "batch size "
+              + batchSize
+              + " and batch limit "
+              + maxBatches
+              + " must be positive (the limit may be 0: all)");
     }
     long count = validationBatchCount(batchSize);
     long batches = maxBatches == 0 ? count : Math.min(count, maxBatches);
     long first = trainWindows();
-    return () -> new Iterator<>() {
-      private long batch;
+    return () ->
+        new Iterator<>() {
+          private long batch;
 
-      @Override
-      public boolean hasNext() {
-        return batch < batches;
-      }
+          @Override
+          public boolean hasNext() {
+            return batch < batches;
+          }
 
-      @Override
-      public long[][] next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        long from = batch * batchSize;
-        int rows = (int) Math.min(batchSize, validationWindows - from);
-        long[][] out = new long[rows][];
-        for (int r = 0; r < rows; r++) {
-          out[r] = window(first + from + r);
-        }
-        batch++;
-        return out;
-      }
-    };
+          @Override
+          public long[][] next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            long from = batch * batchSize;
+            int rows = (int) Math.min(batchSize, validationWindows - from);
+            long[][] out = new long[rows][];
+            for (int r = 0; r < rows; r++) {
+              out[r] = window(first + from + r);
+            }
+            batch++;
+            return out;
+          }
+        };
   }
 }

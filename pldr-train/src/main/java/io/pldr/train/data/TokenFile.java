@@ -9,9 +9,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A binary token file mapped into memory: little-endian, unsigned 16-bit ids when the vocabulary
- * has at most 65536 ids, else signed 32-bit, no header (numpy reads it with {@code
- * np.memmap(path, dtype="<u2")} or {@code "<i4"}). It is mapped in pieces of 1 GiB, so files
- * larger than the heap or memory work; the operating system pages them in.
+ * has at most 65536 ids, else signed 32-bit, no header (numpy reads it with {@code np.memmap(path,
+ * dtype="<u2")} or {@code "<i4"}). It is mapped in pieces of 1 GiB, so files larger than the heap
+ * or memory work; the operating system pages them in.
  */
 public final class TokenFile implements TokenSequence {
   /** The width of one stored id. */
@@ -65,16 +65,24 @@ public final class TokenFile implements TokenSequence {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long bytes = ch.size();
       if (bytes % width.bytes() != 0) {
-        throw new IOException("token file " + path + " has " + bytes
-            + " bytes, not a multiple of " + width.bytes() + " (" + width + ")");
+        throw new IOException(
+            "token file "
+                + path
+                + " has "
+                + bytes
+                + " bytes, not a multiple of "
+                + width.bytes()
+                + " ("
+                + width
+                + ")");
       }
       int n = (int) ((bytes + CHUNK_BYTES - 1) / CHUNK_BYTES);
       ByteBuffer[] chunks = new ByteBuffer[n];
       for (int i = 0; i < n; i++) {
         long start = i * CHUNK_BYTES;
         long len = Math.min(CHUNK_BYTES, bytes - start);
-        chunks[i] = ch.map(FileChannel.MapMode.READ_ONLY, start, len)
-            .order(ByteOrder.LITTLE_ENDIAN);
+        chunks[i] =
+            ch.map(FileChannel.MapMode.READ_ONLY, start, len).order(ByteOrder.LITTLE_ENDIAN);
       }
       return new TokenFile(path, width, bytes / width.bytes(), chunks);
     }
@@ -98,13 +106,14 @@ public final class TokenFile implements TokenSequence {
   @Override
   public int get(long index) {
     if (index < 0 || index >= size) {
-      throw new IndexOutOfBoundsException("token " + index + " outside [0, " + size + ") of "
-          + path);
+      throw new IndexOutOfBoundsException(
+          "token " + index + " outside [0, " + size + ") of " + path);
     }
     long byteOffset = index * width.bytes();
     ByteBuffer chunk = chunks[(int) (byteOffset >>> CHUNK_SHIFT)];
     int offset = (int) (byteOffset & (CHUNK_BYTES - 1));
-    return width == Width.UINT16 ? Short.toUnsignedInt(chunk.getShort(offset))
+    return width == Width.UINT16
+        ? Short.toUnsignedInt(chunk.getShort(offset))
         : chunk.getInt(offset);
   }
 

@@ -16,8 +16,8 @@ public interface TokenSequence {
   /** Copies {@code length} tokens from {@code from} into {@code dst} at {@code offset}. */
   default void copy(long from, long[] dst, int offset, int length) {
     if (from < 0 || length < 0 || from + length > size()) {
-      throw new IndexOutOfBoundsException("tokens [" + from + ", " + (from + length)
-          + ") outside [0, " + size() + ")");
+      throw new IndexOutOfBoundsException(
+          "tokens [" + from + ", " + (from + length) + ") outside [0, " + size() + ")");
     }
     for (int i = 0; i < length; i++) {
       dst[offset + i] = get(from + i);

@@ -7,11 +7,9 @@ import io.pldr.api.text.Tokenizer;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,20 +20,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Encodes corpora into binary token files ({@link TokenFile}) and keeps them in a cache folder:
- * one entry per (sources, tokenizer), keyed by a hash of the corpus fingerprint (each file's path,
- * size and modification time) and the tokenizer file's content, so a second run maps the file
- * instead of encoding again. An entry is {@code tokens.bin} (ids, an end-of-text id after every
- * document) and {@code tokens.json} (its description, written last: an entry without it is
- * incomplete and is encoded again). Both are written atomically.
+ * Encodes corpora into binary token files ({@link TokenFile}) and keeps them in a cache folder: one
+ * entry per (sources, tokenizer), keyed by a hash of the corpus fingerprint (each file's path, size
+ * and modification time) and the tokenizer file's content, so a second run maps the file instead of
+ * encoding again. An entry is {@code tokens.bin} (ids, an end-of-text id after every document) and
+ * {@code tokens.json} (its description, written last: an entry without it is incomplete and is
+ * encoded again). Both are written atomically.
  */
 public final class TokenStore {
   private static final Logger LOG = LoggerFactory.getLogger(TokenStore.class);
 
   /** Version of the token file layout; part of the cache key. */
   public static final String FORMAT = "pldr-tokens-1";
+
   /** Name of the ids file inside an entry. */
   public static final String TOKENS_FILE = "tokens.bin";
+
   /** Name of the description file inside an entry. */
   public static final String METADATA_FILE = "tokens.json";
 
@@ -70,8 +70,8 @@ public final class TokenStore {
   }
 
   /**
-   * The tokens of {@code corpus} under {@code tokenizer}, from the cache or encoded now;
-   * {@code tokenizerFingerprint} must change whenever the tokenizer's ids could.
+   * The tokens of {@code corpus} under {@code tokenizer}, from the cache or encoded now; {@code
+   * tokenizerFingerprint} must change whenever the tokenizer's ids could.
    */
   public TokenFile open(Corpus corpus, Tokenizer tokenizer, String tokenizerFingerprint)
       throws IOException {
@@ -102,13 +102,13 @@ public final class TokenStore {
 
   /** The entry folder of a corpus and tokenizer. */
   public Path entryDir(Corpus corpus, String tokenizerFingerprint) {
-    return root.resolve(Fingerprint.of(FORMAT, corpus.fingerprint(), tokenizerFingerprint)
-        .substring(0, 32));
+    return root.resolve(
+        Fingerprint.of(FORMAT, corpus.fingerprint(), tokenizerFingerprint).substring(0, 32));
   }
 
   /**
-   * Encodes every document of {@code corpus} into {@code file} (atomically), each followed by
-   * the end-of-text id; memory stays bounded (a batch of documents and a 1 MiB buffer).
+   * Encodes every document of {@code corpus} into {@code file} (atomically), each followed by the
+   * end-of-text id; memory stays bounded (a batch of documents and a 1 MiB buffer).
    */
   public static Stats encode(Corpus corpus, Tokenizer tokenizer, Path file) throws IOException {
     int vocab = tokenizer.vocabSize();
@@ -116,32 +116,40 @@ public final class TokenStore {
     TokenFile.Width width = TokenFile.Width.forVocabSize(vocab);
     long start = System.nanoTime();
     long[] counts = new long[2];
-    AtomicFiles.write(file, out -> {
-      Writer w = new Writer(out, width, vocab, corpus.describe());
-      try (Stream<String> docs = corpus.documents()) {
-        Iterator<String> it = docs.iterator();
-        List<String> batch = new ArrayList<>();
-        long chars = 0;
-        while (it.hasNext()) {
-          String d = it.next();
-          batch.add(d);
-          chars += d.length();
-          if (batch.size() >= BATCH_DOCUMENTS || chars >= BATCH_CHARS) {
+    AtomicFiles.write(
+        file,
+        out -> {
+          Writer w = new Writer(out, width, vocab, corpus.describe());
+          try (Stream<String> docs = corpus.documents()) {
+            Iterator<String> it = docs.iterator();
+            List<String> batch = new ArrayList<>();
+            long chars = 0;
+            while (it.hasNext()) {
+              String d = it.next();
+              batch.add(d);
+              chars += d.length();
+              if (batch.size() >= BATCH_DOCUMENTS || chars >= BATCH_CHARS) {
+                w.documents(encodeAll(tokenizer, batch), eos);
+                batch.clear();
+                chars = 0;
+              }
+            }
             w.documents(encodeAll(tokenizer, batch), eos);
-            batch.clear();
-            chars = 0;
           }
-        }
-        w.documents(encodeAll(tokenizer, batch), eos);
-      }
-      w.flush();
-      counts[0] = w.tokens;
-      counts[1] = w.documents;
-    });
+          w.flush();
+          counts[0] = w.tokens;
+          counts[1] = w.documents;
+        });
     Stats stats = new Stats(counts[0], counts[1], width, System.nanoTime() - start);
-    LOG.info("Encoded {} documents of {} into {} tokens ({}) in {} ms, {} tokens/s: {}",
-        stats.documents(), corpus.describe(), stats.tokens(), width,
-        stats.nanos() / 1_000_000, Math.round(stats.tokensPerSecond()), file);
+    LOG.info(
+        "Encoded {} documents of {} into {} tokens ({}) in {} ms, {} tokens/s: {}",
+        stats.documents(),
+        corpus.describe(),
+        stats.tokens(),
+        width,
+        stats.nanos() / 1_000_000,
+        Math.round(stats.tokensPerSecond()),
+        file);
     return stats;
   }
 
@@ -186,8 +194,8 @@ public final class TokenStore {
     private final TokenFile.Width width;
     private final int vocab;
     private final String sources;
-    private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20)
-        .order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf =
+        ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
     long tokens;
     long documents;
     private long nextLog = LOG_EVERY_TOKENS;
@@ -215,8 +223,8 @@ public final class TokenStore {
 
     private void put(int id) throws IOException {
       if (id < 0 || id >= vocab) {
-        throw new IllegalStateException("the tokenizer gave id " + id + " outside its vocabulary"
-            + " [0, " + vocab + ")");
+        throw new IllegalStateException(
+            "the tokenizer gave id " + id + " outside its vocabulary" + " [0, " + vocab + ")");
       }
       if (buf.remaining() < width.bytes()) {
         flush();

@@ -9,7 +9,6 @@ import io.pldr.train.tokenizer.BpeTrainer;
 import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -19,16 +18,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The data side of a training run, from its {@link TrainConfig}: the corpus, the tokenizer (the
- * configured file, or one trained on the corpus and cached), the cached token file, its windows
- * and split, the unigram entropy of the training targets, and the batch iterators. The run's
- * tokenizer is kept in {@code out_dir/tokenizer.json}; when no tokenizer file is configured an
- * existing one there is reused, so a resumed run keeps its ids. Close it to free the tokenizer.
+ * configured file, or one trained on the corpus and cached), the cached token file, its windows and
+ * split, the unigram entropy of the training targets, and the batch iterators. The run's tokenizer
+ * is kept in {@code out_dir/tokenizer.json}; when no tokenizer file is configured an existing one
+ * there is reused, so a resumed run keeps its ids. Close it to free the tokenizer.
  */
 public final class TrainingData implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
   /** Name of the tokenizer file in the run's output folder. */
   public static final String TOKENIZER_FILE = "tokenizer.json";
+
   /** Version of the tokenizer trainer; part of the key of cached trained tokenizers. */
   public static final String TRAINER_VERSION = "pldr-bpe-1";
 
@@ -41,8 +41,13 @@ public final class TrainingData implements AutoCloseable {
   private final long seed;
   private final int evalBatches;
 
-  private TrainingData(Corpus corpus, HfTokenizer tokenizer, TokenFile tokens,
-      PackedSequences sequences, UnigramEntropy unigramEntropy, TrainConfig config) {
+  private TrainingData(
+      Corpus corpus,
+      HfTokenizer tokenizer,
+      TokenFile tokens,
+      PackedSequences sequences,
+      UnigramEntropy unigramEntropy,
+      TrainConfig config) {
     this.corpus = corpus;
     this.tokenizer = tokenizer;
     this.tokens = tokens;
@@ -54,13 +59,17 @@ public final class TrainingData implements AutoCloseable {
   }
 
   /**
-   * Prepares the data of {@code config}; trained tokenizers and token files are cached under
-   * {@code cacheDir} ({@code tokenizers/} and {@code tokens/}).
+   * Prepares the data of {@code config}; trained tokenizers and token files are cached under {@code
+   * cacheDir} ({@code tokenizers/} and {@code tokens/}).
    */
   public static TrainingData prepare(TrainConfig config, Path cacheDir) throws IOException {
     if (config.getBatchSize() < 1 || config.getSeqLen() < 1) {
-      throw new IllegalArgumentException("batch_size (" + config.getBatchSize()
-          + ") and seq_len (" + config.getSeqLen() + ") must be positive");
+      throw new IllegalArgumentException(
+          "batch_size ("
+              + config.getBatchSize()
+              + ") and seq_len ("
+              + config.getSeqLen()
+              + ") must be positive");
     }
     DataConfig data = config.getData();
     Corpus corpus = Corpus.fromConfig(data);
@@ -68,13 +77,23 @@ public final class TrainingData implements AutoCloseable {
     HfTokenizer tokenizer = HfTokenizer.load(tokenizerFile);
     try {
       TokenFile tokens = new TokenStore(cacheDir.resolve("tokens")).open(corpus, tokenizer);
-      PackedSequences sequences = new PackedSequences(tokens, config.getSeqLen(),
-          PackedSequences.validationFraction(data), corpus.describe());
+      PackedSequences sequences =
+          new PackedSequences(
+              tokens,
+              config.getSeqLen(),
+              PackedSequences.validationFraction(data),
+              corpus.describe());
       UnigramEntropy entropy = UnigramEntropy.ofTraining(sequences);
-      LOG.info("Data: {} tokens of {}, vocabulary {}; {} training and {} validation windows of"
-              + " {}+1 tokens; unigram entropy {} nats/token", tokens.size(), corpus.describe(),
-          tokenizer.vocabSize(), sequences.trainWindows(), sequences.validationWindows(),
-          sequences.seqLen(), String.format("%.4f", entropy.nats()));
+      LOG.info(
+          "Data: {} tokens of {}, vocabulary {}; {} training and {} validation windows of"
+              + " {}+1 tokens; unigram entropy {} nats/token",
+          tokens.size(),
+          corpus.describe(),
+          tokenizer.vocabSize(),
+          sequences.trainWindows(),
+          sequences.validationWindows(),
+          sequences.seqLen(),
+          String.format("%.4f", entropy.nats()));
       return new TrainingData(corpus, tokenizer, tokens, sequences, entropy, config);
     } catch (IOException | RuntimeException e) {
       tokenizer.close();
@@ -83,16 +102,15 @@ public final class TrainingData implements AutoCloseable {
   }
 
   /**
-   * The tokenizer file of a run: the configured one (copied into {@code out_dir}), else an
-   * existing {@code out_dir/tokenizer.json}, else one trained on the corpus (cached under
-   * {@code cacheDir/tokenizers} by corpus fingerprint and settings, and copied into
-   * {@code out_dir}).
+   * The tokenizer file of a run: the configured one (copied into {@code out_dir}), else an existing
+   * {@code out_dir/tokenizer.json}, else one trained on the corpus (cached under {@code
+   * cacheDir/tokenizers} by corpus fingerprint and settings, and copied into {@code out_dir}).
    */
   public static Path tokenizerFile(TrainConfig config, Corpus corpus, Path cacheDir)
       throws IOException {
     TokenizerConfig tc = config.getData().getTokenizer();
-    Path runCopy = config.getOutDir().isEmpty() ? null
-        : Path.of(config.getOutDir()).resolve(TOKENIZER_FILE);
+    Path runCopy =
+        config.getOutDir().isEmpty() ? null : Path.of(config.getOutDir()).resolve(TOKENIZER_FILE);
     Path source;
     if (!tc.getPath().isEmpty()) {
       source = Path.of(tc.getPath());
@@ -104,14 +122,19 @@ public final class TrainingData implements AutoCloseable {
       return runCopy;
     } else {
       BpeTrainer trainer = BpeTrainer.fromConfig(tc, config.getModel().getVocabSize());
-      String key = Fingerprint.of(TRAINER_VERSION, corpus.fingerprint(),
-          Integer.toString(trainer.vocabSize()), Integer.toString(trainer.minFrequency()));
-      source = cacheDir.resolve("tokenizers").resolve(key.substring(0, 32))
-          .resolve(TOKENIZER_FILE);
+      String key =
+          Fingerprint.of(
+              TRAINER_VERSION,
+              corpus.fingerprint(),
+              Integer.toString(trainer.vocabSize()),
+              Integer.toString(trainer.minFrequency()));
+      source = cacheDir.resolve("tokenizers").resolve(key.substring(0, 32)).resolve(TOKENIZER_FILE);
       if (Files.isRegularFile(source)) {
         LOG.info("Tokenizer for {} from the cache {}", corpus.describe(), source);
       } else {
-        LOG.info("Training a {}-token byte-level BPE tokenizer on {}", trainer.vocabSize(),
+        LOG.info(
+            "Training a {}-token byte-level BPE tokenizer on {}",
+            trainer.vocabSize(),
             corpus.describe());
         BpeModel model;
         try (Stream<String> docs = corpus.documents()) {
@@ -128,12 +151,14 @@ public final class TrainingData implements AutoCloseable {
       if (Files.exists(runCopy)) {
         LOG.warn("Replacing the run's tokenizer {} with {}", runCopy, source);
       }
-      AtomicFiles.write(runCopy, out -> {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          out.write(b);
-        }
-      });
+      AtomicFiles.write(
+          runCopy,
+          out -> {
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            while (b.hasRemaining()) {
+              out.write(b);
+            }
+          });
     }
     return runCopy;
   }

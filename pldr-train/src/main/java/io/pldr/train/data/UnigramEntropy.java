@@ -28,8 +28,8 @@ public record UnigramEntropy(double nats, long tokens, int distinct) {
   /** The entropy of tokens {@code [from, to)} of {@code tokens}. */
   public static UnigramEntropy of(TokenSequence tokens, long from, long to) {
     if (from < 0 || to > tokens.size() || from > to) {
-      throw new IndexOutOfBoundsException("tokens [" + from + ", " + to + ") outside [0, "
-          + tokens.size() + ")");
+      throw new IndexOutOfBoundsException(
+          "tokens [" + from + ", " + to + ") outside [0, " + tokens.size() + ")");
     }
     long[] counts = new long[1 << 16];
     for (long i = from; i < to; i++) {

@@ -26,6 +26,7 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * Everything one training step needs, built once in the model's graph:
+ *
  * <pre>
  *   batch [B, T+1] → inputs batch[:, :-1], targets batch[:, 1:]
  *   cross-entropy, accuracy = masked cross-entropy(decoder(inputs), targets)
@@ -50,8 +51,10 @@ public final class TrainingGraph {
   private final ModelGraph model;
   private final Placeholder<TInt64> batch;
   private final Placeholder<TFloating> learningRate;
+
   /** Keys of {@link #dagTerms()}: dag(A_LM), dag(A_P), dag(G_LM). */
   public static final String DAG_A = "A";
+
   public static final String DAG_P = "P";
   public static final String DAG_G = "G";
 
@@ -67,41 +70,52 @@ public final class TrainingGraph {
   private final int accumulationSteps;
 
   /** A graph without DAG regularisation. */
-  public TrainingGraph(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention, Clip clip, AdamW.Settings adam, int accumulationSteps) {
+  public TrainingGraph(
+      ModelConfig config,
+      TensorOperatorProvider operator,
+      AttentionProvider attention,
+      Clip clip,
+      AdamW.Settings adam,
+      int accumulationSteps) {
     this(config, operator, attention, clip, adam, accumulationSteps, Optional.empty());
   }
 
   /**
-   * A graph that, with {@code dag}, also computes the DAG terms and adds those with a
-   * coefficient above 0 to the loss. A coefficient on A_P fails for an operator without a
-   * potential tensor.
+   * A graph that, with {@code dag}, also computes the DAG terms and adds those with a coefficient
+   * above 0 to the loss. A coefficient on A_P fails for an operator without a potential tensor.
    */
-  public TrainingGraph(ModelConfig config, TensorOperatorProvider operator,
-      AttentionProvider attention, Clip clip, AdamW.Settings adam, int accumulationSteps,
+  public TrainingGraph(
+      ModelConfig config,
+      TensorOperatorProvider operator,
+      AttentionProvider attention,
+      Clip clip,
+      AdamW.Settings adam,
+      int accumulationSteps,
       Optional<DagCoefficients> dag) {
     this.model = new ModelGraph(config, operator, attention);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
     Ops tf = ops.tf();
-    this.batch = tf.withName("batch").placeholder(TInt64.class,
-        Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, -1)));
-    this.learningRate = tf.withName("learning_rate").placeholder(ops.type(),
-        Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
+    this.batch =
+        tf.withName("batch")
+            .placeholder(TInt64.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, -1)));
+    this.learningRate =
+        tf.withName("learning_rate")
+            .placeholder(ops.type(), Placeholder.shape(org.tensorflow.ndarray.Shape.scalar()));
     Operand<TInt64> inputs = tf.stridedSlice(batch, Indices.all(), Indices.sliceTo(-1));
     Operand<TInt64> targets = tf.stridedSlice(batch, Indices.all(), Indices.sliceFrom(1));
     PldrDecoder.Outputs out = model.decoder().forward(inputs);
-    this.metrics = MaskedCrossEntropy.build(ops, out.logits(), targets,
-        config.getTokenIds().getPad(), config.getVocabSize());
+    this.metrics =
+        MaskedCrossEntropy.build(
+            ops, out.logits(), targets, config.getTokenIds().getPad(), config.getVocabSize());
     try {
-      this.dagTerms = dag.isPresent() ? dagTerms(ops, out.layers(), dag.get(), config)
-          : Map.of();
+      this.dagTerms = dag.isPresent() ? dagTerms(ops, out.layers(), dag.get(), config) : Map.of();
     } catch (ConfigException e) {
       model.close();
       throw e;
     }
-    this.loss = dag.isPresent() ? withDagTerms(ops, metrics.loss(), dagTerms, dag.get())
-        : metrics.loss();
+    this.loss =
+        dag.isPresent() ? withDagTerms(ops, metrics.loss(), dagTerms, dag.get()) : metrics.loss();
 
     Map<String, Parameter> params = model.parameters();
     Output<?>[] vars = new Output<?>[params.size()];
@@ -128,11 +142,16 @@ public final class TrainingGraph {
       applied = new ArrayList<>();
       i = 0;
       for (Parameter p : params.values()) {
-        Parameter acc = accumulators.create("accumulated." + p.spec().name(), p.spec().shape(),
-            io.pldr.api.tensor.Initializer.zeros());
+        Parameter acc =
+            accumulators.create(
+                "accumulated." + p.spec().name(),
+                p.spec().shape(),
+                io.pldr.api.tensor.Initializer.zeros());
         adds.add(tf.assignAdd(acc.<TFloating>variableRef(), grads.get(i++)));
-        zeros.add(tf.assign(acc.<TFloating>variableRef(),
-            tf.zeros(tf.constant(p.spec().shape().dims()), ops.type())));
+        zeros.add(
+            tf.assign(
+                acc.<TFloating>variableRef(),
+                tf.zeros(tf.constant(p.spec().shape().dims()), ops.type())));
         applied.add(tf.math.div(acc.<TFloating>value(), k));
       }
       this.accumulate = tf.withControlDependencies(adds).noOp();
@@ -146,16 +165,21 @@ public final class TrainingGraph {
     this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
   }
 
-  private static Map<String, Operand<TFloating>> dagTerms(TfTensorOps ops,
-      List<PldrDecoder.LayerGraph> layers, DagCoefficients c, ModelConfig config) {
+  private static Map<String, Operand<TFloating>> dagTerms(
+      TfTensorOps ops, List<PldrDecoder.LayerGraph> layers, DagCoefficients c, ModelConfig config) {
     Map<String, List<Operand<TFloating>>> groups = new LinkedHashMap<>();
     groups.put(DAG_A, layers.stream().map(PldrDecoder.LayerGraph::aLm).toList());
     if (layers.stream().allMatch(l -> l.potential().isPresent())) {
       groups.put(DAG_P, layers.stream().map(l -> l.potential().get()).toList());
     } else if (c.p() > 0) {
-      throw new ConfigException("train config", "dag.c_p", "the operator '"
-          + config.getTensorOperator().getName() + "' has no potential tensor A_P (the learned"
-          + " operator has); expected c_p = 0 with it, found " + c.p());
+      throw new ConfigException(
+          "train config",
+          "dag.c_p",
+          "the operator '"
+              + config.getTensorOperator().getName()
+              + "' has no potential tensor A_P (the learned"
+              + " operator has); expected c_p = 0 with it, found "
+              + c.p());
     }
     groups.put(DAG_G, layers.stream().map(PldrDecoder.LayerGraph::gLm).toList());
     List<Operand<TFloating>> means = DagPenalty.means(ops, new ArrayList<>(groups.values()));
@@ -167,8 +191,11 @@ public final class TrainingGraph {
     return terms;
   }
 
-  private static Operand<TFloating> withDagTerms(TfTensorOps ops, Operand<TFloating> loss,
-      Map<String, Operand<TFloating>> terms, DagCoefficients c) {
+  private static Operand<TFloating> withDagTerms(
+      TfTensorOps ops,
+      Operand<TFloating> loss,
+      Map<String, Operand<TFloating>> terms,
+      DagCoefficients c) {
     Map<String, Double> weights = Map.of(DAG_A, c.a(), DAG_P, c.p(), DAG_G, c.g());
     Operand<TFloating> total = loss;
     for (Map.Entry<String, Operand<TFloating>> t : terms.entrySet()) {
@@ -201,8 +228,8 @@ public final class TrainingGraph {
     return tf.range(tf.constant(0), tf.rank(g), tf.constant(1));
   }
 
-  private static List<Operand<TFloating>> clip(TfTensorOps ops, List<Operand<TFloating>> grads,
-      Clip clip) {
+  private static List<Operand<TFloating>> clip(
+      TfTensorOps ops, List<Operand<TFloating>> grads, Clip clip) {
     Ops tf = ops.tf();
     List<Operand<TFloating>> out = new ArrayList<>();
     if (clip instanceof Clip.ByValue v) {
@@ -211,8 +238,8 @@ public final class TrainingGraph {
       }
     } else if (clip instanceof Clip.ByGlobalNorm n) {
       Operand<TFloating> norm = globalNorm(ops, grads);
-      Operand<TFloating> scale = tf.math.div(ops.scalar(n.limit()),
-          tf.math.maximum(norm, ops.scalar(n.limit())));
+      Operand<TFloating> scale =
+          tf.math.div(ops.scalar(n.limit()), tf.math.maximum(norm, ops.scalar(n.limit())));
       for (Operand<TFloating> g : grads) {
         out.add(tf.math.mul(g, scale));
       }

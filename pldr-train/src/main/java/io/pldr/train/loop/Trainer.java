@@ -44,9 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a pretraining configuration end to end: data and tokenizer, the training graph, the
- * loop (AdamW steps at the scheduled learning rate, validation, checkpoints, progress,
- * TensorBoard, metrics history), then a loss plot and text sampled with KV- and G-cache. A run continues exactly
+ * Runs a pretraining configuration end to end: data and tokenizer, the training graph, the loop
+ * (AdamW steps at the scheduled learning rate, validation, checkpoints, progress, TensorBoard,
+ * metrics history), then a loss plot and text sampled with KV- and G-cache. A run continues exactly
  * from its newest checkpoint when resumed.
  */
 public final class Trainer {
@@ -60,66 +60,105 @@ public final class Trainer {
   }
 
   /**
-   * Trains. With {@code resume}, continues from the newest checkpoint in {@code out_dir}
-   * (whose configuration then governs the run); without it, refuses an {@code out_dir} that
-   * already holds checkpoints. {@code cacheDir} keeps trained tokenizers and encoded corpora.
+   * Trains. With {@code resume}, continues from the newest checkpoint in {@code out_dir} (whose
+   * configuration then governs the run); without it, refuses an {@code out_dir} that already holds
+   * checkpoints. {@code cacheDir} keeps trained tokenizers and encoded corpora.
    */
   public TrainingSummary run(TrainConfig requested, boolean resume, Path cacheDir)
       throws IOException {
     long started = System.nanoTime();
     Path out = Path.of(requested.getOutDir());
-    CheckpointStore store = new CheckpointStore(out.resolve("checkpoints"),
-        requested.getKeepCheckpoints());
+    CheckpointStore store =
+        new CheckpointStore(out.resolve("checkpoints"), requested.getKeepCheckpoints());
     Checkpoint checkpoint = null;
     TrainConfig config = requested;
     if (resume) {
-      Path latest = store.latest().orElseThrow(() -> new IllegalArgumentException(
-          "--resume: no checkpoint in " + store.root() + " to resume from"));
+      Path latest =
+          store
+              .latest()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "--resume: no checkpoint in " + store.root() + " to resume from"));
       checkpoint = CheckpointStore.read(latest);
       config = ResumeCheck.merge(checkpoint.state().getConfig(), requested, latest);
       LOG.info("resuming from {} (step {})", latest, checkpoint.state().getStep());
     } else if (store.latest().isPresent()) {
-      throw new IllegalArgumentException("out_dir " + out + " already holds checkpoints ("
-          + store.latest().get().getFileName() + "): pass --resume to continue that run, or"
-          + " choose another out_dir");
+      throw new IllegalArgumentException(
+          "out_dir "
+              + out
+              + " already holds checkpoints ("
+              + store.latest().get().getFileName()
+              + "): pass --resume to continue that run, or"
+              + " choose another out_dir");
     }
     Files.createDirectories(out);
 
     try (TrainingData data = TrainingData.prepare(config, cacheDir)) {
       ModelConfig model = config.getModel();
       if (data.tokenizer().vocabSize() != model.getVocabSize()) {
-        throw new IllegalArgumentException("the tokenizer " + data.tokenizer().file() + " has "
-            + data.tokenizer().vocabSize() + " ids but model.vocab_size is "
-            + model.getVocabSize() + ": they must be equal");
+        throw new IllegalArgumentException(
+            "the tokenizer "
+                + data.tokenizer().file()
+                + " has "
+                + data.tokenizer().vocabSize()
+                + " ids but model.vocab_size is "
+                + model.getVocabSize()
+                + ": they must be equal");
       }
-      TrainingGraph graph = new TrainingGraph(model, components.operator(model),
-          components.attention(model), clip(config.getOptimizer()), adam(config.getOptimizer()),
-          config.getGradAccumulation(), DagCoefficients.of(config));
+      TrainingGraph graph =
+          new TrainingGraph(
+              model,
+              components.operator(model),
+              components.attention(model),
+              clip(config.getOptimizer()),
+              adam(config.getOptimizer()),
+              config.getGradAccumulation(),
+              DagCoefficients.of(config));
       try (TrainingSession session = new TrainingSession(graph)) {
         long step;
         DataPosition position;
         if (checkpoint != null) {
           session.load(checkpoint.model(), checkpoint.optimizer());
           step = checkpoint.state().getStep();
-          position = new DataPosition(checkpoint.state().getDataPosition().getEpoch(),
-              checkpoint.state().getDataPosition().getIndex());
+          position =
+              new DataPosition(
+                  checkpoint.state().getDataPosition().getEpoch(),
+                  checkpoint.state().getDataPosition().getIndex());
         } else {
           session.load(graph.model().initialValues(config.getSeed()), null);
           step = 0;
           position = DataPosition.START;
         }
-        return loop(config, data, session, store, step, position,
-            checkpoint == null ? 0 : checkpoint.state().getTokensSeen(), out, started);
+        return loop(
+            config,
+            data,
+            session,
+            store,
+            step,
+            position,
+            checkpoint == null ? 0 : checkpoint.state().getTokensSeen(),
+            out,
+            started);
       }
     }
   }
 
-  private TrainingSummary loop(TrainConfig config, TrainingData data, TrainingSession session,
-      CheckpointStore store, long startStep, DataPosition startPosition, long tokensSeen,
-      Path out, long started) throws IOException {
-    LearningRateSchedule schedule = new LearningRateSchedule(
-        config.getOptimizer().getLearningRate(), config.getSchedule().getWarmupSteps(),
-        config.getSchedule().getTotalSteps(), config.getSchedule().getAlpha());
+  private TrainingSummary loop(
+      TrainConfig config,
+      TrainingData data,
+      TrainingSession session,
+      CheckpointStore store,
+      long startStep,
+      DataPosition startPosition,
+      long tokensSeen,
+      Path out,
+      long started)
+      throws IOException {
+    LearningRateSchedule schedule =
+        new LearningRateSchedule(
+            config.getOptimizer().getLearningRate(), config.getSchedule().getWarmupSteps(),
+            config.getSchedule().getTotalSteps(), config.getSchedule().getAlpha());
     BatchIterator batches = data.trainBatches(startPosition);
     int k = config.getGradAccumulation();
     long tokensPerStep = (long) k * config.getBatchSize() * config.getSeqLen();
@@ -134,8 +173,8 @@ public final class Trainer {
     long timedNanos = 0;
     try (MetricsHistory history = MetricsHistory.resume(out, startStep);
         TensorBoardWriter tb = TensorBoardWriter.open(out.resolve("tensorboard"));
-        ProgressReporter progress = ProgressReporters.forEnvironment("train",
-            config.getLogEvery())) {
+        ProgressReporter progress =
+            ProgressReporters.forEnvironment("train", config.getLogEvery())) {
       if (startStep > 0) {
         tb.sessionStart(startStep + 1);
       }
@@ -156,11 +195,17 @@ public final class Trainer {
         rate = timedNanos > 0 ? timedTokens / (timedNanos / 1e9) : tokensPerStep / (dt / 1e9);
         tokensSeen += tokensPerStep;
         if (!Double.isFinite(last.objective())) {
-          throw new TrainingDivergedException(step, last.objective(),
-              lastCheckpoint == null ? "none (no checkpoint was written yet)" : lastCheckpoint.toString());
+          throw new TrainingDivergedException(
+              step,
+              last.objective(),
+              lastCheckpoint == null
+                  ? "none (no checkpoint was written yet)"
+                  : lastCheckpoint.toString());
         }
-        progress.step(StepStats.of(step, last.loss(), lr, rate).withAccuracy(last.accuracy())
-            .withGradNorm(last.gradientNorm()));
+        progress.step(
+            StepStats.of(step, last.loss(), lr, rate)
+                .withAccuracy(last.accuracy())
+                .withGradNorm(last.gradientNorm()));
         if (step % config.getLogEvery() == 0 || step == config.getSteps()) {
           Map<String, Double> m = new LinkedHashMap<>();
           m.put("loss", last.loss());
@@ -173,8 +218,12 @@ public final class Trainer {
           if (!last.dag().isEmpty()) {
             addDag(m, scalars, "dag/", last.objective(), last.dag());
             scalars.put("train/objective", last.objective());
-            progress.message(String.format(Locale.ROOT, "step %d: %s", step,
-                ProgressFormat.dag(last.objective(), last.dag())));
+            progress.message(
+                String.format(
+                    Locale.ROOT,
+                    "step %d: %s",
+                    step,
+                    ProgressFormat.dag(last.objective(), last.dag())));
           }
           history.append(step, Split.TRAIN, m);
           tb.scalars(step, scalars);
@@ -195,16 +244,27 @@ public final class Trainer {
           }
           history.append(step, Split.VALIDATION, m);
           tb.scalars(step, scalars);
-          progress.message(String.format("step %d: validation loss %.4f, accuracy %.3f,"
-              + " perplexity %.2f (unigram entropy %.4f)", step, lastEval.loss(),
-              lastEval.accuracy(), lastEval.perplexity(), entropy)
-              + (lastEval.dag().isEmpty() ? "" : "; " + ProgressFormat.dag(lastEval.objective(),
-                  lastEval.dag())));
+          progress.message(
+              String.format(
+                      "step %d: validation loss %.4f, accuracy %.3f,"
+                          + " perplexity %.2f (unigram entropy %.4f)",
+                      step, lastEval.loss(), lastEval.accuracy(), lastEval.perplexity(), entropy)
+                  + (lastEval.dag().isEmpty()
+                      ? ""
+                      : "; " + ProgressFormat.dag(lastEval.objective(), lastEval.dag())));
         }
         if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
-          lastCheckpoint = writeCheckpoint(store, config, session, data, step,
-              batches.position(), tokensSeen, last.loss(),
-              lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN);
+          lastCheckpoint =
+              writeCheckpoint(
+                  store,
+                  config,
+                  session,
+                  data,
+                  step,
+                  batches.position(),
+                  tokensSeen,
+                  last.loss(),
+                  lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN);
           lastCheckpointStep = step;
           progress.message("checkpoint " + lastCheckpoint);
         }
@@ -217,11 +277,18 @@ public final class Trainer {
       List<String> samples = sample(config, session, data);
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
       LOG.debug("last checkpoint at step {}", lastCheckpointStep);
-      return new TrainingSummary(config.getSteps(), last == null ? Double.NaN : last.loss(),
+      return new TrainingSummary(
+          config.getSteps(),
+          last == null ? Double.NaN : last.loss(),
           lastEval == null ? Double.NaN : lastEval.loss(),
           lastEval == null ? Double.NaN : lastEval.accuracy(),
-          lastEval == null ? Double.NaN : lastEval.perplexity(), entropy, rate, seconds,
-          lastCheckpoint, plot, samples);
+          lastEval == null ? Double.NaN : lastEval.perplexity(),
+          entropy,
+          rate,
+          seconds,
+          lastCheckpoint,
+          plot,
+          samples);
     }
   }
 
@@ -229,8 +296,8 @@ public final class Trainer {
    * Validation loss (mean cross-entropy per target), accuracy, perplexity = exp(loss), and the
    * objective and DAG terms, each weighted by counted targets (so objective = loss + Σ c·dag).
    */
-  private record Validation(double loss, double accuracy, double perplexity, double objective,
-      Map<String, Double> dag) {}
+  private record Validation(
+      double loss, double accuracy, double perplexity, double objective, Map<String, Double> dag) {}
 
   /**
    * The validation batches' metrics over all counted targets, accumulated with the metrics
@@ -255,38 +322,58 @@ public final class Trainer {
     }
     long count = Math.max(n, 1);
     dag.replaceAll((name, v) -> v / count);
-    return new Validation(perplexity.meanNegativeLogLikelihood(), accuracy.result(),
-        perplexity.result(), objective / count, dag);
+    return new Validation(
+        perplexity.meanNegativeLogLikelihood(),
+        accuracy.result(),
+        perplexity.result(),
+        objective / count,
+        dag);
   }
 
   /**
    * Adds the DAG terms to a metrics entry ({@code objective}, {@code dag_A}, ...) and to the
    * TensorBoard scalars ({@code tagPrefix + "A"}, ...).
    */
-  private static void addDag(Map<String, Double> metrics, Map<String, Double> scalars,
-      String tagPrefix, double objective, Map<String, Double> dag) {
+  private static void addDag(
+      Map<String, Double> metrics,
+      Map<String, Double> scalars,
+      String tagPrefix,
+      double objective,
+      Map<String, Double> dag) {
     metrics.put("objective", objective);
-    dag.forEach((name, v) -> {
-      metrics.put("dag_" + name, v);
-      scalars.put(tagPrefix + name, v);
-    });
+    dag.forEach(
+        (name, v) -> {
+          metrics.put("dag_" + name, v);
+          scalars.put(tagPrefix + name, v);
+        });
   }
 
-  private static Path writeCheckpoint(CheckpointStore store, TrainConfig config,
-      TrainingSession session, TrainingData data, long step, DataPosition position,
-      long tokensSeen, double trainLoss, double validationLoss) throws IOException {
-    CheckpointState state = CheckpointState.newBuilder()
-        .setStep(step)
-        .setDataPosition(io.pldr.train.config.DataPosition.newBuilder()
-            .setEpoch(position.epoch()).setIndex(position.index()))
-        .setConfig(config)
-        .setTrainLoss(trainLoss)
-        .setValidationLoss(validationLoss)
-        .setTokensSeen(tokensSeen)
-        .setCreated(Instant.now().toString())
-        .build();
-    return store.write(state, session.parameters(), session.optimizerState(),
-        data.tokenizer().file());
+  private static Path writeCheckpoint(
+      CheckpointStore store,
+      TrainConfig config,
+      TrainingSession session,
+      TrainingData data,
+      long step,
+      DataPosition position,
+      long tokensSeen,
+      double trainLoss,
+      double validationLoss)
+      throws IOException {
+    CheckpointState state =
+        CheckpointState.newBuilder()
+            .setStep(step)
+            .setDataPosition(
+                io.pldr.train.config.DataPosition.newBuilder()
+                    .setEpoch(position.epoch())
+                    .setIndex(position.index()))
+            .setConfig(config)
+            .setTrainLoss(trainLoss)
+            .setValidationLoss(validationLoss)
+            .setTokensSeen(tokensSeen)
+            .setCreated(Instant.now().toString())
+            .build();
+    return store.write(
+        state, session.parameters(), session.optimizerState(), data.tokenizer().file());
   }
 
   private List<String> sample(TrainConfig config, TrainingSession session, TrainingData data) {
@@ -296,17 +383,22 @@ public final class Trainer {
       return out;
     }
     ModelConfig model = config.getModel();
-    try (CachedDecoder decoder = new CachedDecoder(model, components.operator(model),
-        components.attention(model))) {
+    try (CachedDecoder decoder =
+        new CachedDecoder(model, components.operator(model), components.attention(model))) {
       decoder.load(session.parameters());
       Generator generator = new Generator(decoder, data.tokenizer());
       for (int i = 0; i < lines; i++) {
-        String prompt = i < config.getSample().getPromptsCount()
-            ? config.getSample().getPrompts(i) : "";
-        SamplingConfig sampling = new SamplingConfig(config.getSample().getTemperature(), 40,
-            1.0, config.getSeed() + i, config.getSample().getMaxNewTokens(), List.of());
-        out.add(prompt + generator.generate(prompt, sampling, CacheMode.KV_G, piece -> { })
-            .text());
+        String prompt =
+            i < config.getSample().getPromptsCount() ? config.getSample().getPrompts(i) : "";
+        SamplingConfig sampling =
+            new SamplingConfig(
+                config.getSample().getTemperature(),
+                40,
+                1.0,
+                config.getSeed() + i,
+                config.getSample().getMaxNewTokens(),
+                List.of());
+        out.add(prompt + generator.generate(prompt, sampling, CacheMode.KV_G, piece -> {}).text());
       }
     }
     return out;

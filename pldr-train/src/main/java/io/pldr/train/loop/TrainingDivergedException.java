@@ -5,9 +5,16 @@ public final class TrainingDivergedException extends RuntimeException {
   private final long step;
 
   public TrainingDivergedException(long step, double loss, String lastCheckpoint) {
-    super("training loss is " + loss + " at step " + step + "; the run stopped. The last good"
-        + " checkpoint is " + lastCheckpoint + " (lower optimizer.learning_rate or clip the"
-        + " gradients, then resume from it)");
+    super(
+        "training loss is "
+            + loss
+            + " at step "
+            + step
+            + "; the run stopped. The last good"
+            + " checkpoint is "
+            + lastCheckpoint
+            + " (lower optimizer.learning_rate or clip the"
+            + " gradients, then resume from it)");
     this.step = step;
   }
 

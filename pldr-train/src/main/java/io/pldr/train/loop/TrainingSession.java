@@ -18,19 +18,24 @@ import org.tensorflow.types.TInt64;
 public final class TrainingSession implements AutoCloseable {
   /**
    * What one step measured, each a mean over its micro-batches: cross-entropy ({@code loss}),
-   * accuracy, gradient norm; the targets counted; the loss the optimiser minimised
-   * ({@code objective}: {@code loss} plus the weighted DAG terms) and the DAG terms by
-   * {@link TrainingGraph#dagTerms()}'s keys (empty without DAG regularisation).
+   * accuracy, gradient norm; the targets counted; the loss the optimiser minimised ({@code
+   * objective}: {@code loss} plus the weighted DAG terms) and the DAG terms by {@link
+   * TrainingGraph#dagTerms()}'s keys (empty without DAG regularisation).
    */
-  public record StepResult(double loss, double accuracy, double gradientNorm, long targets,
-      double objective, Map<String, Double> dag) {}
+  public record StepResult(
+      double loss,
+      double accuracy,
+      double gradientNorm,
+      long targets,
+      double objective,
+      Map<String, Double> dag) {}
 
   /**
-   * A validation batch's cross-entropy, accuracy, counted targets, and objective and DAG terms
-   * as in {@link StepResult}.
+   * A validation batch's cross-entropy, accuracy, counted targets, and objective and DAG terms as
+   * in {@link StepResult}.
    */
-  public record EvalResult(double loss, double accuracy, long targets, double objective,
-      Map<String, Double> dag) {}
+  public record EvalResult(
+      double loss, double accuracy, long targets, double objective, Map<String, Double> dag) {}
 
   private final TrainingGraph graph;
   private final Session session;
@@ -69,27 +74,37 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   /**
-   * One optimiser step over {@code microBatches} (as many as the accumulation count), each
-   * {@code [B, T+1]}, at learning rate {@code lr}.
+   * One optimiser step over {@code microBatches} (as many as the accumulation count), each {@code
+   * [B, T+1]}, at learning rate {@code lr}.
    */
   public StepResult step(long[][][] microBatches, double lr) {
     int k = graph.accumulationSteps();
     if (microBatches.length != k) {
-      throw new IllegalArgumentException("expected " + k + " micro-batches, got " + microBatches.length);
+      throw new IllegalArgumentException(
+          "expected " + k + " micro-batches, got " + microBatches.length);
     }
     double[] sums = new double[4 + dagFetches()];
-    try (Tensor rate = HostTensors.toTensor(HostTensor.wrap(graph.model().dtype(),
-        io.pldr.api.tensor.Shape.of(), new double[] {lr}), graph.model().dtype())) {
+    try (Tensor rate =
+        HostTensors.toTensor(
+            HostTensor.wrap(
+                graph.model().dtype(), io.pldr.api.tensor.Shape.of(), new double[] {lr}),
+            graph.model().dtype())) {
       for (int i = 0; i < k; i++) {
-        Session.Runner r = session.runner().fetch(graph.crossEntropy()).fetch(graph.accuracy())
-            .fetch(graph.targetCount()).fetch(graph.gradientNorm());
+        Session.Runner r =
+            session
+                .runner()
+                .fetch(graph.crossEntropy())
+                .fetch(graph.accuracy())
+                .fetch(graph.targetCount())
+                .fetch(graph.gradientNorm());
         fetchDag(r);
         if (k == 1) {
           r.feed(graph.learningRate(), rate).addTarget(graph.update());
         } else {
           r.addTarget(graph.accumulate());
         }
-        try (TInt64 batch = HostTensors.tokens(microBatches[i]); Result res = r.feed(graph.batch(), batch).run()) {
+        try (TInt64 batch = HostTensors.tokens(microBatches[i]);
+            Result res = r.feed(graph.batch(), batch).run()) {
           for (int j = 0; j < sums.length; j++) {
             sums[j] += scalar(res, j);
           }
@@ -104,16 +119,21 @@ public final class TrainingSession implements AutoCloseable {
     for (int j = 0; j < sums.length; j++) {
       mean[j] = sums[j] / k;
     }
-    return new StepResult(mean[0], mean[1], mean[3], (long) sums[2], objective(mean, 4),
-        dag(mean, 4));
+    return new StepResult(
+        mean[0], mean[1], mean[3], (long) sums[2], objective(mean, 4), dag(mean, 4));
   }
 
   /** Loss and accuracy (and the DAG terms, if measured) of one batch without changing anything. */
   public EvalResult evaluate(long[][] batch) {
-    Session.Runner r = session.runner().fetch(graph.crossEntropy()).fetch(graph.accuracy())
-        .fetch(graph.targetCount());
+    Session.Runner r =
+        session
+            .runner()
+            .fetch(graph.crossEntropy())
+            .fetch(graph.accuracy())
+            .fetch(graph.targetCount());
     fetchDag(r);
-    try (TInt64 t = HostTensors.tokens(batch); Result res = r.feed(graph.batch(), t).run()) {
+    try (TInt64 t = HostTensors.tokens(batch);
+        Result res = r.feed(graph.batch(), t).run()) {
       double[] v = new double[3 + dagFetches()];
       for (int j = 0; j < v.length; j++) {
         v[j] = scalar(res, j);

@@ -5,10 +5,10 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Estimates the time left from the measured step rate. The first reported step carries the
- * warm-up (graph optimisation, first allocations), so the rate is measured from that step on;
- * only until a second step is seen is the warm-up step used on its own. Thread-safe: progress
- * bars ask for the estimate from their render thread.
+ * Estimates the time left from the measured step rate. The first reported step carries the warm-up
+ * (graph optimisation, first allocations), so the rate is measured from that step on; only until a
+ * second step is seen is the warm-up step used on its own. Thread-safe: progress bars ask for the
+ * estimate from their render thread.
  */
 final class EtaEstimator {
   private final LongSupplier nanoClock;

@@ -7,10 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Progress as plain log lines, for runs without a terminal (CI, {@code nohup}, a scheduler):
- * one line every {@code logEvery} steps, on the first step after a start, and on the last
- * step, such as {@code step 120/1000 loss 3.2104 lr 8.00e-04 tok/s 5230 eta 2m51s}. A step not
- * shown yet is shown at {@link #close}, so the log always ends with the last state.
+ * Progress as plain log lines, for runs without a terminal (CI, {@code nohup}, a scheduler): one
+ * line every {@code logEvery} steps, on the first step after a start, and on the last step, such as
+ * {@code step 120/1000 loss 3.2104 lr 8.00e-04 tok/s 5230 eta 2m51s}. A step not shown yet is shown
+ * at {@link #close}, so the log always ends with the last state.
  */
 public final class LogProgressReporter implements ProgressReporter {
   private static final Logger LOG = LoggerFactory.getLogger(LogProgressReporter.class);
@@ -51,9 +51,10 @@ public final class LogProgressReporter implements ProgressReporter {
     this.lastStats = null;
     this.lastShown = true;
     eta.start(totalSteps, startStep);
-    lines.accept(startStep == 0
-        ? "training " + totalSteps + " steps"
-        : "resuming at step " + startStep + "/" + totalSteps);
+    lines.accept(
+        startStep == 0
+            ? "training " + totalSteps + " steps"
+            : "resuming at step " + startStep + "/" + totalSteps);
   }
 
   @Override

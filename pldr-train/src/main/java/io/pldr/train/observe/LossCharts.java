@@ -24,8 +24,14 @@ public final class LossCharts {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
-    XYChart chart = new XYChartBuilder().width(width).height(height).title(title)
-        .xAxisTitle("step").yAxisTitle("loss").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(width)
+            .height(height)
+            .title(title)
+            .xAxisTitle("step")
+            .yAxisTitle("loss")
+            .build();
     XYStyler styler = chart.getStyler();
     styler.setLegendPosition(Styler.LegendPosition.InsideNE);
     styler.setChartBackgroundColor(Color.WHITE);
@@ -41,11 +47,13 @@ public final class LossCharts {
   /** Renders {@code chart} and writes it as a PNG to {@code file}, atomically. */
   public static void writePng(XYChart chart, Path file) throws IOException {
     byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-    AtomicFiles.write(file, out -> {
-      ByteBuffer buf = ByteBuffer.wrap(png);
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          ByteBuffer buf = ByteBuffer.wrap(png);
+          while (buf.hasRemaining()) {
+            out.write(buf);
+          }
+        });
   }
 }

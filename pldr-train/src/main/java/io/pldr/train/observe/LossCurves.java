@@ -19,8 +19,9 @@ public record LossCurves(List<Point> train, List<Point> validation) {
     List<Point> train = new ArrayList<>();
     List<Point> validation = new ArrayList<>();
     for (MetricsEntry e : entries) {
-      e.value(metric).ifPresent(v -> (e.split() == Split.TRAIN ? train : validation)
-          .add(new Point(e.step(), v)));
+      e.value(metric)
+          .ifPresent(
+              v -> (e.split() == Split.TRAIN ? train : validation).add(new Point(e.step(), v)));
     }
     return new LossCurves(train, validation);
   }

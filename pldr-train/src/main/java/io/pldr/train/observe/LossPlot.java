@@ -16,9 +16,9 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws training and validation loss against step as a PNG (XChart, headless): the training
- * loss as a line, the validation loss as a line with markers, and optionally a dashed
- * horizontal {@link ReferenceLine}. Non-finite losses are left out. Files are written atomically.
+ * Draws training and validation loss against step as a PNG (XChart, headless): the training loss as
+ * a line, the validation loss as a line with markers, and optionally a dashed horizontal {@link
+ * ReferenceLine}. Non-finite losses are left out. Files are written atomically.
  */
 public final class LossPlot {
   private static final Color TRAIN = new Color(31, 119, 180);
@@ -33,8 +33,8 @@ public final class LossPlot {
   /** A plot of {@code width} × {@code height} pixels. */
   public LossPlot(String title, int width, int height, Optional<ReferenceLine> reference) {
     if (width < 100 || height < 100) {
-      throw new IllegalArgumentException("plot must be at least 100x100, got "
-          + width + "x" + height);
+      throw new IllegalArgumentException(
+          "plot must be at least 100x100, got " + width + "x" + height);
     }
     this.title = Objects.requireNonNull(title, "title");
     this.width = width;
@@ -77,8 +77,8 @@ public final class LossPlot {
       // logged steps are); a hidden first series from xMin to the last step avoids that.
       styler.setXAxisMin(xMin);
       double y = train.size() > 0 ? train.y()[0] : validation.y()[0];
-      XYSeries axis = chart.addSeries(" axis range", new double[] {xMin, maxStep},
-          new double[] {y, y});
+      XYSeries axis =
+          chart.addSeries(" axis range", new double[] {xMin, maxStep}, new double[] {y, y});
       axis.setEnabled(false);
       axis.setShowInLegend(false);
     }
@@ -97,13 +97,16 @@ public final class LossPlot {
     }
     if (reference.isPresent() && minStep <= maxStep) {
       ReferenceLine line = reference.get();
-      XYSeries s = chart.addSeries(line.label() + " (" + String.format(Locale.ROOT,
-          "%.3f", line.value()) + ")", new double[] {xMin, maxStep},
-          new double[] {line.value(), line.value()});
+      XYSeries s =
+          chart.addSeries(
+              line.label() + " (" + String.format(Locale.ROOT, "%.3f", line.value()) + ")",
+              new double[] {xMin, maxStep},
+              new double[] {line.value(), line.value()});
       s.setMarker(SeriesMarkers.NONE);
       s.setLineColor(REFERENCE);
-      s.setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-          new float[] {8f, 6f}, 0f));
+      s.setLineStyle(
+          new BasicStroke(
+              1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f));
     }
     return chart;
   }
@@ -111,8 +114,8 @@ public final class LossPlot {
   /** Finite points as arrays. */
   private record Series(double[] x, double[] y) {
     static Series of(List<LossCurves.Point> points) {
-      List<LossCurves.Point> finite = points.stream()
-          .filter(p -> Double.isFinite(p.loss())).toList();
+      List<LossCurves.Point> finite =
+          points.stream().filter(p -> Double.isFinite(p.loss())).toList();
       double[] x = new double[finite.size()];
       double[] y = new double[finite.size()];
       for (int i = 0; i < x.length; i++) {

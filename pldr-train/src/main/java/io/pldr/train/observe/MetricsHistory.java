@@ -21,11 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The metrics of a run as JSON lines in {@code metrics.jsonl} in the run folder, one object per
- * entry: {@code {"step":120,"split":"train","loss":3.2104,"lr":8.0E-4}}. Each append is written
- * to the file at once. Opening an existing history continues it; {@link #resume} also drops the
- * entries after the checkpoint's step, so the file matches the resumed run exactly. A last line
- * cut short by a crash is dropped. Non-finite values are written as the strings {@code "NaN"},
- * {@code "Infinity"}, {@code "-Infinity"}. Thread-safe.
+ * entry: {@code {"step":120,"split":"train","loss":3.2104,"lr":8.0E-4}}. Each append is written to
+ * the file at once. Opening an existing history continues it; {@link #resume} also drops the
+ * entries after the checkpoint's step, so the file matches the resumed run exactly. A last line cut
+ * short by a crash is dropped. Non-finite values are written as the strings {@code "NaN"}, {@code
+ * "Infinity"}, {@code "-Infinity"}. Thread-safe.
  */
 public final class MetricsHistory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MetricsHistory.class);
@@ -41,8 +41,9 @@ public final class MetricsHistory implements AutoCloseable {
   private MetricsHistory(Path file, List<MetricsEntry> entries) throws IOException {
     this.file = file;
     this.entries = new ArrayList<>(entries);
-    this.out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    this.out =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
   }
 
   /** Opens the history of {@code runDir}, creating it if missing and keeping every entry. */
@@ -51,8 +52,8 @@ public final class MetricsHistory implements AutoCloseable {
   }
 
   /**
-   * Opens the history of {@code runDir} for a run resumed from the checkpoint of
-   * {@code checkpointStep}: entries with a larger step are removed from the file.
+   * Opens the history of {@code runDir} for a run resumed from the checkpoint of {@code
+   * checkpointStep}: entries with a larger step are removed from the file.
    */
   public static MetricsHistory resume(Path runDir, long checkpointStep) throws IOException {
     return open(runDir, checkpointStep);
@@ -137,13 +138,15 @@ public final class MetricsHistory implements AutoCloseable {
     ObjectNode node = json.createObjectNode();
     node.put("step", e.step());
     node.put("split", e.split().jsonName());
-    e.values().forEach((name, v) -> {
-      if (Double.isFinite(v)) {
-        node.put(name, v);
-      } else {
-        node.put(name, v.toString());
-      }
-    });
+    e.values()
+        .forEach(
+            (name, v) -> {
+              if (Double.isFinite(v)) {
+                node.put(name, v);
+              } else {
+                node.put(name, v.toString());
+              }
+            });
     try {
       return json.writeValueAsString(node) + "\n";
     } catch (JsonProcessingException ex) {

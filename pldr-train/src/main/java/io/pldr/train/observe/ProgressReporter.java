@@ -1,9 +1,9 @@
 package io.pldr.train.observe;
 
 /**
- * Shows how far a training run has come. The loop calls {@link #start} once, {@link #step}
- * after every optimizer step (implementations decide how often they actually display), and
- * {@link #message} for occasional events such as a validation result or a saved checkpoint.
+ * Shows how far a training run has come. The loop calls {@link #start} once, {@link #step} after
+ * every optimizer step (implementations decide how often they actually display), and {@link
+ * #message} for occasional events such as a validation result or a saved checkpoint.
  * Implementations are safe to call from one training thread; they may render on their own.
  */
 public interface ProgressReporter extends AutoCloseable {

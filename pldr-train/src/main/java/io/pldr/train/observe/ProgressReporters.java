@@ -5,9 +5,9 @@ import java.lang.reflect.Method;
 import java.util.Map;
 
 /**
- * Picks the progress display for where the process runs: a {@link TerminalProgressReporter}
- * when a console is attached, {@code CI} is not set and {@code TERM} is not {@code dumb};
- * otherwise a {@link LogProgressReporter} every {@code logEvery} steps.
+ * Picks the progress display for where the process runs: a {@link TerminalProgressReporter} when a
+ * console is attached, {@code CI} is not set and {@code TERM} is not {@code dumb}; otherwise a
+ * {@link LogProgressReporter} every {@code logEvery} steps.
  */
 public final class ProgressReporters {
   private ProgressReporters() {}
@@ -20,8 +20,8 @@ public final class ProgressReporters {
   }
 
   /**
-   * Whether a console is attached. From JDK 22 on {@code System.console()} is not null even
-   * when output is redirected, so {@code Console.isTerminal()} is asked where it exists.
+   * Whether a console is attached. From JDK 22 on {@code System.console()} is not null even when
+   * output is redirected, so {@code Console.isTerminal()} is asked where it exists.
    */
   static boolean consoleIsTerminal() {
     Console console = System.console();

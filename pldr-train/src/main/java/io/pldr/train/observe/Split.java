@@ -2,7 +2,9 @@ package io.pldr.train.observe;
 
 import java.util.Locale;
 
-/** Which data a metrics entry was measured on; written as {@code "train"} or {@code "validation"}. */
+/**
+ * Which data a metrics entry was measured on; written as {@code "train"} or {@code "validation"}.
+ */
 public enum Split {
   TRAIN,
   VALIDATION;

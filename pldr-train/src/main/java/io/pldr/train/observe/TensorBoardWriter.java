@@ -27,16 +27,17 @@ import org.tensorflow.types.TString;
 
 /**
  * Writes scalar summaries to TensorBoard event files ({@code events.out.tfevents.*}) in a log
- * folder with TensorFlow's own summary ops. The writer has its own small graph and session,
- * built once: each scalar is one session run feeding step, tag and value. TensorFlow stores
- * scalars as {@code simple_value} (float32). Tags with a slash group in TensorBoard, e.g.
- * {@code train/loss} and {@code validation/loss}. Thread-safe.
+ * folder with TensorFlow's own summary ops. The writer has its own small graph and session, built
+ * once: each scalar is one session run feeding step, tag and value. TensorFlow stores scalars as
+ * {@code simple_value} (float32). Tags with a slash group in TensorBoard, e.g. {@code train/loss}
+ * and {@code validation/loss}. Thread-safe.
  */
 public final class TensorBoardWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TensorBoardWriter.class);
 
   /** Events queued before TensorFlow writes them out. */
   public static final int DEFAULT_MAX_QUEUE = 10;
+
   /** Longest time an event waits in the queue. */
   public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(10);
 
@@ -59,8 +60,8 @@ public final class TensorBoardWriter implements AutoCloseable {
   }
 
   /**
-   * Opens a new event file in {@code logDir} (created if missing). Events are written when
-   * {@code maxQueue} are pending, every {@code flushInterval}, on {@link #flush} and on close.
+   * Opens a new event file in {@code logDir} (created if missing). Events are written when {@code
+   * maxQueue} are pending, every {@code flushInterval}, on {@link #flush} and on close.
    */
   public TensorBoardWriter(Path logDir, int maxQueue, Duration flushInterval) {
     this.logDir = logDir.toAbsolutePath();
@@ -72,11 +73,16 @@ public final class TensorBoardWriter implements AutoCloseable {
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      SummaryWriter writer = tf.summary.summaryWriter(
-          SummaryWriter.sharedName("pldr_tensorboard_" + UUID.randomUUID()));
-      Op init = tf.summary.createSummaryFileWriter(writer, tf.constant(this.logDir.toString()),
-          tf.constant(maxQueue), tf.constant(Math.toIntExact(flushInterval.toMillis())),
-          tf.constant(".v2"));
+      SummaryWriter writer =
+          tf.summary.summaryWriter(
+              SummaryWriter.sharedName("pldr_tensorboard_" + UUID.randomUUID()));
+      Op init =
+          tf.summary.createSummaryFileWriter(
+              writer,
+              tf.constant(this.logDir.toString()),
+              tf.constant(maxQueue),
+              tf.constant(Math.toIntExact(flushInterval.toMillis())),
+              tf.constant(".v2"));
       this.step = tf.placeholder(TInt64.class, Placeholder.shape(Shape.scalar()));
       this.tag = tf.placeholder(TString.class, Placeholder.shape(Shape.scalar()));
       this.value = tf.placeholder(TFloat64.class, Placeholder.shape(Shape.scalar()));
@@ -111,8 +117,14 @@ public final class TensorBoardWriter implements AutoCloseable {
     try (TInt64 s = TInt64.scalarOf(step);
         TString t = TString.scalarOf(tag);
         TFloat64 v = TFloat64.scalarOf(value)) {
-      session.runner().feed(this.step, s).feed(this.tag, t).feed(this.value, v)
-          .addTarget(writeScalar).run().close();
+      session
+          .runner()
+          .feed(this.step, s)
+          .feed(this.tag, t)
+          .feed(this.value, v)
+          .addTarget(writeScalar)
+          .run()
+          .close();
     }
   }
 
@@ -123,17 +135,18 @@ public final class TensorBoardWriter implements AutoCloseable {
 
   /**
    * Marks a restart at {@code step}: a {@code SessionLog.START} event, which tells TensorBoard's
-   * event loader to drop events of earlier files with a step at or after it. When resuming
-   * from the checkpoint of step {@code c}, call {@code sessionStart(c + 1)} before writing, so
-   * the abandoned end of the old curves disappears.
+   * event loader to drop events of earlier files with a step at or after it. When resuming from the
+   * checkpoint of step {@code c}, call {@code sessionStart(c + 1)} before writing, so the abandoned
+   * end of the old curves disappears.
    */
   public synchronized void sessionStart(long step) {
     ensureOpen();
-    Event start = Event.newBuilder()
-        .setWallTime(System.currentTimeMillis() / 1000.0)
-        .setStep(step)
-        .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START))
-        .build();
+    Event start =
+        Event.newBuilder()
+            .setWallTime(System.currentTimeMillis() / 1000.0)
+            .setStep(step)
+            .setSessionLog(SessionLog.newBuilder().setStatus(SessionLog.SessionStatus.START))
+            .build();
     try (TString e = TString.tensorOfBytes(NdArrays.scalarOfObject(start.toByteArray()))) {
       session.runner().feed(event, e).addTarget(importEvent).run().close();
     }

@@ -11,10 +11,10 @@ import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress as a redrawn terminal bar (me.tongfei progressbar): step/total, percentage, elapsed
- * time and an ETA from the measured step rate, then loss, learning rate and tokens/s, e.g.
- * {@code train 12% │██▌      │ 120/1000 (0:00:23 / 0:02:51) loss 3.2104 lr 8.00e-04 tok/s 5230}.
- * Messages are printed on their own line above the bar. Use only when a console is attached.
+ * Progress as a redrawn terminal bar (me.tongfei progressbar): step/total, percentage, elapsed time
+ * and an ETA from the measured step rate, then loss, learning rate and tokens/s, e.g. {@code train
+ * 12% │██▌ │ 120/1000 (0:00:23 / 0:02:51) loss 3.2104 lr 8.00e-04 tok/s 5230}. Messages are printed
+ * on their own line above the bar. Use only when a console is attached.
  */
 public final class TerminalProgressReporter implements ProgressReporter {
   private final String taskName;
@@ -37,8 +37,8 @@ public final class TerminalProgressReporter implements ProgressReporter {
     this(taskName, out, width, updateMillis, System::nanoTime);
   }
 
-  TerminalProgressReporter(String taskName, PrintStream out, int width, int updateMillis,
-      LongSupplier nanoClock) {
+  TerminalProgressReporter(
+      String taskName, PrintStream out, int width, int updateMillis, LongSupplier nanoClock) {
     this.taskName = Objects.requireNonNull(taskName, "taskName");
     this.consumer = new MessageAwareConsumer(out, width);
     this.eta = new EtaEstimator(nanoClock);
@@ -54,15 +54,16 @@ public final class TerminalProgressReporter implements ProgressReporter {
       bar.close();
     }
     eta.start(totalSteps, startStep);
-    bar = new ProgressBarBuilder()
-        .setTaskName(taskName)
-        .setInitialMax(totalSteps)
-        .startsFrom(startStep, Duration.ZERO)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
-        .setUpdateIntervalMillis(updateMillis)
-        .setEtaFunction(state -> eta.eta())
-        .setConsumer(consumer)
-        .build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(taskName)
+            .setInitialMax(totalSteps)
+            .startsFrom(startStep, Duration.ZERO)
+            .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
+            .setUpdateIntervalMillis(updateMillis)
+            .setEtaFunction(state -> eta.eta())
+            .setConsumer(consumer)
+            .build();
   }
 
   @Override
@@ -101,9 +102,10 @@ public final class TerminalProgressReporter implements ProgressReporter {
 
     MessageAwareConsumer(PrintStream out, int width) {
       this.out = out;
-      this.delegate = width > 0
-          ? new ConsoleProgressBarConsumer(out, width)
-          : new ConsoleProgressBarConsumer(out);
+      this.delegate =
+          width > 0
+              ? new ConsoleProgressBarConsumer(out, width)
+              : new ConsoleProgressBarConsumer(out);
     }
 
     @Override

@@ -16,17 +16,19 @@ import org.tensorflow.types.family.TFloating;
 /**
  * AdamW with decoupled weight decay, as PyTorch's {@code torch.optim.AdamW} (the reference's
  * optimiser), built once as graph ops:
+ *
  * <pre>
  *   t ← t + 1
  *   p ← p − lr·wd·p
  *   m ← β1·m + (1 − β1)·g          v ← β2·v + (1 − β2)·g²
  *   p ← p − lr·(m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
  * </pre>
- * The decay and the Adam step run in place with TensorFlow's fused kernels
- * ({@code ApplyGradientDescent}, {@code ApplyAdam}, whose ε is rescaled by √(1 − β2^t) so that
- * the step is PyTorch's exactly), so an update allocates nothing the size of the model. Its state
- * (m and v per parameter, the step t) lives in variables of its own registry, so a checkpoint
- * saves and restores it exactly.
+ *
+ * The decay and the Adam step run in place with TensorFlow's fused kernels ({@code
+ * ApplyGradientDescent}, {@code ApplyAdam}, whose ε is rescaled by √(1 − β2^t) so that the step is
+ * PyTorch's exactly), so an update allocates nothing the size of the model. Its state (m and v per
+ * parameter, the step t) lives in variables of its own registry, so a checkpoint saves and restores
+ * it exactly.
  */
 public final class AdamW {
   /** Hyper-parameters. */
@@ -41,8 +43,12 @@ public final class AdamW {
    * rate {@code lr}; every update waits for every gradient, so no parameter changes while a
    * gradient still reads it.
    */
-  public AdamW(TfTensorOps ops, Map<String, Parameter> parameters,
-      List<Operand<TFloating>> gradients, Operand<TFloating> lr, Settings s) {
+  public AdamW(
+      TfTensorOps ops,
+      Map<String, Parameter> parameters,
+      List<Operand<TFloating>> gradients,
+      Operand<TFloating> lr,
+      Settings s) {
     Ops tf = ops.tf();
     DType dtype = ops.floatType();
     this.state = new ParameterRegistry(tf, dtype);
@@ -51,8 +57,9 @@ public final class AdamW {
     Operand<TFloating> t = gated.math.add(step.<TFloating>value(), ops.scalar(1.0));
     Operand<TFloating> beta1Power = gated.math.pow(ops.scalar(s.beta1()), t);
     Operand<TFloating> beta2Power = gated.math.pow(ops.scalar(s.beta2()), t);
-    Operand<TFloating> epsilonHat = gated.math.mul(ops.scalar(s.epsilon()),
-        gated.math.sqrt(gated.math.sub(ops.scalar(1.0), beta2Power)));
+    Operand<TFloating> epsilonHat =
+        gated.math.mul(
+            ops.scalar(s.epsilon()), gated.math.sqrt(gated.math.sub(ops.scalar(1.0), beta2Power)));
     Operand<TFloating> decayRate = gated.math.mul(lr, ops.scalar(s.weightDecay()));
     List<Op> updates = new ArrayList<>();
     List<Op> zeros = new ArrayList<>();
@@ -66,9 +73,21 @@ public final class AdamW {
       Parameter v = state.create("adamw.v." + name, p.spec().shape(), Initializer.zeros());
       Operand<TFloating> var = p.variableRef();
       Op decayed = gated.train.applyGradientDescent(var, decayRate, p.<TFloating>value());
-      updates.add(gated.withControlDependencies(List.of(decayed)).train.applyAdam(var,
-          m.<TFloating>variableRef(), v.<TFloating>variableRef(), beta1Power, beta2Power, lr,
-          ops.scalar(s.beta1()), ops.scalar(s.beta2()), epsilonHat, g));
+      updates.add(
+          gated
+              .withControlDependencies(List.of(decayed))
+              .train
+              .applyAdam(
+                  var,
+                  m.<TFloating>variableRef(),
+                  v.<TFloating>variableRef(),
+                  beta1Power,
+                  beta2Power,
+                  lr,
+                  ops.scalar(s.beta1()),
+                  ops.scalar(s.beta2()),
+                  epsilonHat,
+                  g));
       Operand<org.tensorflow.types.TInt64> shape = tf.constant(p.spec().shape().dims());
       zeros.add(tf.assign(m.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
       zeros.add(tf.assign(v.<TFloating>variableRef(), tf.zeros(shape, ops.type())));

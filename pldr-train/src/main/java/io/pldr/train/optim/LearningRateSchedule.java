@@ -1,15 +1,26 @@
 package io.pldr.train.optim;
 
 /**
- * The reference's schedule: linear warm-up from 0 to the peak over {@code warmupSteps}, then
- * cosine decay to {@code alpha·peak} at {@code totalSteps}; constant after.
+ * The reference's schedule: linear warm-up from 0 to the peak over {@code warmupSteps}, then cosine
+ * decay to {@code alpha·peak} at {@code totalSteps}; constant after.
  */
 public record LearningRateSchedule(double peak, long warmupSteps, long totalSteps, double alpha) {
   public LearningRateSchedule {
-    if (peak <= 0 || warmupSteps < 0 || totalSteps <= 0 || warmupSteps > totalSteps
-        || alpha < 0 || alpha > 1) {
-      throw new IllegalArgumentException("impossible schedule: peak " + peak + ", warm-up "
-          + warmupSteps + ", total " + totalSteps + ", alpha " + alpha);
+    if (peak <= 0
+        || warmupSteps < 0
+        || totalSteps <= 0
+        || warmupSteps > totalSteps
+        || alpha < 0
+        || alpha > 1) {
+      throw new IllegalArgumentException(
+          "impossible schedule: peak "
+              + peak
+              + ", warm-up "
+              + warmupSteps
+              + ", total "
+              + totalSteps
+              + ", alpha "
+              + alpha);
     }
   }
 

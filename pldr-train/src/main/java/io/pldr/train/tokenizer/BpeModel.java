@@ -28,8 +28,10 @@ import java.util.Map;
 public final class BpeModel {
   /** The special tokens at ids 0..3: pad, unk, bos, eos. */
   public static final List<String> SPECIAL_TOKENS = List.of("<pad>", "<unk>", "<s>", "</s>");
+
   /** Id of byte 0; byte {@code b} has id {@code FIRST_BYTE_ID + b}. */
   public static final int FIRST_BYTE_ID = SPECIAL_TOKENS.size();
+
   /** Ids before the first merge: the special tokens and the 256 bytes. */
   public static final int BASE_VOCAB_SIZE = FIRST_BYTE_ID + 256;
 
@@ -41,20 +43,25 @@ public final class BpeModel {
   private final Map<Long, Integer> rankOfPair;
 
   /**
-   * A model from its token strings by id and its merges by rank; the first
-   * {@link #BASE_VOCAB_SIZE} tokens must be the special tokens and the byte symbols.
+   * A model from its token strings by id and its merges by rank; the first {@link #BASE_VOCAB_SIZE}
+   * tokens must be the special tokens and the byte symbols.
    */
   public BpeModel(List<String> tokens, List<Merge> merges) {
     if (tokens.size() < BASE_VOCAB_SIZE) {
-      throw new IllegalArgumentException("a byte-level BPE vocabulary has at least "
-          + BASE_VOCAB_SIZE + " tokens, not " + tokens.size());
+      throw new IllegalArgumentException(
+          "a byte-level BPE vocabulary has at least "
+              + BASE_VOCAB_SIZE
+              + " tokens, not "
+              + tokens.size());
     }
     for (int i = 0; i < BASE_VOCAB_SIZE; i++) {
-      String expected = i < FIRST_BYTE_ID ? SPECIAL_TOKENS.get(i)
-          : String.valueOf(ByteLevel.charOf(i - FIRST_BYTE_ID));
+      String expected =
+          i < FIRST_BYTE_ID
+              ? SPECIAL_TOKENS.get(i)
+              : String.valueOf(ByteLevel.charOf(i - FIRST_BYTE_ID));
       if (!tokens.get(i).equals(expected)) {
-        throw new IllegalArgumentException("token " + i + " is '" + tokens.get(i)
-            + "', expected '" + expected + "'");
+        throw new IllegalArgumentException(
+            "token " + i + " is '" + tokens.get(i) + "', expected '" + expected + "'");
       }
     }
     this.tokens = List.copyOf(tokens);
@@ -64,8 +71,8 @@ public final class BpeModel {
       Merge m = merges.get(r);
       String joined = tokens.get(m.left()) + tokens.get(m.right());
       if (!tokens.get(m.result()).equals(joined)) {
-        throw new IllegalArgumentException("merge " + r + " gives '" + tokens.get(m.result())
-            + "', not '" + joined + "'");
+        throw new IllegalArgumentException(
+            "merge " + r + " gives '" + tokens.get(m.result()) + "', not '" + joined + "'");
       }
       rankOfPair.putIfAbsent(pairKey(m.left(), m.right()), r);
     }
@@ -134,8 +141,8 @@ public final class BpeModel {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     for (int id : ids) {
       if (id < 0 || id >= tokens.size()) {
-        throw new IllegalArgumentException("token id " + id + " is outside [0, "
-            + tokens.size() + ")");
+        throw new IllegalArgumentException(
+            "token id " + id + " is outside [0, " + tokens.size() + ")");
       }
       if (id < FIRST_BYTE_ID) {
         continue;
@@ -153,10 +160,12 @@ public final class BpeModel {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try (JsonGenerator g = new JsonFactory().createGenerator(buf, JsonEncoding.UTF8)) {
       DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-      g.setPrettyPrinter(new DefaultPrettyPrinter(Separators.createDefaultInstance()
-              .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
-          .withObjectIndenter(indenter)
-          .withArrayIndenter(indenter));
+      g.setPrettyPrinter(
+          new DefaultPrettyPrinter(
+                  Separators.createDefaultInstance()
+                      .withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+              .withObjectIndenter(indenter)
+              .withArrayIndenter(indenter));
       g.writeStartObject();
       g.writeStringField("version", "1.0");
       g.writeNullField("truncation");
@@ -212,12 +221,14 @@ public final class BpeModel {
   /** Writes {@link #toTokenizerJson()} to {@code file} atomically. */
   public void write(Path file) throws IOException {
     byte[] json = toTokenizerJson();
-    AtomicFiles.write(file, out -> {
-      ByteBuffer b = ByteBuffer.wrap(json);
-      while (b.hasRemaining()) {
-        out.write(b);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          ByteBuffer b = ByteBuffer.wrap(json);
+          while (b.hasRemaining()) {
+            out.write(b);
+          }
+        });
   }
 
   static long pairKey(int left, int right) {

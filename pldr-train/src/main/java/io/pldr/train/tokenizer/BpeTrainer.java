@@ -13,18 +13,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains a byte-level BPE tokenizer (GPT-2 style) on documents. The documents are split into
- * words by the GPT-2 expression and the distinct words are counted; merges are then learned on
- * the word types, each time the most frequent adjacent pair (ties: the smaller left id, then the
- * smaller right id), with pair counts updated only for the words holding the merged pair. Stops
- * at {@code vocabSize} tokens or when the best pair is seen fewer than {@code minFrequency}
- * times. The result is the same for the same documents, whatever their order.
+ * Trains a byte-level BPE tokenizer (GPT-2 style) on documents. The documents are split into words
+ * by the GPT-2 expression and the distinct words are counted; merges are then learned on the word
+ * types, each time the most frequent adjacent pair (ties: the smaller left id, then the smaller
+ * right id), with pair counts updated only for the words holding the merged pair. Stops at {@code
+ * vocabSize} tokens or when the best pair is seen fewer than {@code minFrequency} times. The result
+ * is the same for the same documents, whatever their order.
  */
 public final class BpeTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(BpeTrainer.class);
 
   /** Vocabulary size used when a configuration leaves it unset. */
   public static final int DEFAULT_VOCAB_SIZE = 4096;
+
   /** Minimum pair frequency used when a configuration leaves it unset. */
   public static final int DEFAULT_MIN_FREQUENCY = 2;
 
@@ -37,8 +38,12 @@ public final class BpeTrainer {
    */
   public BpeTrainer(int vocabSize, int minFrequency) {
     if (vocabSize < BpeModel.BASE_VOCAB_SIZE) {
-      throw new IllegalArgumentException("vocab_size " + vocabSize + " is below "
-          + BpeModel.BASE_VOCAB_SIZE + " (4 special tokens and 256 bytes)");
+      throw new IllegalArgumentException(
+          "vocab_size "
+              + vocabSize
+              + " is below "
+              + BpeModel.BASE_VOCAB_SIZE
+              + " (4 special tokens and 256 bytes)");
     }
     if (minFrequency < 1) {
       throw new IllegalArgumentException("min_frequency must be at least 1, not " + minFrequency);
@@ -48,12 +53,14 @@ public final class BpeTrainer {
   }
 
   /**
-   * A trainer from a configuration; an unset {@code vocab_size} is {@code defaultVocabSize}
-   * (e.g. the model's), an unset {@code min_frequency} is 2.
+   * A trainer from a configuration; an unset {@code vocab_size} is {@code defaultVocabSize} (e.g.
+   * the model's), an unset {@code min_frequency} is 2.
    */
   public static BpeTrainer fromConfig(TokenizerConfig config, int defaultVocabSize) {
-    int vocab = config.getVocabSize() != 0 ? config.getVocabSize()
-        : defaultVocabSize != 0 ? defaultVocabSize : DEFAULT_VOCAB_SIZE;
+    int vocab =
+        config.getVocabSize() != 0
+            ? config.getVocabSize()
+            : defaultVocabSize != 0 ? defaultVocabSize : DEFAULT_VOCAB_SIZE;
     int minFreq = config.getMinFrequency() != 0 ? config.getMinFrequency() : DEFAULT_MIN_FREQUENCY;
     return new BpeTrainer(vocab, minFreq);
   }
@@ -99,12 +106,22 @@ public final class BpeTrainer {
     Merger merger = new Merger(symbols, freq);
     BpeModel model = merger.run();
     long done = System.nanoTime();
-    LOG.info("BPE: {} documents, {} distinct words; {} merges, vocabulary {} in {} ms"
-            + " (counting {} ms)", docs, words.size(), model.merges().size(), model.vocabSize(),
-        (done - start) / 1_000_000, (counted - start) / 1_000_000);
+    LOG.info(
+        "BPE: {} documents, {} distinct words; {} merges, vocabulary {} in {} ms"
+            + " (counting {} ms)",
+        docs,
+        words.size(),
+        model.merges().size(),
+        model.vocabSize(),
+        (done - start) / 1_000_000,
+        (counted - start) / 1_000_000);
     if (model.vocabSize() < vocabSize) {
-      LOG.warn("BPE: vocabulary {} is smaller than the requested {}: no pair left seen at least"
-          + " {} times", model.vocabSize(), vocabSize, minFrequency);
+      LOG.warn(
+          "BPE: vocabulary {} is smaller than the requested {}: no pair left seen at least"
+              + " {} times",
+          model.vocabSize(),
+          vocabSize,
+          minFrequency);
     }
     return model;
   }
@@ -134,10 +151,12 @@ public final class BpeTrainer {
     private final long[] freq;
     private final Map<Long, long[]> pairCounts = new HashMap<>();
     private final Map<Long, IntList> wordsWithPair = new HashMap<>();
-    private final PriorityQueue<Candidate> queue = new PriorityQueue<>((x, y) -> {
-      int c = Long.compare(y.count(), x.count());
-      return c != 0 ? c : Long.compare(x.pair(), y.pair());
-    });
+    private final PriorityQueue<Candidate> queue =
+        new PriorityQueue<>(
+            (x, y) -> {
+              int c = Long.compare(y.count(), x.count());
+              return c != 0 ? c : Long.compare(x.pair(), y.pair());
+            });
     private final List<String> tokens = new ArrayList<>();
     private final Map<String, Integer> idOfToken = new HashMap<>();
     private final List<BpeModel.Merge> merges = new ArrayList<>();
@@ -225,19 +244,20 @@ public final class BpeTrainer {
         }
         symbols[w] = merged;
       }
-      delta.forEach((p, d) -> {
-        if (d[0] == 0) {
-          return;
-        }
-        long[] c = pairCounts.computeIfAbsent(p, x -> new long[1]);
-        c[0] += d[0];
-        if (c[0] == 0) {
-          pairCounts.remove(p);
-          wordsWithPair.remove(p);
-        } else if (d[0] > 0) {
-          queue.add(new Candidate(c[0], p));
-        }
-      });
+      delta.forEach(
+          (p, d) -> {
+            if (d[0] == 0) {
+              return;
+            }
+            long[] c = pairCounts.computeIfAbsent(p, x -> new long[1]);
+            c[0] += d[0];
+            if (c[0] == 0) {
+              pairCounts.remove(p);
+              wordsWithPair.remove(p);
+            } else if (d[0] > 0) {
+              queue.add(new Candidate(c[0], p));
+            }
+          });
     }
   }
 

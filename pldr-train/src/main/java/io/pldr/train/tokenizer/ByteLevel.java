@@ -9,19 +9,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The GPT-2 byte-level scheme as Hugging Face's {@code ByteLevel} pre-tokenizer applies it: text
- * is split into words by the GPT-2 regular expression, and every UTF-8 byte of a word is shown as
- * one printable character (space becomes {@code Ġ}, newline {@code Ċ}), so that any text can be
- * written with 256 base symbols.
+ * The GPT-2 byte-level scheme as Hugging Face's {@code ByteLevel} pre-tokenizer applies it: text is
+ * split into words by the GPT-2 regular expression, and every UTF-8 byte of a word is shown as one
+ * printable character (space becomes {@code Ġ}, newline {@code Ċ}), so that any text can be written
+ * with 256 base symbols.
  */
 public final class ByteLevel {
   /**
    * The GPT-2 split (contractions, optional space plus letters, digits or other symbols, and
    * whitespace runs); {@code \s} is Unicode whitespace as in the Rust implementation.
    */
-  public static final Pattern SPLIT = Pattern.compile(
-      "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
-      Pattern.UNICODE_CHARACTER_CLASS);
+  public static final Pattern SPLIT =
+      Pattern.compile(
+          "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+          Pattern.UNICODE_CHARACTER_CLASS);
 
   private static final char[] BYTE_TO_CHAR = byteToChar();
   private static final int[] CHAR_TO_BYTE = charToByte(BYTE_TO_CHAR);
@@ -76,7 +77,9 @@ public final class ByteLevel {
     return inverse;
   }
 
-  /** GPT-2's {@code bytes_to_unicode}: printable Latin-1 bytes stand for themselves, others 256+. */
+  /**
+   * GPT-2's {@code bytes_to_unicode}: printable Latin-1 bytes stand for themselves, others 256+.
+   */
   private static char[] byteToChar() {
     char[] map = new char[256];
     boolean[] printable = new boolean[256];

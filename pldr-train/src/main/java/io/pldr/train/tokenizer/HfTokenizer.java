@@ -19,9 +19,9 @@ import java.util.Map;
 
 /**
  * A Hugging Face {@code tokenizer.json} run by the native Rust library through DJL, without
- * truncation, padding or added special tokens. The special ids are those of {@code <pad>},
- * {@code <unk>}, {@code <s>} and {@code </s>} in the file's added tokens (or, for files converted
- * from other formats, its model vocabulary). Holds native memory: close it.
+ * truncation, padding or added special tokens. The special ids are those of {@code <pad>}, {@code
+ * <unk>}, {@code <s>} and {@code </s>} in the file's added tokens (or, for files converted from
+ * other formats, its model vocabulary). Holds native memory: close it.
  */
 public final class HfTokenizer implements Tokenizer {
   private final Path file;
@@ -29,8 +29,8 @@ public final class HfTokenizer implements Tokenizer {
   private final int vocabSize;
   private final SpecialTokens specialTokens;
 
-  private HfTokenizer(Path file, HuggingFaceTokenizer nativeTokenizer, int vocabSize,
-      SpecialTokens specialTokens) {
+  private HfTokenizer(
+      Path file, HuggingFaceTokenizer nativeTokenizer, int vocabSize, SpecialTokens specialTokens) {
     this.file = file;
     this.hf = nativeTokenizer;
     this.vocabSize = vocabSize;
@@ -54,12 +54,13 @@ public final class HfTokenizer implements Tokenizer {
     Map<String, Integer> ids = tokenIds(root);
     int vocab = ids.values().stream().mapToInt(i -> i + 1).max().orElse(0);
     SpecialTokens special = specialTokens(file, root, ids);
-    HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-        .optTokenizerPath(file)
-        .optAddSpecialTokens(false)
-        .optTruncation(false)
-        .optPadding(false)
-        .build();
+    HuggingFaceTokenizer tokenizer =
+        HuggingFaceTokenizer.builder()
+            .optTokenizerPath(file)
+            .optAddSpecialTokens(false)
+            .optTruncation(false)
+            .optPadding(false)
+            .build();
     return new HfTokenizer(file, tokenizer, vocab, special);
   }
 
@@ -98,8 +99,8 @@ public final class HfTokenizer implements Tokenizer {
     long[] l = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       if (ids[i] < 0 || ids[i] >= vocabSize) {
-        throw new IllegalArgumentException("token id " + ids[i] + " is outside [0, " + vocabSize
-            + ") of " + file);
+        throw new IllegalArgumentException(
+            "token id " + ids[i] + " is outside [0, " + vocabSize + ") of " + file);
       }
       l[i] = ids[i];
     }
@@ -154,10 +155,14 @@ public final class HfTokenizer implements Tokenizer {
       }
     }
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("tokenizer " + file + " lacks the special token(s) "
-          + String.join(", ", missing) + " (pldr needs <pad>, <unk>, <s> and </s>)");
+      throw new IllegalArgumentException(
+          "tokenizer "
+              + file
+              + " lacks the special token(s) "
+              + String.join(", ", missing)
+              + " (pldr needs <pad>, <unk>, <s> and </s>)");
     }
-    return new SpecialTokens(found.get("<pad>"), found.get("<unk>"), found.get("<s>"),
-        found.get("</s>"));
+    return new SpecialTokens(
+        found.get("<pad>"), found.get("<unk>"), found.get("<s>"), found.get("</s>"));
   }
 }

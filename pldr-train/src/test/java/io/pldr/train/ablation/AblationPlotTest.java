@@ -30,7 +30,7 @@ class AblationPlotTest {
         validation.add(new Point(step, start / Math.sqrt(step) + 0.2));
       }
     }
-    train.add(new Point(205, Double.NaN));  // left out, not fatal
+    train.add(new Point(205, Double.NaN)); // left out, not fatal
     return new LossCurves(train, validation);
   }
 
@@ -55,7 +55,7 @@ class AblationPlotTest {
       }
     }
     assertThat(colours).contains(0x1F77B4, 0xFF7F0E, 0x2CA02C);
-    assertThat(colours).doesNotContain(0xD62728);  // no fourth variant
+    assertThat(colours).doesNotContain(0xD62728); // no fourth variant
   }
 
   @Test

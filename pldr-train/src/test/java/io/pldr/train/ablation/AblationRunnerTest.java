@@ -34,28 +34,39 @@ class AblationRunnerTest {
   /** A tiny ablation of 6 steps (checkpoints at 3 and 6, a log line every step). */
   private Ablation ablation(String variants) throws IOException {
     Path corpus = TinyRun.corpus(dir, 4000);
-    Files.writeString(dir.resolve("base.textproto"), TinyRun.config(corpus, dir.resolve("unused"),
-        "steps: 6 checkpoint_every: 3 eval_every: 3 log_every: 1"));
+    Files.writeString(
+        dir.resolve("base.textproto"),
+        TinyRun.config(
+            corpus,
+            dir.resolve("unused"),
+            "steps: 6 checkpoint_every: 3 eval_every: 3 log_every: 1"));
     Path file = dir.resolve("abl.textproto");
-    Files.writeString(file, "base_config: \"base.textproto\"\nout_dir: \"" + dir.resolve("out")
-        + "\"\n" + variants);
+    Files.writeString(
+        file,
+        "base_config: \"base.textproto\"\nout_dir: \"" + dir.resolve("out") + "\"\n" + variants);
     return AblationConfigs.read(file);
   }
 
   private AblationReport run(Ablation a, String... only) throws IOException {
-    return new AblationRunner(PldrInjectors::forConfig, dir.resolve("cache"),
-        new PrintWriter(log, true)).run(a, Set.of(only));
+    return new AblationRunner(
+            PldrInjectors::forConfig, dir.resolve("cache"), new PrintWriter(log, true))
+        .run(a, Set.of(only));
   }
 
   private static double metric(Path run, Split split, long step, String name) throws IOException {
     return MetricsHistory.read(run.resolve(MetricsHistory.FILE_NAME)).stream()
-        .filter(e -> e.split() == split && e.step() == step).findFirst()
-        .map(MetricsEntry::values).orElseThrow().get(name);
+        .filter(e -> e.split() == split && e.step() == step)
+        .findFirst()
+        .map(MetricsEntry::values)
+        .orElseThrow()
+        .get(name);
   }
 
   @Test
   void variantsTrainOnTheSameDataAndTheTableHoldsTheirNumbers() throws Exception {
-    Ablation a = ablation("""
+    Ablation a =
+        ablation(
+            """
         variants { name: "learned" }
         variants { name: "learned-lr2" overrides: "optimizer.learning_rate=2e-2" }
         variants { name: "identity" operator { name: "identity" } seed: 9 }
@@ -78,13 +89,16 @@ class AblationRunnerTest {
       assertThat(firstBatch(v)).as(v.name()).isDeepEqualTo(first);
       var state = CheckpointStore.readState(v.outDir().resolve("checkpoints/step-00000006"));
       assertThat(state.getConfig().getDataSeed()).as(v.name()).isEqualTo(5);
-      assertThat(state.getDataPosition()).isEqualTo(CheckpointStore.readState(
-          out.resolve("learned/checkpoints/step-00000006")).getDataPosition());
+      assertThat(state.getDataPosition())
+          .isEqualTo(
+              CheckpointStore.readState(out.resolve("learned/checkpoints/step-00000006"))
+                  .getDataPosition());
     }
     assertThat(a.variant("identity").orElseThrow().config().getSeed()).isEqualTo(9);
 
     // The table's numbers are the runs' own.
-    assertThat(report.results()).extracting(VariantResult::name)
+    assertThat(report.results())
+        .extracting(VariantResult::name)
         .containsExactly("learned", "learned-lr2", "identity", "transferred");
     for (VariantResult r : report.results()) {
       TrainingSummary s = report.trained().get(r.name());
@@ -94,9 +108,18 @@ class AblationRunnerTest {
       assertThat(r.validationAccuracy()).isEqualTo(s.validationAccuracy());
       assertThat(r.validationPerplexity()).isEqualTo(s.validationPerplexity());
       assertThat(r.tokensPerSecond()).isEqualTo(s.tokensPerSecond());
-      assertThat(AblationTable.csv(report.results())).contains(r.name() + ","
-          + (r.operator().contains(",") ? "\"" + r.operator() + "\"" : r.operator()) + ","
-          + r.parameters() + ",6," + s.trainLoss() + "," + s.validationLoss() + ",");
+      assertThat(AblationTable.csv(report.results()))
+          .contains(
+              r.name()
+                  + ","
+                  + (r.operator().contains(",") ? "\"" + r.operator() + "\"" : r.operator())
+                  + ","
+                  + r.parameters()
+                  + ",6,"
+                  + s.trainLoss()
+                  + ","
+                  + s.validationLoss()
+                  + ",");
     }
     // PLGA's metric learner has parameters SDPA and a transferred G_LM do not.
     VariantResult learned = report.results().get(0);
@@ -116,7 +139,9 @@ class AblationRunnerTest {
 
   @Test
   void aFinishedVariantIsKeptAndAnInterruptedOneResumes() throws Exception {
-    Ablation a = ablation("""
+    Ablation a =
+        ablation(
+            """
         variants { name: "learned" }
         variants { name: "identity" operator { name: "identity" } }
         """);
@@ -146,20 +171,26 @@ class AblationRunnerTest {
         .isEqualTo(written);
 
     // A variant changed since it ran is not taken for finished.
-    Ablation changed = ablation("""
+    Ablation changed =
+        ablation(
+            """
         variants { name: "learned" overrides: "optimizer.learning_rate=5e-2" }
         variants { name: "identity" operator { name: "identity" } }
         """);
     assertThatThrownBy(() -> run(changed))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("variant 'learned': " + dir.resolve("out/learned")
-            + " holds a run of another configuration")
+        .hasMessageContaining(
+            "variant 'learned': "
+                + dir.resolve("out/learned")
+                + " holds a run of another configuration")
         .hasMessageContaining("field 'optimizer' differs");
   }
 
   @Test
   void badSelectionsAndUnknownOperatorsFailBeforeAnythingTrains() throws Exception {
-    Ablation a = ablation("""
+    Ablation a =
+        ablation(
+            """
         variants { name: "learned" }
         variants { name: "odd" operator { name: "no_such_operator" } }
         variants { name: "t" operator { name: "external" } g_cache_from: "learned"
@@ -167,15 +198,16 @@ class AblationRunnerTest {
         """);
     assertThatThrownBy(() -> run(a, "learnd"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("no variant 'learnd'").hasMessageContaining("learned, odd, t");
+        .hasMessageContaining("no variant 'learnd'")
+        .hasMessageContaining("learned, odd, t");
     assertThatThrownBy(() -> run(a))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("abl.textproto: variant 'odd'")
         .hasMessageContaining("field 'model.tensor_operator.name'")
         .hasMessageContaining("unknown operator 'no_such_operator'");
     assertThatThrownBy(() -> run(a, "t"))
-        .hasMessageContaining("variant 't' transfers the G-cache of 'learned', which has not"
-            + " finished");
+        .hasMessageContaining(
+            "variant 't' transfers the G-cache of 'learned', which has not" + " finished");
     assertThat(dir.resolve("out/learned")).doesNotExist();
   }
 

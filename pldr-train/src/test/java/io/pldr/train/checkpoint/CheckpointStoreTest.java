@@ -39,13 +39,14 @@ class CheckpointStoreTest {
     for (long s = 1; s <= 3; s++) {
       store.write(state(s), model, optimizer, tokenizer);
     }
-    assertThat(store.list()).extracting(p -> p.getFileName().toString())
+    assertThat(store.list())
+        .extracting(p -> p.getFileName().toString())
         .containsExactly("step-00000002", "step-00000003");
     Checkpoint c = CheckpointStore.read(store.latest().orElseThrow());
     assertThat(c.state().getStep()).isEqualTo(3);
     assertThat(c.state().getFormat()).isEqualTo(CheckpointStore.FORMAT);
-    assertThat(c.state().getSha256Map()).containsKeys("model.safetensors",
-        "optimizer.safetensors", "tokenizer.json");
+    assertThat(c.state().getSha256Map())
+        .containsKeys("model.safetensors", "optimizer.safetensors", "tokenizer.json");
     assertThat(c.model()).isEqualTo(model);
     assertThat(c.optimizer()).isEqualTo(optimizer);
     assertThat(Files.readString(c.tokenizerFile())).isEqualTo("{\"model\": {}}");
@@ -58,7 +59,8 @@ class CheckpointStoreTest {
     // The tokenizer vanishes mid-write: the model and optimizer files are already written.
     assertThatThrownBy(() -> store.write(state(2), model, optimizer, dir.resolve("gone.json")))
         .isInstanceOf(IOException.class);
-    assertThat(store.list()).extracting(p -> p.getFileName().toString())
+    assertThat(store.list())
+        .extracting(p -> p.getFileName().toString())
         .containsExactly("step-00000001");
     try (var files = Files.list(dir.resolve("ckpt"))) {
       assertThat(files).hasSize(1);
@@ -74,15 +76,18 @@ class CheckpointStoreTest {
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt"), 5);
     Path written = store.write(state(4), model, optimizer, tokenizer);
     Files.writeString(written.resolve("tokenizer.json"), "{\"model\": {\"x\": 1}}");
-    assertThatThrownBy(() -> CheckpointStore.read(written)).isInstanceOf(IOException.class)
-        .hasMessageContaining("tokenizer.json").hasMessageContaining("checksum mismatch");
+    assertThatThrownBy(() -> CheckpointStore.read(written))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("tokenizer.json")
+        .hasMessageContaining("checksum mismatch");
   }
 
   @Test
   void anotherFormatIsRefused() throws IOException {
     Path other = Files.createDirectories(dir.resolve("other"));
     Files.writeString(other.resolve("state.textproto"), "format: \"something-else\" step: 3");
-    assertThatThrownBy(() -> CheckpointStore.read(other)).isInstanceOf(IOException.class)
+    assertThatThrownBy(() -> CheckpointStore.read(other))
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("format 'something-else', expected 'pldr-train-checkpoint'");
   }
 }

@@ -23,9 +23,16 @@ class ConfigOverridesTest {
 
   @Test
   void setsScalarsOfEveryTypeAtAnyDepth() {
-    TrainConfig c = apply("optimizer.learning_rate=2e-3", "steps=600", "model.num_heads=4",
-        "model.precision=FLOAT64", "model.tensor_operator.name=identity", "out_dir=runs/x",
-        "seed=7", "data.validation_fraction=0.1");
+    TrainConfig c =
+        apply(
+            "optimizer.learning_rate=2e-3",
+            "steps=600",
+            "model.num_heads=4",
+            "model.precision=FLOAT64",
+            "model.tensor_operator.name=identity",
+            "out_dir=runs/x",
+            "seed=7",
+            "data.validation_fraction=0.1");
     assertThat(c.getOptimizer().getLearningRate()).isEqualTo(2e-3);
     assertThat(c.getSteps()).isEqualTo(600);
     assertThat(c.getModel().getNumHeads()).isEqualTo(4);
@@ -39,20 +46,26 @@ class ConfigOverridesTest {
 
   @Test
   void aLaterValueWinsAndZeroIsAValue() {
-    TrainConfig c = apply("eval_every=5", "eval_every=0", "optimizer.clip_value=1",
-        "optimizer.clip_global_norm=2");
+    TrainConfig c =
+        apply(
+            "eval_every=5",
+            "eval_every=0",
+            "optimizer.clip_value=1",
+            "optimizer.clip_global_norm=2");
     assertThat(c.getEvalEvery()).isZero();
     // One of a oneof: setting the second clears the first.
-    assertThat(c.getOptimizer().getClipCase())
-        .isEqualTo(OptimizerConfig.ClipCase.CLIP_GLOBAL_NORM);
+    assertThat(c.getOptimizer().getClipCase()).isEqualTo(OptimizerConfig.ClipCase.CLIP_GLOBAL_NORM);
   }
 
   @Test
   void mapKeysAreSetOneByOneAndListsReplaced() {
-    TrainConfig start = apply("model.tensor_operator.options.rank=4",
-        "model.tensor_operator.options.seed=1", "data.train_files=a.txt");
-    TrainConfig c = apply(start, "model.tensor_operator.options.rank=8",
-        "data.train_files=b.txt, c.txt");
+    TrainConfig start =
+        apply(
+            "model.tensor_operator.options.rank=4",
+            "model.tensor_operator.options.seed=1",
+            "data.train_files=a.txt");
+    TrainConfig c =
+        apply(start, "model.tensor_operator.options.rank=8", "data.train_files=b.txt, c.txt");
     assertThat(c.getModel().getTensorOperator().getOptionsMap())
         .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("rank", "8", "seed", "1"));
     assertThat(c.getData().getTrainFilesList()).containsExactly("b.txt", "c.txt");
@@ -72,7 +85,8 @@ class ConfigOverridesTest {
   void aNegativeValueOfAnUnsignedFieldIsRefused() {
     assertThatThrownBy(() -> apply("log_every=-3"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("abl.textproto").hasMessageContaining("'overrides'")
+        .hasMessageContaining("abl.textproto")
+        .hasMessageContaining("'overrides'")
         .hasMessageContaining("log_every must be a non-negative integer, found '-3'");
   }
 
@@ -88,7 +102,8 @@ class ConfigOverridesTest {
 
   @Test
   void malformedOverridesAreRefused() {
-    assertThatThrownBy(() -> apply("steps")).hasMessageContaining("'steps' is not field.path=value");
+    assertThatThrownBy(() -> apply("steps"))
+        .hasMessageContaining("'steps' is not field.path=value");
     assertThatThrownBy(() -> apply("optimizer=1"))
         .hasMessageContaining("'optimizer' is a message: set one of its fields: learning_rate");
     assertThatThrownBy(() -> apply("steps.x=1")).hasMessageContaining("'steps' has no fields");

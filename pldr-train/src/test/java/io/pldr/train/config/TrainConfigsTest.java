@@ -1,13 +1,13 @@
 package io.pldr.train.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class TrainConfigsTest {
-  private static final String VALID = """
+  private static final String VALID =
+      """
       model { num_layers: 2 d_model: 64 num_heads: 4 dff: 170 vocab_size: 512 a_dff: 16
               num_reslayer_a: 1 num_dense_a: 2 max_seq_len: 64 }
       optimizer { learning_rate: 1e-3 clip_value: 1.0 }
@@ -45,7 +45,8 @@ class TrainConfigsTest {
   @Test
   void unknownFieldIsNamed() {
     assertThat(fails(VALID + "learning_rate: 3\n").getMessage())
-        .contains("t.textproto").contains("learning_rate");
+        .contains("t.textproto")
+        .contains("learning_rate");
   }
 
   @Test
@@ -99,8 +100,11 @@ class TrainConfigsTest {
     for (String field : new String[] {"c_a", "c_p", "c_g"}) {
       ConfigException e = fails(VALID + "dag { " + field + ": -0.5 }\n");
       assertThat(e.field()).isEqualTo("dag." + field);
-      assertThat(e.getMessage()).contains("t.textproto").contains("dag." + field)
-          .contains("expected a finite number ≥ 0").contains("found -0.5");
+      assertThat(e.getMessage())
+          .contains("t.textproto")
+          .contains("dag." + field)
+          .contains("expected a finite number ≥ 0")
+          .contains("found -0.5");
     }
     assertThat(fails(VALID + "dag { c_a: nan }\n").field()).isEqualTo("dag.c_a");
     assertThat(fails(VALID + "dag { c_g: inf }\n").field()).isEqualTo("dag.c_g");

@@ -13,8 +13,8 @@ class BatchIteratorTest {
   /** Tokens equal to their position, so a window's first token / seqLen is its index. */
   static PackedSequences sequences(int windows, int seqLen) {
     int n = windows * seqLen + 1;
-    return new PackedSequences(TokenSequence.of(IntStream.range(0, n).toArray()), seqLen, 0.05,
-        "positions");
+    return new PackedSequences(
+        TokenSequence.of(IntStream.range(0, n).toArray()), seqLen, 0.05, "positions");
   }
 
   static long windowOf(long[] row, int seqLen) {
@@ -29,8 +29,7 @@ class BatchIteratorTest {
     assertThat(BatchIterator.permutation(1000, 43, 3)).isNotEqualTo(p);
     assertThat(Arrays.stream(p).sorted().toArray()).isEqualTo(IntStream.range(0, 1000).toArray());
     // Pinned: a change here would break resuming runs saved by earlier versions.
-    assertThat(BatchIterator.permutation(10, 1234, 0))
-        .containsExactly(PINNED_10_1234_0);
+    assertThat(BatchIterator.permutation(10, 1234, 0)).containsExactly(PINNED_10_1234_0);
   }
 
   static final int[] PINNED_10_1234_0 = {2, 9, 8, 3, 1, 0, 4, 5, 6, 7};
@@ -98,7 +97,8 @@ class BatchIteratorTest {
   void positionsOutsideTheTrainingSplitAreRejected() {
     PackedSequences s = sequences(20, 2); // 19 training windows
     assertThatThrownBy(() -> s.trainBatches(2, 0, new DataPosition(0, 19)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("19 training");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("19 training");
     assertThatThrownBy(() -> new DataPosition(-1, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> s.trainBatches(0, 0, DataPosition.START))
         .isInstanceOf(IllegalArgumentException.class);

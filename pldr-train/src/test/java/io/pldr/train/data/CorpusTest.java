@@ -26,22 +26,25 @@ class CorpusTest {
   @Test
   void textFilesAreCutAtBlankLinesAndReadInOrder() throws IOException {
     Path a = dir.resolve("a.txt");
-    Files.writeString(a, "\uFEFF\n\nfirst line\nsecond line\n\n \t \n\nnext doc\r\nsame doc\r\n\r\n"
-        + "last doc");
+    Files.writeString(
+        a,
+        "\uFEFF\n\nfirst line\nsecond line\n\n \t \n\nnext doc\r\nsame doc\r\n\r\n" + "last doc");
     Path b = dir.resolve("b.txt");
     Files.writeString(b, "other file\n");
     Corpus c = Corpus.ofFiles(List.of(a, b), "text");
 
-    assertThat(read(c)).containsExactly("first line\nsecond line", "next doc\nsame doc",
-        "last doc", "other file");
+    assertThat(read(c))
+        .containsExactly("first line\nsecond line", "next doc\nsame doc", "last doc", "other file");
     assertThat(c.describe()).isEqualTo(a + ", " + b);
   }
 
   @Test
   void jsonLinesGiveOneDocumentPerLineFromTheConfiguredField() throws IOException {
     Path f = dir.resolve("d.jsonl");
-    Files.writeString(f, "{\"body\": \"héllo\\nworld\", \"id\": 1}\n\n{\"body\": \"日本 🐳\"}\n"
-        + "{\"body\": \"\"}\n");
+    Files.writeString(
+        f,
+        "{\"body\": \"héllo\\nworld\", \"id\": 1}\n\n{\"body\": \"日本 🐳\"}\n"
+            + "{\"body\": \"\"}\n");
     assertThat(read(Corpus.ofFiles(List.of(f), "body"))).containsExactly("héllo\nworld", "日本 🐳");
   }
 
@@ -53,31 +56,41 @@ class CorpusTest {
     try (Stream<String> docs = c.documents()) {
       var it = docs.iterator();
       assertThat(it.next()).isEqualTo("ok");
-      assertThatThrownBy(it::next).isInstanceOf(CorpusException.class)
-          .hasMessageContaining(f + ":3:").hasMessageContaining("malformed JSON");
+      assertThatThrownBy(it::next)
+          .isInstanceOf(CorpusException.class)
+          .hasMessageContaining(f + ":3:")
+          .hasMessageContaining("malformed JSON");
     }
     Path g = dir.resolve("nofield.jsonl");
     Files.writeString(g, "{\"text\": \"ok\"}\n{\"txt\": \"x\"}\n");
     assertThatThrownBy(() -> read(Corpus.ofFiles(List.of(g), "text")))
-        .isInstanceOf(CorpusException.class).hasMessageContaining(g + ":2:")
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining(g + ":2:")
         .hasMessageContaining("'text'");
     Path h = dir.resolve("trailing.jsonl");
     Files.writeString(h, "{\"text\": \"ok\"} trailing\n");
     assertThatThrownBy(() -> read(Corpus.ofFiles(List.of(h), "text")))
-        .isInstanceOf(CorpusException.class).hasMessageContaining(h + ":1:");
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining(h + ":1:");
   }
 
   @Test
   void stateOfTheUnionLinesAreCutIntoSentences() throws IOException {
     Path f = dir.resolve("sotu.txt");
-    Files.writeString(f, "Mr. Speaker, the state of the Union is strong. We will act! Will you?\n"
-        + "\n"
-        + "Fellow citizens: 2.5 million jobs were added. The U.S. Senate and John F. Kennedy"
-        + " agreed.\n");
+    Files.writeString(
+        f,
+        "Mr. Speaker, the state of the Union is strong. We will act! Will you?\n"
+            + "\n"
+            + "Fellow citizens: 2.5 million jobs were added. The U.S. Senate and John F. Kennedy"
+            + " agreed.\n");
     Corpus c = Corpus.ofSentenceLines(List.of(f));
-    assertThat(read(c)).containsExactly("Mr. Speaker, the state of the Union is strong.",
-        "We will act!", "Will you?", "Fellow citizens: 2.5 million jobs were added.",
-        "The U.S. Senate and John F. Kennedy agreed.");
+    assertThat(read(c))
+        .containsExactly(
+            "Mr. Speaker, the state of the Union is strong.",
+            "We will act!",
+            "Will you?",
+            "Fellow citizens: 2.5 million jobs were added.",
+            "The U.S. Senate and John F. Kennedy agreed.");
     assertThat(c.fingerprint()).isNotEqualTo(Corpus.ofFiles(List.of(f), "text").fingerprint());
   }
 
@@ -94,13 +107,16 @@ class CorpusTest {
   void missingFilesUnknownNamesAndOtherExtensionsFailClearly() throws IOException {
     Path missing = dir.resolve("missing.txt");
     assertThatThrownBy(() -> Corpus.ofFiles(List.of(missing), "text"))
-        .isInstanceOf(CorpusException.class).hasMessageContaining(missing.toString());
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining(missing.toString());
     assertThatThrownBy(() -> Corpus.embedded("moby"))
-        .isInstanceOf(CorpusException.class).hasMessageContaining("'moby'")
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining("'moby'")
         .hasMessageContaining("moby-dick");
     Path csv = Files.writeString(dir.resolve("x.csv"), "a,b");
     assertThatThrownBy(() -> Corpus.ofFiles(List.of(csv), "text"))
-        .isInstanceOf(CorpusException.class).hasMessageContaining(csv.toString())
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining(csv.toString())
         .hasMessageContaining(".jsonl");
   }
 
@@ -109,8 +125,9 @@ class CorpusTest {
     assertThat(Corpus.fromConfig(DataConfig.getDefaultInstance()).sources())
         .containsExactly(new Corpus.EmbeddedSource("moby-dick", Corpus.EMBEDDED.get("moby-dick")));
     Path f = Files.writeString(dir.resolve("c.jsonl"), "{\"content\": \"x\"}\n");
-    Corpus c = Corpus.fromConfig(DataConfig.newBuilder().addTrainFiles(f.toString())
-        .setJsonlField("content").build());
+    Corpus c =
+        Corpus.fromConfig(
+            DataConfig.newBuilder().addTrainFiles(f.toString()).setJsonlField("content").build());
     assertThat(read(c)).containsExactly("x");
   }
 
@@ -123,8 +140,8 @@ class CorpusTest {
     List<String> docs = read(Corpus.ofFiles(List.of(f), "text"));
 
     assertThat(docs).hasSize(2);
-    assertThat(docs.get(0).length()).isBetween(Corpus.MAX_DOCUMENT_CHARS,
-        Corpus.MAX_DOCUMENT_CHARS + 100);
+    assertThat(docs.get(0).length())
+        .isBetween(Corpus.MAX_DOCUMENT_CHARS, Corpus.MAX_DOCUMENT_CHARS + 100);
     assertThat(docs.get(0)).endsWith(line);
     assertThat(docs.get(0).length() + 1 + docs.get(1).length()).isEqualTo(lines * 100 - 1);
   }
@@ -145,7 +162,8 @@ class CorpusTest {
     Files.write(f, "abcd".getBytes(StandardCharsets.UTF_8));
     Files.setLastModifiedTime(f, FileTime.fromMillis(2_000_000));
     assertThat(Corpus.ofFiles(List.of(f), "text").fingerprint()).isNotEqualTo(touched);
-    assertThat(Corpus.embedded("moby-dick").fingerprint()).hasSize(64)
+    assertThat(Corpus.embedded("moby-dick").fingerprint())
+        .hasSize(64)
         .isEqualTo(Corpus.embedded("moby-dick").fingerprint());
   }
 }

@@ -45,24 +45,30 @@ class PackedSequencesTest {
     PackedSequences two = new PackedSequences(ramp(9), 4, 0.05, "r");
     assertThat(two.trainWindows()).isEqualTo(1);
     assertThat(two.validationWindows()).isEqualTo(1);
-    assertThat(PackedSequences.validationFraction(DataConfig.getDefaultInstance()))
-        .isEqualTo(0.05);
-    assertThat(PackedSequences.validationFraction(
-        DataConfig.newBuilder().setValidationFraction(0).build())).isEqualTo(0.0);
+    assertThat(PackedSequences.validationFraction(DataConfig.getDefaultInstance())).isEqualTo(0.05);
+    assertThat(
+            PackedSequences.validationFraction(
+                DataConfig.newBuilder().setValidationFraction(0).build()))
+        .isEqualTo(0.0);
   }
 
   @Test
   void aCorpusTooShortForTrainingAndValidationFailsNamingSourcesAndCounts() {
     assertThatThrownBy(() -> new PackedSequences(ramp(8), 4, 0.05, "tiny.txt"))
         .isInstanceOf(CorpusException.class)
-        .hasMessageContaining("tiny.txt").hasMessageContaining("8 tokens")
-        .hasMessageContaining("1 window(s)").hasMessageContaining("at least 9 tokens");
+        .hasMessageContaining("tiny.txt")
+        .hasMessageContaining("8 tokens")
+        .hasMessageContaining("1 window(s)")
+        .hasMessageContaining("at least 9 tokens");
     assertThatThrownBy(() -> new PackedSequences(ramp(3), 1024, 0.05, "a.txt, b.jsonl"))
         .isInstanceOf(CorpusException.class)
-        .hasMessageContaining("a.txt, b.jsonl").hasMessageContaining("3 tokens")
-        .hasMessageContaining("0 window(s)").hasMessageContaining("2049 tokens");
+        .hasMessageContaining("a.txt, b.jsonl")
+        .hasMessageContaining("3 tokens")
+        .hasMessageContaining("0 window(s)")
+        .hasMessageContaining("2049 tokens");
     assertThatThrownBy(() -> new PackedSequences(ramp(100), 4, 1.0, "r"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("validation_fraction");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("validation_fraction");
   }
 
   @Test

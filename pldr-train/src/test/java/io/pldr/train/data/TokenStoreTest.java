@@ -52,8 +52,8 @@ class TokenStoreTest {
     }
     assertThat(all(TokenFile.open(bin, TokenFile.Width.UINT16))).containsExactly(expected);
     try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-          "in.txt", "t.bin");
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("in.txt", "t.bin");
     }
   }
 
@@ -66,8 +66,8 @@ class TokenStoreTest {
     Path u16 = dir.resolve("u16.bin");
     Path f = dir.resolve("ff.txt");
     Files.write(f, new byte[] {'a'});
-    TokenStore.encode(Corpus.ofFiles(List.of(f), "text"), new FakeTokenizer(65535 - 'a', 65536),
-        u16);
+    TokenStore.encode(
+        Corpus.ofFiles(List.of(f), "text"), new FakeTokenizer(65535 - 'a', 65536), u16);
     assertThat(Files.size(u16)).isEqualTo(4);
     assertThat(all(TokenFile.open(u16, TokenFile.Width.UINT16))).containsExactly(65535, 3);
 
@@ -89,8 +89,8 @@ class TokenStoreTest {
     BasicFileAttributes before = Files.readAttributes(a.path(), BasicFileAttributes.class);
 
     FakeTokenizer second = FakeTokenizer.bytes();
-    TokenFile b = store.open(Corpus.ofFiles(List.of(dir.resolve("in.txt")), "text"), second,
-        "tok-1");
+    TokenFile b =
+        store.open(Corpus.ofFiles(List.of(dir.resolve("in.txt")), "text"), second, "tok-1");
     assertThat(second.encodeCalls.get()).isZero();
     assertThat(b.path()).isEqualTo(a.path());
     BasicFileAttributes after = Files.readAttributes(b.path(), BasicFileAttributes.class);
@@ -101,8 +101,8 @@ class TokenStoreTest {
     // Another tokenizer or changed text gives another entry.
     assertThat(store.open(corpus, second, "tok-2").path()).isNotEqualTo(a.path());
     Files.writeString(dir.resolve("in.txt"), "ab\n\ncé\n\nd");
-    TokenFile c = store.open(Corpus.ofFiles(List.of(dir.resolve("in.txt")), "text"), second,
-        "tok-1");
+    TokenFile c =
+        store.open(Corpus.ofFiles(List.of(dir.resolve("in.txt")), "text"), second, "tok-1");
     assertThat(c.path()).isNotEqualTo(a.path());
     assertThat(c.size()).isEqualTo(9);
   }
@@ -130,16 +130,17 @@ class TokenStoreTest {
     TokenStore store = new TokenStore(dir.resolve("cache"));
     try (HfTokenizer tok = HfTokenizer.load(tokFile)) {
       TokenFile t = store.open(corpus, tok);
-      assertThat(t.path().getParent()).isEqualTo(
-          store.entryDir(corpus, Fingerprint.ofFile(tokFile)));
+      assertThat(t.path().getParent())
+          .isEqualTo(store.entryDir(corpus, Fingerprint.ofFile(tokFile)));
       List<Integer> expected = new ArrayList<>();
       try (Stream<String> docs = corpus.documents()) {
-        docs.forEach(d -> {
-          for (int id : tok.encode(d)) {
-            expected.add(id);
-          }
-          expected.add(3);
-        });
+        docs.forEach(
+            d -> {
+              for (int id : tok.encode(d)) {
+                expected.add(id);
+              }
+              expected.add(3);
+            });
       }
       assertThat(all(t)).containsExactly(expected.stream().mapToInt(i -> i).toArray());
     }
@@ -149,15 +150,18 @@ class TokenStoreTest {
   void outOfRangeIdsAndTruncatedFilesAreRejected() throws IOException {
     Path bin = dir.resolve("bad.bin");
     assertThatThrownBy(() -> TokenStore.encode(twoDocs(), new FakeTokenizer(4, 100), bin))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("[0, 100)");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("[0, 100)");
     assertThat(Files.exists(bin)).isFalse();
     Path odd = Files.write(dir.resolve("odd.bin"), new byte[] {1, 2, 3});
     assertThatThrownBy(() -> TokenFile.open(odd, TokenFile.Width.UINT16))
-        .isInstanceOf(IOException.class).hasMessageContaining("3 bytes");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("3 bytes");
     Path one = Files.write(dir.resolve("one.bin"), new byte[] {1, 2});
     TokenFile t = TokenFile.open(one, TokenFile.Width.forVocabSize(10));
     assertThat(t.get(0)).isEqualTo(0x0201);
-    assertThatThrownBy(() -> t.get(1)).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> t.get(1))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining(one.toString());
   }
 }

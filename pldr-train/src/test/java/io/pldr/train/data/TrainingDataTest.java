@@ -21,18 +21,30 @@ class TrainingDataTest {
   @TempDir Path dir;
 
   private TrainConfig config(DataConfig data, int seqLen, int batch) {
-    return TrainConfig.newBuilder().setData(data).setSeqLen(seqLen).setBatchSize(batch)
-        .setSeed(5).setOutDir(dir.resolve("run").toString()).build();
+    return TrainConfig.newBuilder()
+        .setData(data)
+        .setSeqLen(seqLen)
+        .setBatchSize(batch)
+        .setSeed(5)
+        .setOutDir(dir.resolve("run").toString())
+        .build();
   }
 
   @Test
   void fromConfigToBatchesWithATrainedTokenizerAndCachedTokens() throws IOException {
     Path text = dir.resolve("t.txt");
-    Files.writeString(text, "The whale swam in the sea.\n\nThe sea was wide; the whale was white.\n\n"
-        .repeat(40));
-    TrainConfig cfg = config(DataConfig.newBuilder().addTrainFiles(text.toString())
-        .setValidationFraction(0.1)
-        .setTokenizer(TokenizerConfig.newBuilder().setVocabSize(280)).build(), 8, 4);
+    Files.writeString(
+        text,
+        "The whale swam in the sea.\n\nThe sea was wide; the whale was white.\n\n".repeat(40));
+    TrainConfig cfg =
+        config(
+            DataConfig.newBuilder()
+                .addTrainFiles(text.toString())
+                .setValidationFraction(0.1)
+                .setTokenizer(TokenizerConfig.newBuilder().setVocabSize(280))
+                .build(),
+            8,
+            4);
     Path cache = dir.resolve("cache");
 
     Path tokens;
@@ -76,8 +88,10 @@ class TrainingDataTest {
 
   @Test
   void mobyDickEndToEnd() throws IOException {
-    TrainConfig cfg = TrainConfig.newBuilder(config(DataConfig.getDefaultInstance(), 256, 2))
-        .setModel(ModelConfig.newBuilder().setVocabSize(1024)).build();
+    TrainConfig cfg =
+        TrainConfig.newBuilder(config(DataConfig.getDefaultInstance(), 256, 2))
+            .setModel(ModelConfig.newBuilder().setVocabSize(1024))
+            .build();
     try (TrainingData data = TrainingData.prepare(cfg, dir.resolve("cache"))) {
       assertThat(data.tokenizer().vocabSize()).isEqualTo(1024);
       assertThat(data.tokens().width()).isEqualTo(TokenFile.Width.UINT16);
@@ -99,8 +113,10 @@ class TrainingDataTest {
     Path text = Files.writeString(dir.resolve("t.txt"), "abc abd abe abf ".repeat(200));
     Path tok = dir.resolve("given.json");
     new io.pldr.train.tokenizer.BpeTrainer(270, 2).train(List.of("abc abd abe")).write(tok);
-    DataConfig.Builder data = DataConfig.newBuilder().addTrainFiles(text.toString())
-        .setTokenizer(TokenizerConfig.newBuilder().setPath(tok.toString()));
+    DataConfig.Builder data =
+        DataConfig.newBuilder()
+            .addTrainFiles(text.toString())
+            .setTokenizer(TokenizerConfig.newBuilder().setPath(tok.toString()));
     try (TrainingData d = TrainingData.prepare(config(data.build(), 4, 2), dir.resolve("c"))) {
       assertThat(Files.readAllBytes(d.tokenizer().file())).isEqualTo(Files.readAllBytes(tok));
       assertThat(d.tokenizer().file().getParent()).isEqualTo(dir.resolve("run"));
@@ -108,20 +124,26 @@ class TrainingDataTest {
     Path missing = dir.resolve("nope.json");
     data.setTokenizer(TokenizerConfig.newBuilder().setPath(missing.toString()));
     assertThatThrownBy(() -> TrainingData.prepare(config(data.build(), 4, 2), dir.resolve("c")))
-        .isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(missing.toString());
   }
 
   @Test
   void theDataOrderFollowsDataSeedWhenSetAndNotSeed() throws IOException {
     Path text = Files.writeString(dir.resolve("t.txt"), "the whale and the sea. ".repeat(300));
-    DataConfig data = DataConfig.newBuilder().addTrainFiles(text.toString())
-        .setTokenizer(TokenizerConfig.newBuilder().setVocabSize(270)).build();
+    DataConfig data =
+        DataConfig.newBuilder()
+            .addTrainFiles(text.toString())
+            .setTokenizer(TokenizerConfig.newBuilder().setVocabSize(270))
+            .build();
     TrainConfig base = config(data, 8, 4);
     long[][] bySeed5 = firstBatch(base);
     long[][] bySeed6 = firstBatch(base.toBuilder().setSeed(6).build());
     long[][] byDataSeed5 = firstBatch(base.toBuilder().setSeed(6).setDataSeed(5).build());
     long[][] byDataSeed6 = firstBatch(base.toBuilder().setSeed(5).setDataSeed(6).build());
-    assertThat(java.util.Arrays.deepEquals(bySeed6, bySeed5)).as("seed changes the order").isFalse();
+    assertThat(java.util.Arrays.deepEquals(bySeed6, bySeed5))
+        .as("seed changes the order")
+        .isFalse();
     assertThat(byDataSeed5).isDeepEqualTo(bySeed5);
     assertThat(byDataSeed6).isDeepEqualTo(bySeed6);
   }

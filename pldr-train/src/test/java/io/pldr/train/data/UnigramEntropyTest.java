@@ -10,13 +10,13 @@ class UnigramEntropyTest {
   @Test
   void entropyOfKnownDistributions() {
     assertThat(UnigramEntropy.entropy(new long[] {5, 5})).isCloseTo(Math.log(2), within(1e-12));
-    assertThat(UnigramEntropy.entropy(new long[] {1, 1, 1, 1, 0})).isCloseTo(Math.log(4),
-        within(1e-12));
+    assertThat(UnigramEntropy.entropy(new long[] {1, 1, 1, 1, 0}))
+        .isCloseTo(Math.log(4), within(1e-12));
     assertThat(UnigramEntropy.entropy(new long[] {0, 9})).isZero();
     assertThat(UnigramEntropy.entropy(new long[0])).isZero();
     // p = (1/2, 1/4, 1/4): 1.5 bits.
-    assertThat(UnigramEntropy.entropy(new long[] {2, 1, 1}) / Math.log(2)).isCloseTo(1.5,
-        within(1e-12));
+    assertThat(UnigramEntropy.entropy(new long[] {2, 1, 1}) / Math.log(2))
+        .isCloseTo(1.5, within(1e-12));
     assertThatThrownBy(() -> UnigramEntropy.entropy(new long[] {1, -1}))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -19,8 +19,8 @@ import org.tensorflow.types.family.TFloating;
 
 /**
  * dag(X) = |log(tr(exp(X ⊙ X))/d)| from graph ops against an independent computation: the
- * exponential's Taylor series summed term by term in Java (no scaling, no squaring; every term
- * is non-negative, so the plain sum is accurate), and closed forms.
+ * exponential's Taylor series summed term by term in Java (no scaling, no squaring; every term is
+ * non-negative, so the plain sum is accurate), and closed forms.
  */
 class DagPenaltyTest {
   /** Relative error allowed in float64. */
@@ -100,7 +100,8 @@ class DagPenaltyTest {
         double expected = seriesDag(d, x);
         double actual = graphDag(DType.FLOAT64, d, x)[0];
         worst = Math.max(worst, relativeError(actual, expected));
-        assertThat(relativeError(actual, expected)).as("d=%d std=%s", d, std)
+        assertThat(relativeError(actual, expected))
+            .as("d=%d std=%s", d, std)
             .isLessThanOrEqualTo(REL);
       }
     }
@@ -116,13 +117,13 @@ class DagPenaltyTest {
     for (double std : new double[] {0.05, 0.3, 1}) {
       double[] x = gaussian(r, 64 * 64, std);
       double expected = seriesDag(64, x);
-      worst64 = Math.max(worst64,
-          relativeError(graphDag(DType.FLOAT64, 64, x)[0], expected));
-      worst32 = Math.max(worst32,
-          relativeError(graphDag(DType.FLOAT32, 64, x)[0], expected));
+      worst64 = Math.max(worst64, relativeError(graphDag(DType.FLOAT64, 64, x)[0], expected));
+      worst32 = Math.max(worst32, relativeError(graphDag(DType.FLOAT32, 64, x)[0], expected));
     }
-    System.out.printf("dag vs Taylor series, d = 64: largest relative error %.2e (float64),"
-        + " %.2e (float32)%n", worst64, worst32);
+    System.out.printf(
+        "dag vs Taylor series, d = 64: largest relative error %.2e (float64),"
+            + " %.2e (float32)%n",
+        worst64, worst32);
     assertThat(worst64).isLessThanOrEqualTo(REL);
     assertThat(worst32).isLessThanOrEqualTo(1e-4);
   }
@@ -150,7 +151,7 @@ class DagPenaltyTest {
   @Test
   void diagonalAndTwoCycleMatricesEqualTheirClosedForms() {
     int d = 5;
-    double[] diag = {0.01, 0.3, 2, 7, 30};   // up to tr(exp) ≈ e^900: only a log scale holds it
+    double[] diag = {0.01, 0.3, 2, 7, 30}; // up to tr(exp) ≈ e^900: only a log scale holds it
     double[] x = new double[d * d];
     double max = 0;
     for (int i = 0; i < d; i++) {
@@ -170,23 +171,26 @@ class DagPenaltyTest {
     double worst = relativeError(actual, expected);
     for (double[] ab : new double[][] {{0.1, 0.2}, {1.5, 2}, {15, 20}}) {
       double c = ab[0] * ab[1];
-      double closed = c + Math.log1p(Math.exp(-2 * c)) - Math.log(2);  // log(cosh(c))
+      double closed = c + Math.log1p(Math.exp(-2 * c)) - Math.log(2); // log(cosh(c))
       double got = graphDag(DType.FLOAT64, 2, new double[] {0, ab[0], ab[1], 0})[0];
       worst = Math.max(worst, relativeError(got, closed));
       assertThat(relativeError(got, closed)).as("ab=%s", c).isLessThanOrEqualTo(REL);
     }
-    System.out.printf("dag vs closed forms (diagonal, 2-cycle), float64: largest relative error"
-        + " %.2e%n", worst);
+    System.out.printf(
+        "dag vs closed forms (diagonal, 2-cycle), float64: largest relative error" + " %.2e%n",
+        worst);
   }
 
   @Test
   void theMeanRunsOverLayersBatchAndHeads() {
     Random r = new Random(8);
     int d = 4;
-    double[][] layer0 = {gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1),
-        gaussian(r, 16, 1)};   // [B=2, H=2, d, d]
-    double[][] layer1 = {gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1),
-        gaussian(r, 16, 1)};
+    double[][] layer0 = {
+      gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1)
+    }; // [B=2, H=2, d, d]
+    double[][] layer1 = {
+      gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1), gaussian(r, 16, 1)
+    };
     double expected = 0;
     for (double[][] layer : new double[][][] {layer0, layer1}) {
       for (double[] m : layer) {
@@ -217,12 +221,14 @@ class DagPenaltyTest {
     for (double std : new double[] {0.6, 4}) {
       double[] x = gaussian(r, d * d, std);
       try (TestGraph g = new TestGraph(DType.FLOAT64)) {
-        Placeholder<TFloating> in = g.ops().tf().placeholder(g.ops().type(),
-            Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, d, d)));
-        Operand<TFloating> dag = g.ops().tf().sum(DagPenalty.perMatrix(g.ops(), in),
-            g.ops().tf().constant(0));
-        Output<?> grad = g.graph().addGradients(dag.asOutput(), new Output<?>[] {
-            in.asOutput()})[0];
+        Placeholder<TFloating> in =
+            g.ops()
+                .tf()
+                .placeholder(
+                    g.ops().type(), Placeholder.shape(org.tensorflow.ndarray.Shape.of(1, d, d)));
+        Operand<TFloating> dag =
+            g.ops().tf().sum(DagPenalty.perMatrix(g.ops(), in), g.ops().tf().constant(0));
+        Output<?> grad = g.graph().addGradients(dag.asOutput(), new Output<?>[] {in.asOutput()})[0];
         double[] analytic = run(g, grad, in, x, d);
         double h = 1e-6;
         double worst = 0;
@@ -232,20 +238,21 @@ class DagPenaltyTest {
           plus[i] += h;
           minus[i] -= h;
           double numeric = (run(g, dag, in, plus, d)[0] - run(g, dag, in, minus, d)[0]) / (2 * h);
-          worst = Math.max(worst, Math.abs(analytic[i] - numeric)
-              / Math.max(1, Math.abs(numeric)));
+          worst = Math.max(worst, Math.abs(analytic[i] - numeric) / Math.max(1, Math.abs(numeric)));
         }
-        System.out.printf("∂dag/∂X vs central differences, entries of std %s: largest"
-            + " difference %.2e%n", std, worst);
+        System.out.printf(
+            "∂dag/∂X vs central differences, entries of std %s: largest" + " difference %.2e%n",
+            std, worst);
         assertThat(worst).isLessThanOrEqualTo(1e-6);
       }
     }
   }
 
-  private static double[] run(TestGraph g, Operand<?> out, Placeholder<TFloating> in, double[] x,
-      int d) {
-    try (Tensor t = HostTensors.toTensor(HostTensor.wrap(DType.FLOAT64, Shape.of(1, d, d), x),
-        DType.FLOAT64);
+  private static double[] run(
+      TestGraph g, Operand<?> out, Placeholder<TFloating> in, double[] x, int d) {
+    try (Tensor t =
+            HostTensors.toTensor(
+                HostTensor.wrap(DType.FLOAT64, Shape.of(1, d, d), x), DType.FLOAT64);
         Result res = g.session().runner().feed(in, t).fetch(out).run()) {
       return HostTensors.fromTensor(res.get(0)).toDoubleArray();
     }

@@ -24,28 +24,53 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** The v510_dag terms in the training graph: what they are computed on, and how they enter the loss. */
+/**
+ * The v510_dag terms in the training graph: what they are computed on, and how they enter the loss.
+ */
 class DagRegularizationTest {
-  private static final ModelConfig CONFIG = ModelConfigs.validate(ModelConfig.newBuilder()
-      .setNumLayers(2).setDModel(8).setNumHeads(2).setDff(12).setVocabSize(20).setADff(4)
-      .setNumReslayerA(1).setNumDenseA(1).setMaxSeqLen(8).setPrecision(Precision.FLOAT64)
-      .build(), "test");
+  private static final ModelConfig CONFIG =
+      ModelConfigs.validate(
+          ModelConfig.newBuilder()
+              .setNumLayers(2)
+              .setDModel(8)
+              .setNumHeads(2)
+              .setDff(12)
+              .setVocabSize(20)
+              .setADff(4)
+              .setNumReslayerA(1)
+              .setNumDenseA(1)
+              .setMaxSeqLen(8)
+              .setPrecision(Precision.FLOAT64)
+              .build(),
+          "test");
   private static final long[][] BATCH = {{3, 5, 7, 9, 11}, {4, 6, 8, 10, 12}, {13, 2, 5, 7, 0}};
 
   private static TrainingGraph graph(ModelConfig config, Optional<DagCoefficients> dag) {
-    return new TrainingGraph(config, config.getTensorOperator().getName().equals("identity")
-            ? new IdentityOperatorProvider() : new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider(), new TrainingGraph.Clip.None(),
-        new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1, dag);
+    return new TrainingGraph(
+        config,
+        config.getTensorOperator().getName().equals("identity")
+            ? new IdentityOperatorProvider()
+            : new LearnedPlgaProvider(),
+        new PowerLawGraphAttentionProvider(),
+        new TrainingGraph.Clip.None(),
+        new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
+        1,
+        dag);
   }
 
   /** A validation-style evaluation and the unclipped gradient norm of one batch. */
-  private record Measured(TrainingSession.EvalResult eval, double gradientNorm,
-      Map<String, HostTensor> params) {}
+  private record Measured(
+      TrainingSession.EvalResult eval, double gradientNorm, Map<String, HostTensor> params) {}
 
-  /** Evaluates BATCH with {@code params} (null: seeded initial values); a gradient norm too if asked. */
-  private static Measured measure(ModelConfig config, Optional<DagCoefficients> dag,
-      Map<String, HostTensor> params, boolean gradient) {
+  /**
+   * Evaluates BATCH with {@code params} (null: seeded initial values); a gradient norm too if
+   * asked.
+   */
+  private static Measured measure(
+      ModelConfig config,
+      Optional<DagCoefficients> dag,
+      Map<String, HostTensor> params,
+      boolean gradient) {
     try (TrainingSession s = new TrainingSession(graph(config, dag))) {
       s.load(params == null ? s.graph().model().initialValues(4) : params, null);
       Map<String, HostTensor> loaded = s.parameters();
@@ -59,8 +84,7 @@ class DagRegularizationTest {
   void theLossGainsExactlyTheWeightedTermsOfCoefficientsAboveZero() {
     ModelConfig c = CONFIG.toBuilder().setNumLayers(1).build();
     Measured plain = measure(c, Optional.empty(), null, true);
-    Measured some = measure(c, Optional.of(new DagCoefficients(0.1, 0, 0.3)), plain.params(),
-        true);
+    Measured some = measure(c, Optional.of(new DagCoefficients(0.1, 0, 0.3)), plain.params(), true);
     Measured none = measure(c, Optional.of(new DagCoefficients(0, 0, 0)), plain.params(), true);
 
     assertThat(plain.eval().dag()).isEmpty();
@@ -95,15 +119,19 @@ class DagRegularizationTest {
     double p = 0;
     double g = 0;
     int matrices = 0;
-    try (PldrModel model = Guice.createInjector(PldrInjectors.builtIn())
-        .getInstance(ModelFactory.class).create(CONFIG, 1)) {
+    try (PldrModel model =
+        Guice.createInjector(PldrInjectors.builtIn())
+            .getInstance(ModelFactory.class)
+            .create(CONFIG, 1)) {
       model.loadParameters(params);
       List<LayerOutputs> layers = model.forward(inputs).layers();
       for (int layer = 0; layer < layers.size(); layer++) {
         double[] aLm = layers.get(layer).aLm().toDoubleArray();
         double[] gLm = layers.get(layer).gLm().toDoubleArray();
-        double[] pw = params.get("decoder.dec_layers." + layer + ".mha1.plgatt_layer.pwlst")
-            .toDoubleArray();   // [H, d, d], the same for every row of the batch
+        double[] pw =
+            params
+                .get("decoder.dec_layers." + layer + ".mha1.plgatt_layer.pwlst")
+                .toDoubleArray(); // [H, d, d], the same for every row of the batch
         for (int m = 0; m < aLm.length / (d * d); m++) {
           double[] x = java.util.Arrays.copyOfRange(aLm, m * d * d, (m + 1) * d * d);
           double[] potential = new double[d * d];
@@ -112,8 +140,9 @@ class DagRegularizationTest {
           }
           a += DagPenaltyTest.seriesDag(d, x);
           p += DagPenaltyTest.seriesDag(d, potential);
-          g += DagPenaltyTest.seriesDag(d,
-              java.util.Arrays.copyOfRange(gLm, m * d * d, (m + 1) * d * d));
+          g +=
+              DagPenaltyTest.seriesDag(
+                  d, java.util.Arrays.copyOfRange(gLm, m * d * d, (m + 1) * d * d));
           matrices++;
         }
       }
@@ -126,8 +155,13 @@ class DagRegularizationTest {
 
   @Test
   void aCoefficientOnThePotentialOfAnOperatorWithoutOneFailsNamingTheField() {
-    ModelConfig identity = ModelConfigs.validate(CONFIG.toBuilder().setTensorOperator(
-        io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity")).build(), "test");
+    ModelConfig identity =
+        ModelConfigs.validate(
+            CONFIG.toBuilder()
+                .setTensorOperator(
+                    io.pldr.api.config.TensorOperatorSpec.newBuilder().setName("identity"))
+                .build(),
+            "test");
     assertThatThrownBy(() -> graph(identity, Optional.of(new DagCoefficients(0, 0.1, 0))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("dag.c_p")

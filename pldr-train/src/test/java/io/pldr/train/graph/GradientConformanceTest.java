@@ -21,16 +21,24 @@ class GradientConformanceTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @EnumSource(value = Precision.class, names = {"FLOAT32", "FLOAT64"})
+  @EnumSource(
+      value = Precision.class,
+      names = {"FLOAT32", "FLOAT64"})
   void lossAndEveryGradientEqualTheReference(Precision precision) throws Exception {
     ReferenceFixture fixture = ReferenceFixture.extractTo(dir);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(fixture.checkpointDir(), precision);
-    LossAndGradients r = LossAndGradients.compute(ckpt.config(), new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider(), ckpt.tensors(), fixture.tokens());
+    LossAndGradients r =
+        LossAndGradients.compute(
+            ckpt.config(),
+            new LearnedPlgaProvider(),
+            new PowerLawGraphAttentionProvider(),
+            ckpt.tensors(),
+            fixture.tokens());
 
     double expectedLoss = fixture.io("train.loss").get(0);
-    System.out.printf("%s train.loss %.7f vs %.7f (|Δ| %.2e)%n", precision, r.loss(),
-        expectedLoss, Math.abs(r.loss() - expectedLoss));
+    System.out.printf(
+        "%s train.loss %.7f vs %.7f (|Δ| %.2e)%n",
+        precision, r.loss(), expectedLoss, Math.abs(r.loss() - expectedLoss));
     assertThat(Math.abs(r.loss() - expectedLoss)).isLessThanOrEqualTo(1e-5 + REL * expectedLoss);
 
     assertThat(r.gradients()).hasSize(ckpt.tensors().size());

@@ -21,8 +21,12 @@ public final class TinyRun {
     SplittableRandom r = new SplittableRandom(3);
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < words / 4; i++) {
-      b.append(subjects[r.nextInt(5)]).append(' ').append(verbs[r.nextInt(5)]).append(' ')
-          .append(objects[r.nextInt(5)]).append(". ");
+      b.append(subjects[r.nextInt(5)])
+          .append(' ')
+          .append(verbs[r.nextInt(5)])
+          .append(' ')
+          .append(objects[r.nextInt(5)])
+          .append(". ");
       if (i % 12 == 11) {
         b.append("\n\n");
       }
@@ -50,7 +54,8 @@ public final class TinyRun {
         out_dir: "%s"
         seed: 5
         %s
-        """.formatted(corpus, out, extra);
+        """
+        .formatted(corpus, out, extra);
   }
 
   static TrainConfig parse(String text) {

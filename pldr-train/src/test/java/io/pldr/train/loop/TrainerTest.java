@@ -31,12 +31,29 @@ class TrainerTest {
     Path cache = dir.resolve("cache");
     Trainer trainer = TinyRun.trainer();
 
-    TrainingSummary straight = trainer.run(TinyRun.parse(TinyRun.config(corpus,
-        dir.resolve("a"), "steps: 8 checkpoint_every: 4 schedule { total_steps: 8 }")), false, cache);
-    trainer.run(TinyRun.parse(TinyRun.config(corpus, dir.resolve("b"),
-        "steps: 4 schedule { total_steps: 8 }")), false, cache);
-    TrainingSummary resumed = trainer.run(TinyRun.parse(TinyRun.config(corpus, dir.resolve("b"),
-        "steps: 8 checkpoint_every: 4 schedule { total_steps: 8 }")), true, cache);
+    TrainingSummary straight =
+        trainer.run(
+            TinyRun.parse(
+                TinyRun.config(
+                    corpus,
+                    dir.resolve("a"),
+                    "steps: 8 checkpoint_every: 4 schedule { total_steps: 8 }")),
+            false,
+            cache);
+    trainer.run(
+        TinyRun.parse(
+            TinyRun.config(corpus, dir.resolve("b"), "steps: 4 schedule { total_steps: 8 }")),
+        false,
+        cache);
+    TrainingSummary resumed =
+        trainer.run(
+            TinyRun.parse(
+                TinyRun.config(
+                    corpus,
+                    dir.resolve("b"),
+                    "steps: 8 checkpoint_every: 4 schedule { total_steps: 8 }")),
+            true,
+            cache);
 
     Checkpoint a = CheckpointStore.read(straight.checkpoint());
     Checkpoint b = CheckpointStore.read(resumed.checkpoint());
@@ -63,31 +80,39 @@ class TrainerTest {
 
   private static java.util.List<String> withoutThroughput(Path file) throws java.io.IOException {
     return Files.readAllLines(file).stream()
-        .map(l -> l.replaceAll(",?\"tokens_per_second\":[^,}]*", "")).toList();
+        .map(l -> l.replaceAll(",?\"tokens_per_second\":[^,}]*", ""))
+        .toList();
   }
 
   @Test
   void nonFiniteLossStopsNamingTheStepAndKeepsTheLastGoodCheckpoint() throws Exception {
     Path corpus = TinyRun.corpus(dir, 4000);
-    String cfg = TinyRun.config(corpus, dir.resolve("run"),
-        "steps: 50 checkpoint_every: 1 keep_checkpoints: 50 optimizer { learning_rate: 1e6 clip_value: 1e30 }");
+    String cfg =
+        TinyRun.config(
+            corpus,
+            dir.resolve("run"),
+            "steps: 50 checkpoint_every: 1 keep_checkpoints: 50 optimizer { learning_rate: 1e6 clip_value: 1e30 }");
     assertThatThrownBy(() -> TinyRun.trainer().run(TinyRun.parse(cfg), false, dir.resolve("c")))
-        .isInstanceOfSatisfying(TrainingDivergedException.class, e -> {
-          assertThat(e.getMessage()).contains("at step " + e.step()).contains("last good checkpoint");
-          try {
-            var latest = new CheckpointStore(dir.resolve("run/checkpoints"), 50).latest();
-            // With this seed the first step is still finite, so a good checkpoint exists.
-            assertThat(e.step()).isGreaterThan(1);
-            assertThat(latest).isPresent();
-            Checkpoint c = CheckpointStore.read(latest.get());
-            assertThat(c.state().getStep()).isEqualTo(e.step() - 1);
-            assertThat(Double.isFinite(c.state().getTrainLoss())).isTrue();
-            assertThat(c.model().values()).allMatch(t -> Double.isFinite(t.maxAbs()));
-            assertThat(e.getMessage()).contains(latest.get().toString());
-          } catch (java.io.IOException io) {
-            throw new java.io.UncheckedIOException(io);
-          }
-        });
+        .isInstanceOfSatisfying(
+            TrainingDivergedException.class,
+            e -> {
+              assertThat(e.getMessage())
+                  .contains("at step " + e.step())
+                  .contains("last good checkpoint");
+              try {
+                var latest = new CheckpointStore(dir.resolve("run/checkpoints"), 50).latest();
+                // With this seed the first step is still finite, so a good checkpoint exists.
+                assertThat(e.step()).isGreaterThan(1);
+                assertThat(latest).isPresent();
+                Checkpoint c = CheckpointStore.read(latest.get());
+                assertThat(c.state().getStep()).isEqualTo(e.step() - 1);
+                assertThat(Double.isFinite(c.state().getTrainLoss())).isTrue();
+                assertThat(c.model().values()).allMatch(t -> Double.isFinite(t.maxAbs()));
+                assertThat(e.getMessage()).contains(latest.get().toString());
+              } catch (java.io.IOException io) {
+                throw new java.io.UncheckedIOException(io);
+              }
+            });
   }
 
   @Test
@@ -97,16 +122,26 @@ class TrainerTest {
     TinyRun.trainer().run(TinyRun.parse(cfg), false, dir.resolve("c"));
     assertThatThrownBy(() -> TinyRun.trainer().run(TinyRun.parse(cfg), false, dir.resolve("c")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("already holds checkpoints").hasMessageContaining("--resume");
+        .hasMessageContaining("already holds checkpoints")
+        .hasMessageContaining("--resume");
   }
 
   @Test
   void resumeWithAnotherBatchSizeIsRefusedNamingTheField() throws Exception {
     Path corpus = TinyRun.corpus(dir, 4000);
-    TinyRun.trainer().run(TinyRun.parse(TinyRun.config(corpus, dir.resolve("run"), "steps: 2")),
-        false, dir.resolve("c"));
-    assertThatThrownBy(() -> TinyRun.trainer().run(TinyRun.parse(TinyRun.config(corpus,
-            dir.resolve("run"), "steps: 4 batch_size: 8")), true, dir.resolve("c")))
+    TinyRun.trainer()
+        .run(
+            TinyRun.parse(TinyRun.config(corpus, dir.resolve("run"), "steps: 2")),
+            false,
+            dir.resolve("c"));
+    assertThatThrownBy(
+            () ->
+                TinyRun.trainer()
+                    .run(
+                        TinyRun.parse(
+                            TinyRun.config(corpus, dir.resolve("run"), "steps: 4 batch_size: 8")),
+                        true,
+                        dir.resolve("c")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("field 'batch_size' differs");
   }
@@ -115,8 +150,13 @@ class TrainerTest {
   void corpusShorterThanOneSequenceFailsClearly() throws Exception {
     Path tiny = dir.resolve("tiny.txt");
     Files.writeString(tiny, "Call me Ishmael.");
-    assertThatThrownBy(() -> TinyRun.trainer().run(TinyRun.parse(TinyRun.config(tiny,
-            dir.resolve("run"), "steps: 2")), false, dir.resolve("c")))
+    assertThatThrownBy(
+            () ->
+                TinyRun.trainer()
+                    .run(
+                        TinyRun.parse(TinyRun.config(tiny, dir.resolve("run"), "steps: 2")),
+                        false,
+                        dir.resolve("c")))
         .hasMessageContaining("tiny.txt")
         .hasMessageContaining("tokens");
   }

@@ -18,8 +18,10 @@ final class EventFiles {
   /** The event files in {@code dir}, sorted by name. */
   static List<Path> in(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents."))
-          .sorted().toList();
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("events.out.tfevents."))
+          .sorted()
+          .toList();
     }
   }
 

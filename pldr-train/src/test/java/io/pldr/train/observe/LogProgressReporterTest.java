@@ -26,13 +26,14 @@ class LogProgressReporterTest {
     }
     progress.close();
     progress.step(StepStats.of(26, 1, 1, 1)); // ignored after close
-    assertThat(lines).containsExactly(
-        "training 30 steps",
-        "step 1/30 loss 3.9000 lr 1.00e-03 tok/s 1001 eta 2m25s",
-        "step 10/30 loss 3.0000 lr 1.00e-03 tok/s 1010 eta 40s",
-        "validation loss 2.5000",
-        "step 20/30 loss 2.0000 lr 1.00e-03 tok/s 1020 eta 20s",
-        "step 25/30 loss 1.5000 lr 1.00e-03 tok/s 1025 eta 10s");
+    assertThat(lines)
+        .containsExactly(
+            "training 30 steps",
+            "step 1/30 loss 3.9000 lr 1.00e-03 tok/s 1001 eta 2m25s",
+            "step 10/30 loss 3.0000 lr 1.00e-03 tok/s 1010 eta 40s",
+            "validation loss 2.5000",
+            "step 20/30 loss 2.0000 lr 1.00e-03 tok/s 1020 eta 20s",
+            "step 25/30 loss 1.5000 lr 1.00e-03 tok/s 1025 eta 10s");
   }
 
   @Test
@@ -44,10 +45,11 @@ class LogProgressReporterTest {
       progress.step(StepStats.of(step, 1.0, 2e-4, 50));
     }
     progress.close();
-    assertThat(lines).containsExactly(
-        "resuming at step 35/40",
-        "step 36/40 loss 1.0000 lr 2.00e-04 tok/s 50.0 eta 4s",
-        "step 40/40 loss 1.0000 lr 2.00e-04 tok/s 50.0 eta 0s");
+    assertThat(lines)
+        .containsExactly(
+            "resuming at step 35/40",
+            "step 36/40 loss 1.0000 lr 2.00e-04 tok/s 50.0 eta 4s",
+            "step 40/40 loss 1.0000 lr 2.00e-04 tok/s 50.0 eta 0s");
   }
 
   @Test

@@ -56,21 +56,23 @@ class LossPlotTest {
     assertThat(image.getWidth()).isEqualTo(800);
     assertThat(image.getHeight()).isEqualTo(500);
     Set<Integer> colors = colors(image);
-    assertThat(colors).hasSizeGreaterThan(20)
-        .contains(0xFFFFFF)     // background
-        .contains(0x1F77B4)     // training loss
-        .contains(0xFF7F0E)     // validation loss and markers
-        .contains(0x6E6E6E);    // reference line
+    assertThat(colors)
+        .hasSizeGreaterThan(20)
+        .contains(0xFFFFFF) // background
+        .contains(0x1F77B4) // training loss
+        .contains(0xFF7F0E) // validation loss and markers
+        .contains(0x6E6E6E); // reference line
   }
 
   @Test
   void rendersWithOnlyOneSplitOrNoData() {
     LossPlot plot = new LossPlot("empty");
-    BufferedImage onlyTrain = plot.render(new LossCurves(
-        List.of(new LossCurves.Point(1, 5.0)), List.of()));
+    BufferedImage onlyTrain =
+        plot.render(new LossCurves(List.of(new LossCurves.Point(1, 5.0)), List.of()));
     assertThat(colors(onlyTrain)).hasSizeGreaterThan(2);
-    BufferedImage none = plot.withReference(new ReferenceLine("ref", 1))
-        .render(new LossCurves(List.of(), List.of()));
+    BufferedImage none =
+        plot.withReference(new ReferenceLine("ref", 1))
+            .render(new LossCurves(List.of(), List.of()));
     assertThat(none.getWidth()).isEqualTo(1000);
     assertThat(none.getHeight()).isEqualTo(600);
   }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MetricsHistoryTest {
-  @TempDir
-  Path run;
+  @TempDir Path run;
 
   private static Map<String, Double> values(Object... nameValue) {
     Map<String, Double> m = new LinkedHashMap<>();
@@ -41,16 +40,19 @@ class MetricsHistoryTest {
     try (MetricsHistory h = MetricsHistory.open(run)) {
       h.append(1, Split.TRAIN, values("loss", 3.2104, "accuracy", 0.25, "lr", 8e-4));
       // Readable before close: each append reaches the file.
-      assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).containsExactly(
-          "{\"step\":1,\"split\":\"train\",\"loss\":3.2104,\"accuracy\":0.25,\"lr\":8.0E-4}");
+      assertThat(Files.readAllLines(run.resolve("metrics.jsonl")))
+          .containsExactly(
+              "{\"step\":1,\"split\":\"train\",\"loss\":3.2104,\"accuracy\":0.25,\"lr\":8.0E-4}");
       h.append(1, Split.VALIDATION, values("loss", Double.NaN));
     }
-    assertThat(Files.readAllLines(run.resolve("metrics.jsonl"))).element(1)
+    assertThat(Files.readAllLines(run.resolve("metrics.jsonl")))
+        .element(1)
         .isEqualTo("{\"step\":1,\"split\":\"validation\",\"loss\":\"NaN\"}");
     List<MetricsEntry> back = MetricsHistory.read(run.resolve("metrics.jsonl"));
     assertThat(back).hasSize(2);
-    assertThat(back.get(0)).isEqualTo(new MetricsEntry(1, Split.TRAIN,
-        values("loss", 3.2104, "accuracy", 0.25, "lr", 8e-4)));
+    assertThat(back.get(0))
+        .isEqualTo(
+            new MetricsEntry(1, Split.TRAIN, values("loss", 3.2104, "accuracy", 0.25, "lr", 8e-4)));
     assertThat(back.get(1).value("loss").orElseThrow()).isNaN();
     assertThat(back.get(1).value("accuracy")).isEmpty();
   }
@@ -60,12 +62,14 @@ class MetricsHistoryTest {
     writeSixSteps();
     try (MetricsHistory h = MetricsHistory.open(run)) {
       assertThat(h.entries()).hasSize(9);
-      assertThat(h.entries(Split.VALIDATION)).extracting(MetricsEntry::step)
+      assertThat(h.entries(Split.VALIDATION))
+          .extracting(MetricsEntry::step)
           .containsExactly(2L, 4L, 6L);
       h.append(7, Split.TRAIN, values("loss", 2.0));
     }
     assertThat(MetricsHistory.read(run.resolve("metrics.jsonl")))
-        .extracting(MetricsEntry::step).containsExactly(1L, 2L, 2L, 3L, 4L, 4L, 5L, 6L, 6L, 7L);
+        .extracting(MetricsEntry::step)
+        .containsExactly(1L, 2L, 2L, 3L, 4L, 4L, 5L, 6L, 6L, 7L);
   }
 
   @Test
@@ -73,7 +77,8 @@ class MetricsHistoryTest {
     writeSixSteps();
     List<String> original = Files.readAllLines(run.resolve("metrics.jsonl"));
     try (MetricsHistory h = MetricsHistory.resume(run, 4)) {
-      assertThat(h.entries()).extracting(MetricsEntry::step)
+      assertThat(h.entries())
+          .extracting(MetricsEntry::step)
           .containsExactly(1L, 2L, 2L, 3L, 4L, 4L);
       // The file already matches: the lost steps are gone before anything new is written.
       assertThat(Files.readAllLines(run.resolve("metrics.jsonl")))
@@ -89,7 +94,10 @@ class MetricsHistoryTest {
   void aLastLineCutShortIsDroppedAndTheFileRepaired() throws IOException {
     writeSixSteps();
     Path file = run.resolve("metrics.jsonl");
-    Files.writeString(file, "{\"step\":7,\"split\":\"tr", StandardCharsets.UTF_8,
+    Files.writeString(
+        file,
+        "{\"step\":7,\"split\":\"tr",
+        StandardCharsets.UTF_8,
         java.nio.file.StandardOpenOption.APPEND);
     assertThat(MetricsHistory.read(file)).hasSize(9);
     try (MetricsHistory h = MetricsHistory.open(run)) {
@@ -104,10 +112,13 @@ class MetricsHistoryTest {
   @Test
   void aBrokenLineInTheMiddleIsAnError() throws IOException {
     Path file = run.resolve("metrics.jsonl");
-    Files.writeString(file, "{\"step\":1,\"split\":\"train\",\"loss\":1}\nnot json\n"
-        + "{\"step\":2,\"split\":\"train\",\"loss\":1}\n");
+    Files.writeString(
+        file,
+        "{\"step\":1,\"split\":\"train\",\"loss\":1}\nnot json\n"
+            + "{\"step\":2,\"split\":\"train\",\"loss\":1}\n");
     assertThatThrownBy(() -> MetricsHistory.read(file))
-        .isInstanceOf(IOException.class).hasMessageContaining("line 2");
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("line 2");
   }
 
   @Test
@@ -119,12 +130,16 @@ class MetricsHistoryTest {
   @Test
   void lossCurvesComeFromTheHistory() throws IOException {
     writeSixSteps();
-    LossCurves curves = LossCurves.fromHistory(
-        MetricsHistory.read(run.resolve("metrics.jsonl")), "loss");
-    assertThat(curves.train()).extracting(LossCurves.Point::step)
+    LossCurves curves =
+        LossCurves.fromHistory(MetricsHistory.read(run.resolve("metrics.jsonl")), "loss");
+    assertThat(curves.train())
+        .extracting(LossCurves.Point::step)
         .containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     assertThat(curves.train().get(0).loss()).isEqualTo(3.75);
-    assertThat(curves.validation()).containsExactly(new LossCurves.Point(2, 4.0),
-        new LossCurves.Point(4, 3.5), new LossCurves.Point(6, 3.0));
+    assertThat(curves.validation())
+        .containsExactly(
+            new LossCurves.Point(2, 4.0),
+            new LossCurves.Point(4, 3.5),
+            new LossCurves.Point(6, 3.0));
   }
 }

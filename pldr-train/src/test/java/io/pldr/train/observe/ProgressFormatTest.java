@@ -19,8 +19,8 @@ class ProgressFormatTest {
 
   @Test
   void lineShowsAccuracyAndGradNormWhenPresentAndUnknownEta() {
-    StepStats stats = StepStats.of(7, 9.87654, 1.25e-5, 42.46).withAccuracy(0.12345)
-        .withGradNorm(1.5);
+    StepStats stats =
+        StepStats.of(7, 9.87654, 1.25e-5, 42.46).withAccuracy(0.12345).withGradNorm(1.5);
     assertThat(ProgressFormat.line(stats, 10, Optional.empty()))
         .isEqualTo("step 7/10 loss 9.8765 lr 1.25e-05 tok/s 42.5 acc 0.1235 gnorm 1.500 eta ?");
   }

@@ -27,12 +27,15 @@ class TensorBoardWriterTest {
         continue;
       }
       for (Summary.Value v : e.getSummary().getValueList()) {
-        double value = switch (v.getValueCase()) {
-          case SIMPLE_VALUE -> v.getSimpleValue();
-          case TENSOR -> v.getTensor().getFloatValCount() > 0
-              ? v.getTensor().getFloatVal(0) : v.getTensor().getDoubleVal(0);
-          default -> throw new AssertionError("unexpected summary value " + v);
-        };
+        double value =
+            switch (v.getValueCase()) {
+              case SIMPLE_VALUE -> v.getSimpleValue();
+              case TENSOR ->
+                  v.getTensor().getFloatValCount() > 0
+                      ? v.getTensor().getFloatVal(0)
+                      : v.getTensor().getDoubleVal(0);
+              default -> throw new AssertionError("unexpected summary value " + v);
+            };
         out.add(new Scalar(v.getTag(), e.getStep(), value));
       }
     }
@@ -61,10 +64,13 @@ class TensorBoardWriterTest {
     List<Event> events = EventFiles.read(EventFiles.in(logDir).get(0));
     assertThat(events.get(0).getFileVersion()).isEqualTo("brain.Event:2");
     List<Scalar> scalars = scalars(events);
-    assertThat(scalars).extracting(Scalar::tag).containsExactly("train/loss", "train/loss",
-        "train/loss", "train/lr", "validation/loss", "train/loss");
+    assertThat(scalars)
+        .extracting(Scalar::tag)
+        .containsExactly(
+            "train/loss", "train/loss", "train/loss", "train/lr", "validation/loss", "train/loss");
     assertThat(scalars).extracting(Scalar::step).containsExactly(1L, 2L, 3L, 3L, 3L, 4L);
-    assertThat(scalars.subList(0, 5)).extracting(Scalar::value)
+    assertThat(scalars.subList(0, 5))
+        .extracting(Scalar::value)
         .containsExactly(10.25, 9.5, 8.125, (double) (float) 3e-4, 8.75);
     assertThat(scalars.get(5).value()).isNaN();
     assertThat(events).allSatisfy(e -> assertThat(e.getWallTime()).isPositive());
@@ -77,10 +83,14 @@ class TensorBoardWriterTest {
       tb.scalar("train/loss", 501, 2.0);
     }
     List<Event> events = EventFiles.read(EventFiles.in(dir).get(0));
-    assertThat(events).filteredOn(Event::hasSessionLog).singleElement().satisfies(e -> {
-      assertThat(e.getStep()).isEqualTo(501);
-      assertThat(e.getSessionLog().getStatus()).isEqualTo(SessionLog.SessionStatus.START);
-    });
+    assertThat(events)
+        .filteredOn(Event::hasSessionLog)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.getStep()).isEqualTo(501);
+              assertThat(e.getSessionLog().getStatus()).isEqualTo(SessionLog.SessionStatus.START);
+            });
     assertThat(scalars(events)).containsExactly(new Scalar("train/loss", 501, 2.0));
   }
 

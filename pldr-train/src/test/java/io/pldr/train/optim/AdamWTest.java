@@ -23,20 +23,35 @@ class AdamWTest {
   private static final double B2 = 0.95;
   private static final double EPS = 1e-5;
   private static final double WD = 0.1;
-  private static final ModelConfig CONFIG = ModelConfig.newBuilder().setNumLayers(1).setDModel(8)
-      .setNumHeads(2).setDff(12).setVocabSize(20).setADff(4).setNumReslayerA(1).setNumDenseA(1)
-      .setMaxSeqLen(8).setPrecision(Precision.FLOAT64).build();
-  private static final long[][] BATCH = {{3, 5, 7, 9, 11}, {4, 6, 8, 10, 12}, {13, 2, 5, 7, 1},
-      {9, 9, 4, 3, 2}};
+  private static final ModelConfig CONFIG =
+      ModelConfig.newBuilder()
+          .setNumLayers(1)
+          .setDModel(8)
+          .setNumHeads(2)
+          .setDff(12)
+          .setVocabSize(20)
+          .setADff(4)
+          .setNumReslayerA(1)
+          .setNumDenseA(1)
+          .setMaxSeqLen(8)
+          .setPrecision(Precision.FLOAT64)
+          .build();
+  private static final long[][] BATCH = {
+    {3, 5, 7, 9, 11}, {4, 6, 8, 10, 12}, {13, 2, 5, 7, 1}, {9, 9, 4, 3, 2}
+  };
 
   private static TrainingGraph graph(int accumulation) {
     return graph(accumulation, new TrainingGraph.Clip.None());
   }
 
   private static TrainingGraph graph(int accumulation, TrainingGraph.Clip clip) {
-    return new TrainingGraph(io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
-        new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(), clip,
-        new AdamW.Settings(B1, B2, EPS, WD), accumulation);
+    return new TrainingGraph(
+        io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
+        new LearnedPlgaProvider(),
+        new PowerLawGraphAttentionProvider(),
+        clip,
+        new AdamW.Settings(B1, B2, EPS, WD),
+        accumulation);
   }
 
   private static double globalNorm(Map<String, HostTensor> g) {
@@ -50,8 +65,12 @@ class AdamWTest {
   }
 
   private static Map<String, HostTensor> gradients(Map<String, HostTensor> params) {
-    return LossAndGradients.compute(io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
-        new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(), params, BATCH)
+    return LossAndGradients.compute(
+            io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
+            new LearnedPlgaProvider(),
+            new PowerLawGraphAttentionProvider(),
+            params,
+            BATCH)
         .gradients();
   }
 
@@ -65,33 +84,43 @@ class AdamWTest {
     // A limit below the gradients' norm: each step's gradients are scaled by limit / norm,
     // which changes the second step (Adam's first step is scale-free).
     double limit = 0.05;
-    twoSteps(new TrainingGraph.Clip.ByGlobalNorm(limit), g -> {
-      double norm = globalNorm(g);
-      assertThat(norm).isGreaterThan(limit);
-      return map(g, x -> x * limit / Math.max(norm, limit));
-    });
+    twoSteps(
+        new TrainingGraph.Clip.ByGlobalNorm(limit),
+        g -> {
+          double norm = globalNorm(g);
+          assertThat(norm).isGreaterThan(limit);
+          return map(g, x -> x * limit / Math.max(norm, limit));
+        });
   }
 
   @Test
   void valueClippingLimitsEachElement() {
     double limit = 0.01;
-    twoSteps(new TrainingGraph.Clip.ByValue(limit), g -> {
-      assertThat(g.values()).anyMatch(t -> t.maxAbs() > limit);
-      return map(g, x -> Math.max(-limit, Math.min(limit, x)));
-    });
+    twoSteps(
+        new TrainingGraph.Clip.ByValue(limit),
+        g -> {
+          assertThat(g.values()).anyMatch(t -> t.maxAbs() > limit);
+          return map(g, x -> Math.max(-limit, Math.min(limit, x)));
+        });
   }
 
   /** Each element of each tensor through {@code f}. */
   private static Map<String, HostTensor> map(Map<String, HostTensor> g, DoubleUnaryOperator f) {
     Map<String, HostTensor> out = new LinkedHashMap<>();
-    g.forEach((n, t) -> out.put(n, HostTensor.wrap(t.dtype(), t.shape(),
-        java.util.Arrays.stream(t.toDoubleArray()).map(f).toArray())));
+    g.forEach(
+        (n, t) ->
+            out.put(
+                n,
+                HostTensor.wrap(
+                    t.dtype(),
+                    t.shape(),
+                    java.util.Arrays.stream(t.toDoubleArray()).map(f).toArray())));
     return out;
   }
 
   /**
-   * Two AdamW steps with {@code clip}, against the update written by hand from the gradients
-   * as {@code clipped} turns them into what the optimiser should see.
+   * Two AdamW steps with {@code clip}, against the update written by hand from the gradients as
+   * {@code clipped} turns them into what the optimiser should see.
    */
   private void twoSteps(TrainingGraph.Clip clip, UnaryOperator<Map<String, HostTensor>> clipped) {
     try (TrainingSession s = new TrainingSession(graph(1, clip))) {
@@ -110,27 +139,30 @@ class AdamWTest {
   }
 
   /** Largest distance of p1, p2 from AdamW written out by hand from gradients g1, g2. */
-  private static double worstError(Map<String, HostTensor> p0, Map<String, HostTensor> p1,
-      Map<String, HostTensor> p2, Map<String, HostTensor> g1, Map<String, HostTensor> g2) {
+  private static double worstError(
+      Map<String, HostTensor> p0,
+      Map<String, HostTensor> p1,
+      Map<String, HostTensor> p2,
+      Map<String, HostTensor> g1,
+      Map<String, HostTensor> g2) {
     double worst = 0;
-      for (String name : p0.keySet()) {
-        double[] a = p0.get(name).toDoubleArray();
-        double[] b = p1.get(name).toDoubleArray();
-        double[] c = p2.get(name).toDoubleArray();
-        double[] x1 = g1.get(name).toDoubleArray();
-        double[] x2 = g2.get(name).toDoubleArray();
-        for (int i = 0; i < a.length; i++) {
-          double m1 = (1 - B1) * x1[i];
-          double v1 = (1 - B2) * x1[i] * x1[i];
-          double want1 = a[i] - LR * (WD * a[i]
-              + (m1 / (1 - B1)) / (Math.sqrt(v1 / (1 - B2)) + EPS));
-          double m2 = B1 * m1 + (1 - B1) * x2[i];
-          double v2 = B2 * v1 + (1 - B2) * x2[i] * x2[i];
-          double want2 = b[i] - LR * (WD * b[i]
-              + (m2 / (1 - B1 * B1)) / (Math.sqrt(v2 / (1 - B2 * B2)) + EPS));
-          worst = Math.max(worst, Math.max(Math.abs(b[i] - want1), Math.abs(c[i] - want2)));
-        }
+    for (String name : p0.keySet()) {
+      double[] a = p0.get(name).toDoubleArray();
+      double[] b = p1.get(name).toDoubleArray();
+      double[] c = p2.get(name).toDoubleArray();
+      double[] x1 = g1.get(name).toDoubleArray();
+      double[] x2 = g2.get(name).toDoubleArray();
+      for (int i = 0; i < a.length; i++) {
+        double m1 = (1 - B1) * x1[i];
+        double v1 = (1 - B2) * x1[i] * x1[i];
+        double want1 = a[i] - LR * (WD * a[i] + (m1 / (1 - B1)) / (Math.sqrt(v1 / (1 - B2)) + EPS));
+        double m2 = B1 * m1 + (1 - B1) * x2[i];
+        double v2 = B2 * v1 + (1 - B2) * x2[i] * x2[i];
+        double want2 =
+            b[i] - LR * (WD * b[i] + (m2 / (1 - B1 * B1)) / (Math.sqrt(v2 / (1 - B2 * B2)) + EPS));
+        worst = Math.max(worst, Math.max(Math.abs(b[i] - want1), Math.abs(c[i] - want2)));
       }
+    }
     return worst;
   }
 

@@ -23,8 +23,8 @@ class BpeTrainerTest {
 
   /** The first {@code chars} characters of the embedded corpus, cut into blank-line documents. */
   static List<String> mobyDick(int chars) {
-    try (InputStream in = BpeTrainerTest.class.getResourceAsStream(
-        "/io/pldr/train/corpus/moby-dick.txt")) {
+    try (InputStream in =
+        BpeTrainerTest.class.getResourceAsStream("/io/pldr/train/corpus/moby-dick.txt")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       text = text.substring(0, Math.min(chars, text.length()));
       List<String> docs = new ArrayList<>();
@@ -49,9 +49,9 @@ class BpeTrainerTest {
     // times; (Ġ,c) and (c,d) once each, below min_frequency 2.
     BpeModel model = new BpeTrainer(300, 2).train(List.of("ab ab ab ab cd"));
 
-    assertThat(model.merges()).containsExactly(
-        new BpeModel.Merge(id('a'), id('b'), 260),
-        new BpeModel.Merge(id(' '), 260, 261));
+    assertThat(model.merges())
+        .containsExactly(
+            new BpeModel.Merge(id('a'), id('b'), 260), new BpeModel.Merge(id(' '), 260, 261));
     assertThat(model.tokens().subList(260, 262)).containsExactly("ab", "Ġab");
     assertThat(model.vocabSize()).isEqualTo(262);
     assertThat(model.encode("ab ab cd")).containsExactly(260, 261, id(' '), id('c'), id('d'));
@@ -63,7 +63,8 @@ class BpeTrainerTest {
     // before (Ġy,z) (260, 126).
     BpeModel model = new BpeTrainer(263, 1).train(List.of("xy yz"));
 
-    assertThat(model.merges()).extracting(m -> model.tokens().get(m.result()))
+    assertThat(model.merges())
+        .extracting(m -> model.tokens().get(m.result()))
         .containsExactly("Ġy", "xy", "Ġyz");
   }
 
@@ -76,9 +77,11 @@ class BpeTrainerTest {
     assertThat(model.vocabSize()).isEqualTo(1000);
     JsonNode json = new ObjectMapper().readTree(file.toFile());
     assertThat(json.path("model").path("vocab").size()).isEqualTo(1000);
-    assertThat(json.path("model").path("merges").size()).isEqualTo(model.merges().size())
+    assertThat(json.path("model").path("merges").size())
+        .isEqualTo(model.merges().size())
         .isGreaterThanOrEqualTo(1000 - BpeModel.BASE_VOCAB_SIZE);
-    assertThat(json.path("added_tokens")).extracting(t -> t.path("content").asText())
+    assertThat(json.path("added_tokens"))
+        .extracting(t -> t.path("content").asText())
         .containsExactly("<pad>", "<unk>", "<s>", "</s>");
     assertThat(json.path("model").path("vocab").path("</s>").asInt()).isEqualTo(3);
     assertThat(json.path("model").path("vocab").path("Ġ").asInt()).isEqualTo(id(' '));
@@ -110,15 +113,18 @@ class BpeTrainerTest {
     String text = "Ünïcödé, 日本語, emoji 🐋 \u0000\u0007 and a\ttab\r\n";
     int[] ids = model.encode(text);
     assertThat(model.decode(ids)).isEqualTo(text);
-    assertThat(java.util.Arrays.stream(ids)).allMatch(i -> i >= BpeModel.FIRST_BYTE_ID && i < model.vocabSize());
+    assertThat(java.util.Arrays.stream(ids))
+        .allMatch(i -> i >= BpeModel.FIRST_BYTE_ID && i < model.vocabSize());
   }
 
   @Test
   void rejectsAVocabularyBelowTheBytes() {
     assertThatThrownBy(() -> new BpeTrainer(259, 2))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("259").hasMessageContaining("260");
+        .hasMessageContaining("259")
+        .hasMessageContaining("260");
     assertThatThrownBy(() -> new BpeTrainer(300, 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("min_frequency");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("min_frequency");
   }
 }

@@ -29,8 +29,9 @@ class HfTokenizerTest {
 
   @Test
   void nativeIdsEqualTheTrainersOwnEncoding() throws IOException {
-    String text = String.join("\n\n", BpeTrainerTest.mobyDick(40_000))
-        + "\nLe café, 日本, 🐳 and   spaces\t\ttabs  \n";
+    String text =
+        String.join("\n\n", BpeTrainerTest.mobyDick(40_000))
+            + "\nLe café, 日本, 🐳 and   spaces\t\ttabs  \n";
     try (HfTokenizer tok = HfTokenizer.load(file)) {
       int[] ids = tok.encode(text);
       assertThat(ids).isEqualTo(model.encode(text));
@@ -44,21 +45,23 @@ class HfTokenizerTest {
     Path small = dir.resolve("small.json");
     new BpeTrainer(300, 2).train(List.of("ab ab ab ab cd")).write(small);
     try (HfTokenizer tok = HfTokenizer.load(small)) {
-      assertThat(tok.encode("ab ab cd")).containsExactly(260, 261, BpeTrainerTest.id(' '),
-          BpeTrainerTest.id('c'), BpeTrainerTest.id('d'));
+      assertThat(tok.encode("ab ab cd"))
+          .containsExactly(
+              260, 261, BpeTrainerTest.id(' '), BpeTrainerTest.id('c'), BpeTrainerTest.id('d'));
       assertThat(tok.vocabSize()).isEqualTo(262);
     }
   }
 
   @Test
   void roundTripsAsciiAndNonAsciiText() throws IOException {
-    List<String> texts = List.of(
-        "Call me Ishmael. Some years ago—never mind how long precisely—",
-        "café, naïve résumé; Ærøskøbing",
-        "日本語のテキスト、鯨。",
-        "emoji 🐳🚢 and a family 👩‍👩‍👧 (ZWJ)",
-        "  leading and trailing spaces  \n\n\tand tabs\r\n",
-        "");
+    List<String> texts =
+        List.of(
+            "Call me Ishmael. Some years ago—never mind how long precisely—",
+            "café, naïve résumé; Ærøskøbing",
+            "日本語のテキスト、鯨。",
+            "emoji 🐳🚢 and a family 👩‍👩‍👧 (ZWJ)",
+            "  leading and trailing spaces  \n\n\tand tabs\r\n",
+            "");
     try (HfTokenizer tok = HfTokenizer.load(file)) {
       for (String t : texts) {
         int[] ids = tok.encode(t);
@@ -75,7 +78,8 @@ class HfTokenizerTest {
       int[] ids = tok.encode(text);
       assertThat(ids.length).isGreaterThan(2000);
       assertThat(tok.decode(ids)).isEqualTo(text);
-      assertThat(tok.encodeBatch(List.of(text, "x"))).isDeepEqualTo(new int[][] {ids, tok.encode("x")});
+      assertThat(tok.encodeBatch(List.of(text, "x")))
+          .isDeepEqualTo(new int[][] {ids, tok.encode("x")});
     }
   }
 
@@ -90,14 +94,17 @@ class HfTokenizerTest {
       assertThat(ids).containsExactly(BpeTrainerTest.id('a'), 3, BpeTrainerTest.id('b'));
       assertThat(tok.decode(ids)).isEqualTo("ab");
       assertThatThrownBy(() -> tok.decode(new int[] {800}))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("800");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("800");
     }
   }
 
   @Test
   void loadsAnOrdinaryWordLevelFileWithSpecialTokensInItsVocabulary() throws IOException {
     Path wl = dir.resolve("wordlevel.json");
-    Files.writeString(wl, """
+    Files.writeString(
+        wl,
+        """
         {"version": "1.0", "truncation": null, "padding": null, "added_tokens": [],
          "normalizer": null, "pre_tokenizer": {"type": "Whitespace"}, "post_processor": null,
          "decoder": null,
@@ -114,20 +121,25 @@ class HfTokenizerTest {
   @Test
   void missingSpecialTokenOrFileFailsNamingTheFile() throws IOException {
     Path wl = dir.resolve("no-eos.json");
-    Files.writeString(wl, """
+    Files.writeString(
+        wl,
+        """
         {"version": "1.0", "added_tokens": [], "pre_tokenizer": {"type": "Whitespace"},
          "model": {"type": "WordLevel", "unk_token": "<unk>",
                    "vocab": {"<unk>": 0, "<pad>": 1, "<s>": 2, "hello": 3}}}
         """);
     assertThatThrownBy(() -> HfTokenizer.load(wl))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining(wl.toString()).hasMessageContaining("</s>");
+        .hasMessageContaining(wl.toString())
+        .hasMessageContaining("</s>");
     Path none = dir.resolve("absent.json");
     assertThatThrownBy(() -> HfTokenizer.load(none))
-        .isInstanceOf(NoSuchFileException.class).hasMessageContaining(none.toString());
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(none.toString());
     Path bad = dir.resolve("bad.json");
     Files.writeString(bad, "{ not json");
     assertThatThrownBy(() -> HfTokenizer.load(bad))
-        .isInstanceOf(IOException.class).hasMessageContaining(bad.toString());
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(bad.toString());
   }
 }
