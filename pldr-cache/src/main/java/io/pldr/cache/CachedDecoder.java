@@ -1,10 +1,10 @@
 package io.pldr.cache;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.operator.DeductiveOutputs;
-import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.model.DecoderLayer;
@@ -56,7 +56,6 @@ public final class CachedDecoder implements AutoCloseable {
   private final Placeholder<TInt32> cachedLength;
   private final PlaceholderWithDefault<TInt32> offsets;
   private final boolean hasMetric;
-  private final Graphs prefill;
   private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
 
   /** One subgraph: its cache inputs per layer, its last-position logits and new caches. */
@@ -71,9 +70,9 @@ public final class CachedDecoder implements AutoCloseable {
       Optional<Placeholder<TFloating>> aLm,
       Optional<Placeholder<TFloating>> gLm) {}
 
-  public CachedDecoder(
-      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention) {
-    this.model = new ModelGraph(config, operator, attention, GraphMode.INFERENCE);
+  /** The decoder of {@code spec}'s model, its parameters not yet loaded ({@link #load}). */
+  public CachedDecoder(ModelSpec spec) {
+    this.model = new ModelGraph(spec, GraphMode.INFERENCE);
     try {
       Ops tf = model.tf();
       this.tokens =
@@ -85,12 +84,12 @@ public final class CachedDecoder implements AutoCloseable {
       this.offsets =
           tf.withName("decode_offsets")
               .placeholderWithDefault(tf.constant(new int[] {0}), Shape.of(-1));
-      this.prefill = build(false, false, false);
-      this.hasMetric = prefill.outputs().layers().get(0).refinedMetric().isPresent();
-      steps.put(CacheMode.KV_G, build(true, false, true));
-      steps.put(CacheMode.KV, build(true, hasMetric, false));
-      steps.put(CacheMode.G, build(false, false, true));
-      steps.put(CacheMode.NONE, prefill);
+      Graphs none = build(CacheMode.NONE, false);
+      this.hasMetric = none.outputs().layers().get(0).refinedMetric().isPresent();
+      steps.put(CacheMode.NONE, none);
+      for (CacheMode mode : List.of(CacheMode.KV_G, CacheMode.KV, CacheMode.G)) {
+        steps.put(mode, build(mode, hasMetric));
+      }
       this.session = model.openSession(SessionConfigs.decoding());
     } catch (RuntimeException e) {
       model.close();
@@ -98,9 +97,17 @@ public final class CachedDecoder implements AutoCloseable {
     }
   }
 
-  private Graphs build(boolean kv, boolean refined, boolean g) {
+  /**
+   * The graph of one pass in {@code mode}: the KV modes feed each layer's keys and values and
+   * compute only the new positions, the G modes feed A_LM and G_LM, and {@code kv} alone feeds the
+   * prompt's refined metric tensor (when the operator has one, {@code refines}).
+   */
+  private Graphs build(CacheMode mode, boolean refines) {
     TfTensorOps ops = model.ops();
     Ops tf = ops.tf();
+    boolean kv = mode.usesKvCache();
+    boolean g = mode.usesGCache();
+    boolean refined = kv && !g && refines;
     int h = model.config().getNumHeads();
     int d = model.config().getDModel() / h;
     List<LayerInputs> inputs = new ArrayList<>();
@@ -160,8 +167,8 @@ public final class CachedDecoder implements AutoCloseable {
   /** The prompt pass over {@code rows [B, P]}: logits of position P − 1 and the caches. */
   public Step prefill(long[][] rows) {
     InputCheck.tokens(rows, model.config());
-    Session.Runner r = session.runner().fetch(prefill.lastLogits());
-    for (PldrDecoder.LayerGraph l : prefill.outputs().layers()) {
+    Session.Runner r = session.runner().fetch(steps.get(CacheMode.NONE).lastLogits());
+    for (PldrDecoder.LayerGraph l : steps.get(CacheMode.NONE).outputs().layers()) {
       r.fetch(l.keys()).fetch(l.values()).fetch(l.aLm());
       if (l.gLm() != l.aLm()) {
         r.fetch(l.gLm());
@@ -173,12 +180,13 @@ public final class CachedDecoder implements AutoCloseable {
       HostTensor logits = HostTensors.fromTensor(res.get(0));
       List<LayerState> layers = new ArrayList<>();
       int i = 1;
-      for (PldrDecoder.LayerGraph l : prefill.outputs().layers()) {
+      for (PldrDecoder.LayerGraph l : steps.get(CacheMode.NONE).outputs().layers()) {
         Tensor k = res.get(i++);
         Tensor v = res.get(i++);
         Tensor aLm = res.get(i++);
         Tensor gLm = l.aLm() == l.gLm() ? aLm : res.get(i++);
-        Tensor a = l.refinedMetric().isPresent() ? res.get(i++) : null;
+        Optional<Tensor> a =
+            l.refinedMetric().isPresent() ? Optional.of(res.get(i++)) : Optional.empty();
         layers.add(new LayerState(k, v, a, aLm, gLm));
       }
       res.get(0).close();
@@ -192,7 +200,7 @@ public final class CachedDecoder implements AutoCloseable {
    * power law. The returned state continues in any mode but {@code kv} (which needs the prompt's
    * refined metric).
    */
-  public Step prefill(long[][] rows, List<io.pldr.api.cache.LayerDeductive> gCache) {
+  public Step prefill(long[][] rows, GCache gCache) {
     InputCheck.tokens(rows, model.config());
     Graphs g = steps.get(CacheMode.G);
     Session.Runner r = session.runner().fetch(g.lastLogits());
@@ -200,8 +208,8 @@ public final class CachedDecoder implements AutoCloseable {
     try (TInt64 t = HostTensors.tokens(rows)) {
       r.feed(tokens, t);
       for (int i = 0; i < g.inputs().size(); i++) {
-        Tensor a = HostTensors.toTensor(gCache.get(i).aLm(), model.dtype());
-        Tensor gl = HostTensors.toTensor(gCache.get(i).gLm(), model.dtype());
+        Tensor a = HostTensors.toTensor(gCache.layer(i).aLm(), model.dtype());
+        Tensor gl = HostTensors.toTensor(gCache.layer(i).gLm(), model.dtype());
         given.add(a);
         given.add(gl);
         r.feed(g.inputs().get(i).aLm().orElseThrow(), a)
@@ -218,7 +226,7 @@ public final class CachedDecoder implements AutoCloseable {
             new LayerState(
                 res.get(1 + 2 * i),
                 res.get(2 + 2 * i),
-                null,
+                Optional.empty(),
                 given.get(2 * i),
                 given.get(2 * i + 1)));
       }
@@ -235,10 +243,18 @@ public final class CachedDecoder implements AutoCloseable {
    * caches are put together with each row padded on the left to the longest prompt. Steps take rows
    * padded the same way (padding id in the first {@code P − length} columns); each row computes
    * what it computes alone, since padding keys are masked and rotary attention depends only on
-   * differences of positions. Logits {@code [B, V]} are each row's last position's. {@code gCache}
-   * is a G-cache inferred earlier, or null to infer it per prompt.
+   * differences of positions. Logits {@code [B, V]} are each row's last position's.
    */
-  public Step prefill(List<long[]> prompts, List<io.pldr.api.cache.LayerDeductive> gCache) {
+  public Step prefill(List<long[]> prompts) {
+    return prefill(prompts, Optional.empty());
+  }
+
+  /** As {@link #prefill(List)}, every prompt's pass with a G-cache inferred earlier. */
+  public Step prefill(List<long[]> prompts, GCache gCache) {
+    return prefill(prompts, Optional.of(gCache));
+  }
+
+  private Step prefill(List<long[]> prompts, Optional<GCache> gCache) {
     int longest =
         prompts.stream()
             .mapToInt(p -> p.length)
@@ -248,7 +264,7 @@ public final class CachedDecoder implements AutoCloseable {
     try {
       for (long[] p : prompts) {
         long[][] row = {p};
-        alone.add(gCache == null ? prefill(row) : prefill(row, gCache));
+        alone.add(gCache.isPresent() ? prefill(row, gCache.get()) : prefill(row));
       }
       int[] pads = prompts.stream().mapToInt(p -> longest - p.length).toArray();
       List<LayerState> layers = new ArrayList<>();
@@ -260,9 +276,10 @@ public final class CachedDecoder implements AutoCloseable {
             new LayerState(
                 leftPadded(rows.stream().map(LayerState::keys).toList(), pads),
                 leftPadded(rows.stream().map(LayerState::values).toList(), pads),
-                rows.get(0).refinedMetric() == null
-                    ? null
-                    : stacked(rows.stream().map(LayerState::refinedMetric).toList()),
+                rows.get(0).refinedMetric().isPresent()
+                    ? Optional.of(
+                        stacked(rows.stream().map(l -> l.refinedMetric().orElseThrow()).toList()))
+                    : Optional.empty(),
                 aLm,
                 rows.get(0).gLm() == rows.get(0).aLm()
                     ? aLm // one tensor for both (identity)
@@ -323,15 +340,6 @@ public final class CachedDecoder implements AutoCloseable {
     return HostTensor.wrap(rows.get(0).dtype(), io.pldr.api.tensor.Shape.of(dims), out);
   }
 
-  /** A_LM and G_LM of every layer in a state (to save as a {@link GCacheFile}). */
-  public List<io.pldr.api.cache.LayerDeductive> deductive(DecodeState state) {
-    List<io.pldr.api.cache.LayerDeductive> out = new ArrayList<>();
-    for (int i = 0; i < state.layers().size(); i++) {
-      out.add(state.gCache().layer(i).orElseThrow());
-    }
-    return out;
-  }
-
   /**
    * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length() of
    * them new (one, usually). Takes ownership of {@code state}: use the returned one.
@@ -390,7 +398,12 @@ public final class CachedDecoder implements AutoCloseable {
   public HostTensor logits(long[][] rows) {
     InputCheck.tokens(rows, model.config());
     try (TInt64 t = HostTensors.tokens(rows);
-        Result res = session.runner().fetch(prefill.outputs().logits()).feed(tokens, t).run()) {
+        Result res =
+            session
+                .runner()
+                .fetch(steps.get(CacheMode.NONE).outputs().logits())
+                .feed(tokens, t)
+                .run()) {
       return HostTensors.fromTensor(res.get(0));
     }
   }
@@ -445,7 +458,7 @@ public final class CachedDecoder implements AutoCloseable {
 
   private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
     InputCheck.tokens(rows, model.config());
-    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric() == null) {
+    if (mode == CacheMode.KV && hasMetric && state.layers().get(0).refinedMetric().isEmpty()) {
       throw new IllegalStateException(
           "mode kv needs the prompt's refined metric tensor, which a"
               + " prompt pass with a G-cache file does not compute: use kv_g or g");
@@ -459,7 +472,7 @@ public final class CachedDecoder implements AutoCloseable {
       LayerState l = state.layers().get(i);
       in.keys().ifPresent(p -> r.feed(p, l.keys()));
       in.values().ifPresent(p -> r.feed(p, l.values()));
-      in.refined().ifPresent(p -> r.feed(p, l.refinedMetric()));
+      in.refined().ifPresent(p -> r.feed(p, l.refinedMetric().orElseThrow()));
       in.aLm().ifPresent(p -> r.feed(p, l.aLm()));
       in.gLm().ifPresent(p -> r.feed(p, l.gLm()));
     }

@@ -1,6 +1,7 @@
 package io.pldr.cache;
 
 import io.pldr.api.config.Precision;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.operator.LearnedPlgaProvider;
@@ -18,7 +19,8 @@ public record FixtureDecoder(
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(f.checkpointDir(), precision);
     CachedDecoder decoder =
         new CachedDecoder(
-            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
+            new ModelSpec(
+                ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()));
     decoder.load(ckpt.tensors());
     return new FixtureDecoder(f, ckpt, decoder);
   }

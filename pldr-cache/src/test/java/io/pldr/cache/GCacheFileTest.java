@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
@@ -31,10 +32,10 @@ class GCacheFileTest {
       long[] row = fd.row0();
       int p = (int) f.io("decode.prompt_length").get(0);
       try (DecodeState s = decoder.prefill(new long[][] {Arrays.copyOf(row, p)}).state()) {
-        GCacheFile.save(file, ckpt.config(), decoder.deductive(s));
+        GCacheFile.save(file, ckpt.config(), s.gCache());
       }
-      List<LayerDeductive> g = GCacheFile.load(file, ckpt.config());
-      assertThat(g).hasSize(2);
+      GCache g = GCacheFile.load(file, ckpt.config());
+      assertThat(g.numLayers()).isEqualTo(2);
 
       HostTensor expected = f.io("decode.kv_g.logits");
       int vocab = ckpt.config().getVocabSize();
@@ -74,7 +75,9 @@ class GCacheFileTest {
             io.pldr.api.tensor.Shape.of(1, 4, 16, 16),
             new double[4 * 16 * 16]);
     GCacheFile.save(
-        file, config, List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye)));
+        file,
+        config,
+        new GCache(List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye))));
     ModelConfig other = config.toBuilder().setNumLayers(3).build();
     assertThatThrownBy(() -> GCacheFile.load(file, other))
         .isInstanceOf(IOException.class)

@@ -49,7 +49,7 @@ final class ConvertCommand implements Callable<Integer> {
     Checkpoint source = loaded.checkpoint();
     ModelConfig config = loaded.config();
     Components c = loaded.components();
-    Path written = InferenceConversion.convert(source, gCache, out, c.attention(config));
+    Path written = InferenceConversion.convert(source, gCache, out, c);
     Checkpoint converted = CheckpointStore.read(written);
     spec.commandLine()
         .getOut()

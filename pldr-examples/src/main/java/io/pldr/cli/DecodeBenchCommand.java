@@ -86,8 +86,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
             + " %d intra-op threads%n",
         prompt, newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
     out.flush();
-    try (CachedDecoder decoder =
-        new CachedDecoder(config, c.operator(config), c.attention(config))) {
+    try (CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
       decoder.load(decoder.initialValues(1));
       DecodeBenchmark.Measurement r =
           DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);

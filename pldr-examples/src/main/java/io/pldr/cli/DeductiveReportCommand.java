@@ -73,8 +73,7 @@ final class DeductiveReportCommand implements Callable<Integer> {
     Components c = loaded.components();
     List<DeductiveReport.Row> rows;
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder =
-            new CachedDecoder(config, c.operator(config), c.attention(config))) {
+        CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
       decoder.load(ckpt.model());
       List<long[]> ids = new ArrayList<>();
       for (String p : prompts) {

@@ -126,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
     Components c = ckpt.components();
     EvalReport report;
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.checkpoint().tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(config, c.operator(config), c.attention(config));
+        CachedDecoder decoder = new CachedDecoder(c.spec(config));
         EvalProgressBar progress = EvalProgressBar.forEnvironment()) {
       decoder.load(ckpt.checkpoint().model());
       List<Evaluation.Setting> settings = new ArrayList<>();

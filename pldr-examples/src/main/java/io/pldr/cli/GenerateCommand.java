@@ -13,6 +13,7 @@ import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -106,12 +107,13 @@ final class GenerateCommand implements Callable<Integer> {
     Components c = loaded.components();
     var out = spec.commandLine().getOut();
     try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder =
-            new CachedDecoder(config, c.operator(config), c.attention(config))) {
+        CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
       decoder.load(ckpt.model());
       Generator generator =
           new Generator(
-              decoder, tokenizer, gCache == null ? null : GCacheFile.load(gCache, config));
+              decoder,
+              tokenizer,
+              gCache == null ? Optional.empty() : Optional.of(GCacheFile.load(gCache, config)));
       if (batch) {
         for (Generation g : generator.generate(prompts, sampling, m)) {
           out.println(g.prompt() + g.text());

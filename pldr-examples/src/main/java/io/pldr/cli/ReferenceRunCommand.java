@@ -121,11 +121,7 @@ final class ReferenceRunCommand implements Callable<Integer> {
       result.putAll(ReferenceOutputs.full(model.forward(tokens.toLongRows())));
       result.putAll(
           LossAndGradients.compute(
-                  ckpt.config(),
-                  components.operator(ckpt.config()),
-                  components.attention(ckpt.config()),
-                  ckpt.tensors(),
-                  tokens.toLongRows())
+                  components.spec(ckpt.config()), ckpt.tensors(), tokens.toLongRows())
               .referenceTensors());
     }
     long[] row0 = tokens.toLongRows()[0];
@@ -135,11 +131,7 @@ final class ReferenceRunCommand implements Callable<Integer> {
             : inputs.containsKey("decode.prompt_length")
                 ? (int) inputs.get("decode.prompt_length").get(0)
                 : Math.max(1, row0.length / 2);
-    try (CachedDecoder decoder =
-        new CachedDecoder(
-            ckpt.config(),
-            components.operator(ckpt.config()),
-            components.attention(ckpt.config()))) {
+    try (CachedDecoder decoder = new CachedDecoder(components.spec(ckpt.config()))) {
       decoder.load(ckpt.tensors());
       result.putAll(TeacherForcing.referenceTensors(decoder, row0, p0));
     }

@@ -63,9 +63,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         "batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n",
         batch, seq, warmup, steps);
     out.flush();
-    TrainBenchmark.Measurement m =
-        TrainBenchmark.run(
-            config, c.operator(config), c.attention(config), batch, seq, warmup, steps, 1);
+    TrainBenchmark.Measurement m = TrainBenchmark.run(c.spec(config), batch, seq, warmup, steps, 1);
     out.printf("parameters: %,d%n", m.parameters());
     out.printf("step time: %.1f ms%n", m.secondsPerStep() * 1e3);
     out.printf("FLOPs per step (matrix products, forward + backward): %.3g%n", m.flopsPerStep());

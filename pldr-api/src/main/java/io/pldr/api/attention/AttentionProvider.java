@@ -1,13 +1,11 @@
 package io.pldr.api.attention;
 
 /**
- * A named attention variant, as the configuration selects it ({@code power_law_graph} built in, or
- * a user's own). The model asks the configured provider for one attention per layer.
+ * A kind of attention ({@code power_law_graph} built in, or a user's own): a factory of one
+ * attention per layer. A Guice module installs it under its name in the map of attention variants
+ * (the binding key is the name a configuration's {@code attention} selects it by).
  */
 public interface AttentionProvider {
-  /** The name a configuration uses to select this variant. */
-  String name();
-
   /** One line for listings. */
   String description();
 

@@ -7,16 +7,18 @@ import java.util.Optional;
 
 /**
  * One layer's attention result: the heads' output {@code [B, H, T, d]} (before the heads are merged
- * and projected), the attention logits {@code [B, H, T, S]} before the mask, the refined metric
- * tensor it computed (what a KV-cache keeps; absent when none was needed or it came from a cache)
- * and the deductive outputs it used (absent for variants without a tensor operator).
+ * and projected), the attention logits {@code [B, H, T, S]} before the mask, the deductive outputs
+ * A_LM and G_LM it attended with (every PLDR-LLM attention has them: scaled dot-product attention
+ * is the case G_LM = I; the G-cache keeps them), and the refined metric tensor it computed (what a
+ * KV-cache keeps: present exactly when its operator reads the metric tensor and the inputs did not
+ * bring a cached one).
  */
 public record AttentionResult(
-    Tensor output, Tensor logits, Optional<Tensor> metric, Optional<DeductiveOutputs> deductive) {
+    Tensor output, Tensor logits, DeductiveOutputs deductive, Optional<Tensor> metric) {
   public AttentionResult {
     Objects.requireNonNull(output, "output");
     Objects.requireNonNull(logits, "logits");
-    Objects.requireNonNull(metric, "metric");
     Objects.requireNonNull(deductive, "deductive");
+    Objects.requireNonNull(metric, "metric");
   }
 }

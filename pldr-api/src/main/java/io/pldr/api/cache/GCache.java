@@ -1,18 +1,30 @@
 package io.pldr.api.cache;
 
-import java.util.Optional;
+import java.util.List;
 
 /**
- * Per layer, the deductive outputs A_LM and G_LM inferred once (from a prompt or saved from a
- * model): with it, attention skips the metric tensor, the metric learner and the power law.
+ * A G-cache: per decoder layer the deductive outputs A_LM and G_LM, inferred once (from a prompt
+ * pass, or read from a file). Decoding with it skips the metric tensor, the metric learner and the
+ * power law: after pretraining G_LM is nearly invariant to the input, so one inferred G_LM serves
+ * every later pass.
+ *
+ * @param layers one entry per decoder layer, in order
  */
-public interface GCache {
-  /** The entry of layer {@code layer}, if filled. */
-  Optional<LayerDeductive> layer(int layer);
+public record GCache(List<LayerDeductive> layers) {
+  public GCache {
+    layers = List.copyOf(layers);
+    if (layers.isEmpty()) {
+      throw new IllegalArgumentException("a G-cache needs at least one layer");
+    }
+  }
 
-  /** Sets the entry of a layer. */
-  void put(int layer, LayerDeductive entry);
+  /** The entry of decoder layer {@code i}. */
+  public LayerDeductive layer(int i) {
+    return layers.get(i);
+  }
 
-  /** Empties the cache. */
-  void clear();
+  /** Number of decoder layers. */
+  public int numLayers() {
+    return layers.size();
+  }
 }

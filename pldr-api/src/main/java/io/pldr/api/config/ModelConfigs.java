@@ -77,12 +77,6 @@ public final class ModelConfigs {
     if (b.getTensorOperator().getName().isEmpty()) {
       b.getTensorOperatorBuilder().setName(DEFAULT_OPERATOR);
     }
-    if (b.getTensorOperator().getName().equals(DEFAULT_OPERATOR)) {
-      positive(source, prefix + "a_dff", c.getADff());
-      if (c.getNumReslayerA() > 0) {
-        positive(source, prefix + "num_dense_a", c.getNumDenseA());
-      }
-    }
     if (b.getAttention().isEmpty()) {
       b.setAttention(DEFAULT_ATTENTION);
     }

@@ -1,28 +1,14 @@
 package io.pldr.api.operator;
 
-import io.pldr.api.tensor.Tensor;
-
 /**
- * What turns a layer's metric tensor A into its deductive outputs A_LM and G_LM, in two stages as
- * the reference computes them: {@link #refine} (the learned operator's residual metric learner; the
- * result is what a KV-cache keeps) and {@link #deduce} (the power law). Constant operators
- * (identity, random, transferred) ignore A, and then attention does not compute it.
+ * What gives a layer its deductive outputs A_LM and G_LM. There are two kinds, and an operator is
+ * exactly one of them:
+ *
+ * <ul>
+ *   <li>a {@link MetricOperator} computes them from the layer's metric tensor A (PLDR-LLM v510's
+ *       learned deep net, or a user's operator);
+ *   <li>a {@link ConstantOperator} holds them fixed when the model is built (the ablations'
+ *       identity, random and transferred G_LM); attention then never computes A.
+ * </ul>
  */
-public interface TensorOperator {
-  /** Whether the operator reads the metric tensor at all. */
-  boolean usesMetric();
-
-  /**
-   * The refined metric tensor {@code [batch, heads, depth, depth]}; the identity unless the
-   * operator learns one.
-   */
-  default Tensor refine(Tensor metric) {
-    return metric;
-  }
-
-  /**
-   * The deductive outputs for a refined metric tensor, or for {@code null} when {@link
-   * #usesMetric()} is false.
-   */
-  DeductiveOutputs deduce(Tensor refinedMetric);
-}
+public sealed interface TensorOperator permits MetricOperator, ConstantOperator {}

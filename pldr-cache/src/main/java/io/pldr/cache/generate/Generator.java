@@ -1,13 +1,14 @@
 package io.pldr.cache.generate;
 
 import io.pldr.api.cache.CacheMode;
-import io.pldr.api.cache.LayerDeductive;
+import io.pldr.api.cache.GCache;
 import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -19,21 +20,26 @@ import java.util.function.Consumer;
 public final class Generator {
   private final CachedDecoder decoder;
   private final Tokenizer tokenizer;
-  private final List<LayerDeductive> gCache;
+  private final Optional<GCache> gCache;
 
   /** A generator that infers each prompt's G-cache in its prompt pass. */
   public Generator(CachedDecoder decoder, Tokenizer tokenizer) {
-    this(decoder, tokenizer, null);
+    this(decoder, tokenizer, Optional.empty());
   }
 
   /**
    * A generator that uses a G-cache inferred earlier (a {@link io.pldr.tf.io.GCacheFile}) for every
-   * prompt, so no pass runs the deep net; {@code null} infers it per prompt.
+   * prompt, so no pass runs the deep net.
    */
-  public Generator(CachedDecoder decoder, Tokenizer tokenizer, List<LayerDeductive> gCache) {
+  public Generator(CachedDecoder decoder, Tokenizer tokenizer, GCache gCache) {
+    this(decoder, tokenizer, Optional.of(gCache));
+  }
+
+  /** A generator with a G-cache inferred earlier, if given, or one inferred per prompt. */
+  public Generator(CachedDecoder decoder, Tokenizer tokenizer, Optional<GCache> gCache) {
     this.decoder = decoder;
     this.tokenizer = tokenizer;
-    this.gCache = gCache == null ? null : List.copyOf(gCache);
+    this.gCache = gCache;
   }
 
   /**
@@ -65,7 +71,8 @@ public final class Generator {
       state.add(new Row(new Sampler(sampling)));
     }
     int length = longest;
-    CachedDecoder.Step step = decoder.prefill(ids, gCache);
+    CachedDecoder.Step step =
+        gCache.isPresent() ? decoder.prefill(ids, gCache.get()) : decoder.prefill(ids);
     DecodeState caches = step.state();
     try {
       while (true) {
@@ -167,7 +174,9 @@ public final class Generator {
     String text = "";
     long[][] promptRows = {Arrays.copyOf(row, length)};
     CachedDecoder.Step step =
-        gCache == null ? decoder.prefill(promptRows) : decoder.prefill(promptRows, gCache);
+        gCache.isPresent()
+            ? decoder.prefill(promptRows, gCache.get())
+            : decoder.prefill(promptRows);
     DecodeState state = step.state();
     Generation.StopReason reason = Generation.StopReason.MAX_TOKENS;
     try {

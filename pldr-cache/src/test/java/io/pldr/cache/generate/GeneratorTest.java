@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
@@ -33,7 +34,8 @@ class GeneratorTest {
         ReferenceCheckpoint.read(f.checkpointDir(), io.pldr.api.config.Precision.FLOAT32);
     decoder =
         new CachedDecoder(
-            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
+            new ModelSpec(
+                ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()));
     decoder.load(ckpt.tensors());
     generator = new Generator(decoder, new CharTokenizer());
   }
@@ -126,7 +128,7 @@ class GeneratorTest {
   void aBatchedStepsLogitsEqualEachPromptsOwn() {
     List<long[]> prompts =
         List.of(new long[] {2, 40, 41, 42, 43, 44}, new long[] {2, 50}, new long[] {2, 60, 61, 62});
-    CachedDecoder.Step batch = decoder.prefill(prompts, null);
+    CachedDecoder.Step batch = decoder.prefill(prompts);
     long[][] next = new long[3][];
     double worst = 0;
     try {

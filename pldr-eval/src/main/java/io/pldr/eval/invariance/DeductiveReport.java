@@ -44,7 +44,7 @@ public final class DeductiveReport {
     List<List<LayerDeductive>> uncached = new ArrayList<>();
     for (long[] prompt : prompts) {
       CachedDecoder.Step s = decoder.prefill(new long[][] {prompt});
-      perPrompt.add(decoder.deductive(s.state()));
+      perPrompt.add(s.state().gCache().layers());
       long[] row = Arrays.copyOf(prompt, prompt.length + continuation);
       DecodeState state = s.state();
       for (int j = 0; j < continuation; j++) {
@@ -58,7 +58,7 @@ public final class DeductiveReport {
       }
       state.close();
       try (DecodeState full = decoder.prefill(new long[][] {row}).state()) {
-        uncached.add(decoder.deductive(full));
+        uncached.add(full.gCache().layers());
       }
     }
     return rows(perPrompt, uncached);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TensorOperatorSpec;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.eval.SpaceLetterTokenizer;
@@ -68,11 +69,13 @@ class CachedDecoderEngineTest {
   @BeforeAll
   static void build() {
     decoder =
-        new CachedDecoder(CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider());
+        new CachedDecoder(
+            new ModelSpec(CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()));
     decoder.load(decoder.initialValues(SEED));
     reference =
         new TfPldrModel(
-            CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider(), SEED);
+            new ModelSpec(CONFIG, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()),
+            SEED);
   }
 
   @AfterAll
@@ -146,7 +149,7 @@ class CachedDecoderEngineTest {
       Path file = dir.resolve("g" + requests.get(0) + ".safetensors");
       CachedDecoder.Step step = decoder.prefill(new long[][] {prompt});
       try (var state = step.state()) {
-        GCacheFile.save(file, CONFIG, decoder.deductive(state));
+        GCacheFile.save(file, CONFIG, state.gCache());
       }
       ModelConfig external =
           CONFIG.toBuilder()
@@ -157,9 +160,8 @@ class CachedDecoderEngineTest {
               .build();
       try (TfPldrModel withG =
           new TfPldrModel(
-              external,
-              new ExternalOperatorProvider(),
-              new PowerLawGraphAttentionProvider(),
+              new ModelSpec(
+                  external, new ExternalOperatorProvider(), new PowerLawGraphAttentionProvider()),
               SEED)) {
         withG.loadParameters(only(withG, decoder.initialValues(SEED)));
         for (int i : requests) {
@@ -187,7 +189,8 @@ class CachedDecoderEngineTest {
             .build();
     try (CachedDecoder sdpa =
         new CachedDecoder(
-            identity, new IdentityOperatorProvider(), new PowerLawGraphAttentionProvider())) {
+            new ModelSpec(
+                identity, new IdentityOperatorProvider(), new PowerLawGraphAttentionProvider()))) {
       sdpa.load(sdpa.initialValues(SEED));
       List<Loglikelihood> cached =
           new CachedDecoderEngine(sdpa, TOKENIZER, new CachedDecoderEngine.Options(true, 4, false))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.Precision;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
@@ -80,7 +81,8 @@ class DeductiveReportTest {
     List<DeductiveReport.Row> learned;
     try (CachedDecoder d =
         new CachedDecoder(
-            ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider())) {
+            new ModelSpec(
+                ckpt.config(), new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()))) {
       d.load(ckpt.tensors());
       learned = DeductiveReport.measure(d, PROMPTS, 4);
     }
@@ -100,7 +102,10 @@ class DeductiveReportTest {
             .build();
     try (CachedDecoder d =
         new CachedDecoder(
-            identityConfig, new IdentityOperatorProvider(), new PowerLawGraphAttentionProvider())) {
+            new ModelSpec(
+                identityConfig,
+                new IdentityOperatorProvider(),
+                new PowerLawGraphAttentionProvider()))) {
       Map<String, HostTensor> weights =
           ckpt.tensors().entrySet().stream()
               .filter(e -> d.initialValues(0).containsKey(e.getKey()))

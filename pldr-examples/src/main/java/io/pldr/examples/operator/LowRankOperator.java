@@ -1,8 +1,8 @@
 package io.pldr.examples.operator;
 
 import io.pldr.api.operator.DeductiveOutputs;
+import io.pldr.api.operator.MetricOperator;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
 import io.pldr.api.tensor.Tensor;
@@ -22,7 +22,7 @@ import io.pldr.api.tensor.TensorOps;
  * directions per head. Parameters W, b, pw {@code [H, d, d]} and U, V {@code [H, d, r]}, under the
  * layer's {@code low_rank.} scope.
  */
-public final class LowRankOperator implements TensorOperator {
+public final class LowRankOperator implements MetricOperator {
   /** Added to A_LM so that the power law never sees zero (as v510). */
   static final double EPSILON = 1e-9;
 
@@ -45,11 +45,6 @@ public final class LowRankOperator implements TensorOperator {
     this.pw = ops.parameter(p + "pw", Shape.of(h, d, d), Initializer.xavierNormal());
     this.u = ops.parameter(p + "u", Shape.of(h, d, rank), Initializer.xavierNormal());
     this.v = ops.parameter(p + "v", Shape.of(h, d, rank), Initializer.xavierNormal());
-  }
-
-  @Override
-  public boolean usesMetric() {
-    return true;
   }
 
   @Override

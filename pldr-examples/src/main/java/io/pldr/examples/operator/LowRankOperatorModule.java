@@ -11,10 +11,13 @@ import io.pldr.api.operator.TensorOperatorProvider;
  * the same and count once.
  */
 public final class LowRankOperatorModule extends AbstractModule {
+  /** The operator's name in configurations. */
+  public static final String NAME = "low_rank";
+
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(LowRankOperatorProvider.NAME)
+        .addBinding(NAME)
         .to(LowRankOperatorProvider.class);
   }
 }

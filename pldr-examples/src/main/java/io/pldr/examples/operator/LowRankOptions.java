@@ -1,7 +1,7 @@
 package io.pldr.examples.operator;
 
 import io.pldr.api.config.ConfigException;
-import io.pldr.api.operator.OperatorContext;
+import io.pldr.api.config.ModelConfig;
 import java.util.Map;
 
 /**
@@ -14,22 +14,24 @@ public record LowRankOptions(int rank) {
 
   private static final String FIELD = "tensor_operator.options";
 
-  /** Reads and checks the options of the layer's configuration. */
-  public static LowRankOptions of(OperatorContext ctx) {
-    Map<String, String> options = ctx.config().getTensorOperator().getOptionsMap();
+  /** Reads and checks the options of a model configuration. */
+  public static LowRankOptions of(ModelConfig config) {
+    String name = config.getTensorOperator().getName();
+    Map<String, String> options = config.getTensorOperator().getOptionsMap();
     for (String key : options.keySet()) {
       if (!key.equals(RANK)) {
-        throw error("unknown option '" + key + "'; it accepts: " + RANK);
+        throw error(name, "unknown option '" + key + "'; it accepts: " + RANK);
       }
     }
     String value = options.get(RANK);
-    String accepted = "an integer from 1 to the head depth d=" + ctx.depth();
+    int depth = config.getDModel() / config.getNumHeads();
+    String accepted = "an integer from 1 to the head depth d=" + depth;
     if (value == null) {
-      throw error("needs the option '" + RANK + "': " + accepted);
+      throw error(name, "needs the option '" + RANK + "': " + accepted);
     }
     int rank = parseOrZero(value);
-    if (rank < 1 || rank > ctx.depth()) {
-      throw error("option '" + RANK + "' must be " + accepted + ", found '" + value + "'");
+    if (rank < 1 || rank > depth) {
+      throw error(name, "option '" + RANK + "' must be " + accepted + ", found '" + value + "'");
     }
     return new LowRankOptions(rank);
   }
@@ -42,8 +44,7 @@ public record LowRankOptions(int rank) {
     }
   }
 
-  private static ConfigException error(String message) {
-    return new ConfigException(
-        "model config", FIELD, "operator '" + LowRankOperatorProvider.NAME + "' " + message);
+  private static ConfigException error(String operator, String message) {
+    return new ConfigException("model config", FIELD, "operator '" + operator + "' " + message);
   }
 }

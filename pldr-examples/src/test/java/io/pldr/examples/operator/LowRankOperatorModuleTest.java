@@ -6,7 +6,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import java.io.IOException;
@@ -34,7 +34,7 @@ class LowRankOperatorModuleTest {
     Components c = Guice.createInjector(modules).getInstance(Components.class);
     assertThat(c.operators())
         .containsOnlyKeys("external", "identity", "learned", "low_rank", "random", "transferred");
-    assertThat(c.operator(CONFIG)).isInstanceOf(LowRankOperatorProvider.class);
+    assertThat(c.spec(CONFIG).operator()).isInstanceOf(LowRankOperatorProvider.class);
   }
 
   @Test
@@ -45,7 +45,10 @@ class LowRankOperatorModuleTest {
   @Test
   void installedBothWaysTheOperatorIsBoundOnce() {
     Injector injector = PldrInjectors.forConfig(CONFIG);
-    assertThat(injector.getInstance(TensorOperatorProvider.class).name()).isEqualTo("low_rank");
+    assertThat(injector.getInstance(Components.class).operators())
+        .containsKey(LowRankOperatorModule.NAME);
+    assertThat(injector.getInstance(ModelSpec.class).operator())
+        .isInstanceOf(LowRankOperatorProvider.class);
   }
 
   @Test

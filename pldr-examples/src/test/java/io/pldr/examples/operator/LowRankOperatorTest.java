@@ -6,8 +6,8 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TensorOperatorSpec;
 import io.pldr.api.operator.DeductiveOutputs;
+import io.pldr.api.operator.MetricOperator;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
@@ -37,18 +37,19 @@ class LowRankOperatorTest {
             .setMaxSeqLen(8)
             .setTensorOperator(
                 TensorOperatorSpec.newBuilder()
-                    .setName(LowRankOperatorProvider.NAME)
+                    .setName(LowRankOperatorModule.NAME)
                     .putOptions(LowRankOptions.RANK, rank))
             .build(),
         "test");
   }
 
   private static DeductiveOutputs deduce(TfOperatorHarness h, int rank) {
-    TensorOperator op =
-        new LowRankOperatorProvider()
-            .create(
-                new OperatorContext(
-                    0, config(Integer.toString(rank)), h.ops(), "decoder.dec_layers.0.mha1"));
+    MetricOperator op =
+        (MetricOperator)
+            new LowRankOperatorProvider()
+                .create(
+                    new OperatorContext(
+                        0, config(Integer.toString(rank)), h.ops(), "decoder.dec_layers.0.mha1"));
     Random r = new Random(rank);
     double[] a = new double[B * H * D * D];
     for (int i = 0; i < a.length; i++) {

@@ -5,19 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.OperatorContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The operator's options: a rank from 1 to the head depth d = 8, nothing else. */
 class LowRankOptionsTest {
-  private static OperatorContext context(ModelConfig config) {
-    return new OperatorContext(0, config, null, "decoder.dec_layers.0.mha1");
-  }
-
-  private static OperatorContext withRank(String rank) {
-    return context(LowRankOperatorTest.config(rank));
+  private static ModelConfig withRank(String rank) {
+    return LowRankOperatorTest.config(rank);
   }
 
   @Test
@@ -44,7 +39,7 @@ class LowRankOptionsTest {
     ModelConfig c = LowRankOperatorTest.config("1");
     ModelConfig noRank =
         c.toBuilder().setTensorOperator(c.getTensorOperator().toBuilder().clearOptions()).build();
-    assertThatThrownBy(() -> LowRankOptions.of(context(noRank)))
+    assertThatThrownBy(() -> LowRankOptions.of(noRank))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("operator 'low_rank' needs the option 'rank': an integer from 1");
   }
@@ -56,7 +51,7 @@ class LowRankOptionsTest {
         c.toBuilder()
             .setTensorOperator(c.getTensorOperator().toBuilder().putOptions("rnak", "2"))
             .build();
-    assertThatThrownBy(() -> LowRankOptions.of(context(typo)))
+    assertThatThrownBy(() -> LowRankOptions.of(typo))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("unknown option 'rnak'; it accepts: rank");
   }

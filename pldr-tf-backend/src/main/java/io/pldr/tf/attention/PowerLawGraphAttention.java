@@ -4,8 +4,10 @@ import io.pldr.api.attention.Attention;
 import io.pldr.api.attention.AttentionContext;
 import io.pldr.api.attention.AttentionInputs;
 import io.pldr.api.attention.AttentionResult;
+import io.pldr.api.operator.ConstantOperator;
 import io.pldr.api.operator.DeductiveOutputs;
-import io.pldr.api.operator.TensorOperator;
+import io.pldr.api.operator.MetricOperator;
+import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.tensor.Tensor;
 import io.pldr.api.tensor.TensorOps;
 import io.pldr.tf.model.LayerNorm;
@@ -15,10 +17,10 @@ import java.util.Optional;
  * Power law graph attention:
  *
  * <pre>
- *   A     = operator.refine(LN_d(Σ_t q_tᵀ q_t))      [B, H, d, d]  (only if the operator reads it)
- *   A_LM, G_LM = operator.deduce(A)                  [B or 1, H, d, d]
- *   logits = Q·G_LM·Kᵀ / √d                          [B, H, T, S]
- *   out    = softmax(logits + mask·(−1e9))·V         [B, H, T, d]
+ *   A          = operator.refine(LN_d(Σ_t q_tᵀ q_t))  [B, H, d, d]  (a metric operator only)
+ *   A_LM, G_LM = operator.deduce(A)                   [B or 1, H, d, d]
+ *   logits     = Q·G_LM·Kᵀ / √d                       [B, H, T, S]
+ *   out        = softmax(logits + mask·(−1e9))·V      [B, H, T, d]
  * </pre>
  *
  * With the identity operator this is scaled dot-product attention. A cached refined metric
@@ -30,43 +32,68 @@ public final class PowerLawGraphAttention implements Attention {
   public static final double MASK_PENALTY = -1e9;
 
   private final TensorOps ops;
-  private final TensorOperator operator;
-  private final LayerNorm metricNorm;
+  private final Deduction deduction;
   private final double scale;
 
   public PowerLawGraphAttention(AttentionContext ctx) {
     this.ops = ctx.layer().ops();
-    this.operator = ctx.operator();
-    this.metricNorm =
-        operator.usesMetric()
-            ? new LayerNorm(ops, ctx.layer().parameterName("layernorm1"), ctx.layer().depth())
-            : null;
+    this.deduction =
+        ctx.operator() instanceof MetricOperator m
+            ? new FromMetric(ctx.layer(), m)
+            : new Constant((ConstantOperator) ctx.operator());
     this.scale = 1.0 / Math.sqrt(ctx.layer().depth());
   }
 
   @Override
   public AttentionResult attend(AttentionInputs in) {
-    Optional<Tensor> metric = Optional.empty();
-    DeductiveOutputs deductive;
-    if (in.cachedDeductive().isPresent()) {
-      deductive = in.cachedDeductive().get();
-    } else if (operator.usesMetric()) {
-      Tensor refined = in.cachedMetric().orElseGet(() -> operator.refine(metric(in.queries())));
-      metric = in.cachedMetric().isPresent() ? Optional.empty() : Optional.of(refined);
-      deductive = operator.deduce(refined);
-    } else {
-      deductive = operator.deduce(null);
-    }
+    Deduced d =
+        in.cachedDeductive()
+            .map(cached -> new Deduced(cached, Optional.<Tensor>empty()))
+            .orElseGet(() -> deduction.deduce(in));
     Tensor logits =
         ops.scale(
-            ops.matmul(ops.matmul(in.queries(), deductive.gLm()), in.keys(), false, true), scale);
+            ops.matmul(ops.matmul(in.queries(), d.outputs().gLm()), in.keys(), false, true), scale);
     Tensor weights = ops.softmax(ops.add(logits, ops.scale(in.mask(), MASK_PENALTY)));
     Tensor output = ops.matmul(weights, in.values());
-    return new AttentionResult(output, logits, metric, Optional.of(deductive));
+    return new AttentionResult(output, logits, d.outputs(), d.metric());
   }
 
-  /** A = LN_d(qᵀ·q) summed over every position of the input. */
-  private Tensor metric(Tensor queries) {
-    return metricNorm.apply(ops.matmul(queries, queries, true, false));
+  /** Deductive outputs, and the refined metric tensor computed for them (if any). */
+  private record Deduced(DeductiveOutputs outputs, Optional<Tensor> metric) {}
+
+  /** Where a layer's deductive outputs come from when the inputs bring none. */
+  private interface Deduction {
+    Deduced deduce(AttentionInputs in);
+  }
+
+  /** A metric operator: A = LN_d(qᵀ·q) over every position of the input (or the cached A). */
+  private static final class FromMetric implements Deduction {
+    private final TensorOps ops;
+    private final MetricOperator operator;
+    private final LayerNorm norm;
+
+    FromMetric(OperatorContext layer, MetricOperator operator) {
+      this.ops = layer.ops();
+      this.operator = operator;
+      this.norm = new LayerNorm(ops, layer.parameterName("layernorm1"), layer.depth());
+    }
+
+    @Override
+    public Deduced deduce(AttentionInputs in) {
+      if (in.cachedMetric().isPresent()) {
+        return new Deduced(operator.deduce(in.cachedMetric().get()), Optional.empty());
+      }
+      Tensor q = in.queries();
+      Tensor refined = operator.refine(norm.apply(ops.matmul(q, q, true, false)));
+      return new Deduced(operator.deduce(refined), Optional.of(refined));
+    }
+  }
+
+  /** A constant operator: its fixed outputs; no metric tensor is computed. */
+  private record Constant(ConstantOperator operator) implements Deduction {
+    @Override
+    public Deduced deduce(AttentionInputs in) {
+      return new Deduced(operator.outputs(), Optional.empty());
+    }
   }
 }

@@ -3,17 +3,21 @@ package io.pldr.tf.inject;
 import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.ModelConfigs;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.operator.TensorOperatorProvider;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Every tensor operator and attention variant installed in the injector, by name: the built-in ones
- * and those of plug-in modules. Looks up the ones a configuration names; an unknown name fails
- * listing the installed ones.
+ * Every tensor operator and attention variant installed in the injector, by the name it is bound
+ * under: the built-in ones and those of plug-in modules. Resolves a configuration into a {@link
+ * ModelSpec}; an unknown name fails listing the installed ones.
  */
 public final class Components {
+  private static final String SOURCE = "model config";
+
   private final Map<String, TensorOperatorProvider> operators;
   private final Map<String, AttentionProvider> attentions;
 
@@ -24,36 +28,44 @@ public final class Components {
     this.attentions = new TreeMap<>(attentions);
   }
 
-  /** The operator the configuration's {@code tensor_operator.name} selects. */
-  public TensorOperatorProvider operator(ModelConfig config) {
-    String name = config.getTensorOperator().getName();
-    TensorOperatorProvider p = operators.get(name);
-    if (p == null) {
+  /**
+   * The configuration (validated, defaults filled in) with the operator and attention it names; the
+   * operator checks the fields and options it reads. Nothing is built.
+   */
+  public ModelSpec spec(ModelConfig config) {
+    ModelSpec spec = named(config);
+    spec.operator().validate(spec.config());
+    return spec;
+  }
+
+  /**
+   * The configuration with the operator and attention it names, without the operator's own checks
+   * (for a configuration whose operator reads a file that is yet to be written).
+   */
+  public ModelSpec named(ModelConfig config) {
+    ModelConfig valid = ModelConfigs.validate(config, SOURCE);
+    String name = valid.getTensorOperator().getName();
+    TensorOperatorProvider operator = operators.get(name);
+    if (operator == null) {
       throw new ConfigException(
-          "model config",
+          SOURCE,
           "tensor_operator.name",
           "unknown operator '"
               + name
               + "'; installed operators: "
               + String.join(", ", operators.keySet()));
     }
-    return p;
-  }
-
-  /** The attention variant the configuration's {@code attention} selects. */
-  public AttentionProvider attention(ModelConfig config) {
-    String name = config.getAttention();
-    AttentionProvider p = attentions.get(name);
-    if (p == null) {
+    AttentionProvider attention = attentions.get(valid.getAttention());
+    if (attention == null) {
       throw new ConfigException(
-          "model config",
+          SOURCE,
           "attention",
           "unknown attention '"
-              + name
+              + valid.getAttention()
               + "'; installed attention variants: "
               + String.join(", ", attentions.keySet()));
     }
-    return p;
+    return new ModelSpec(valid, operator, attention);
   }
 
   /** Installed operators, sorted by name. */

@@ -3,13 +3,12 @@ package io.pldr.tf.inject;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.model.ModelSpec;
 
 /**
- * Binds one model configuration and the operator and attention it selects, so that code which
- * serves a single model can inject them.
+ * Binds one model configuration and its {@link ModelSpec} (the operator and attention it names,
+ * resolved and checked), so that code which serves a single model injects the spec.
  */
 public final class ConfiguredModelModule extends AbstractModule {
   private final ModelConfig config;
@@ -25,13 +24,7 @@ public final class ConfiguredModelModule extends AbstractModule {
 
   @Provides
   @Singleton
-  TensorOperatorProvider selectedOperator(Components components) {
-    return components.operator(config);
-  }
-
-  @Provides
-  @Singleton
-  AttentionProvider selectedAttention(Components components) {
-    return components.attention(config);
+  ModelSpec spec(Components components) {
+    return components.spec(config);
   }
 }

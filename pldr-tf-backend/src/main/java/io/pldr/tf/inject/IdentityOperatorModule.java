@@ -7,10 +7,13 @@ import io.pldr.tf.operator.IdentityOperatorProvider;
 
 /** Installs the identity operator (scaled dot-product attention) as {@code identity}. */
 public final class IdentityOperatorModule extends AbstractModule {
+  /** The operator's name in configurations. */
+  public static final String NAME = "identity";
+
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(IdentityOperatorProvider.NAME)
+        .addBinding(NAME)
         .to(IdentityOperatorProvider.class);
   }
 }

@@ -7,10 +7,13 @@ import io.pldr.tf.operator.RandomOperatorProvider;
 
 /** Installs the seeded random-normal constant operator as {@code random}. */
 public final class RandomOperatorModule extends AbstractModule {
+  /** The operator's name in configurations. */
+  public static final String NAME = "random";
+
   @Override
   protected void configure() {
     MapBinder.newMapBinder(binder(), String.class, TensorOperatorProvider.class)
-        .addBinding(RandomOperatorProvider.NAME)
+        .addBinding(NAME)
         .to(RandomOperatorProvider.class);
   }
 }

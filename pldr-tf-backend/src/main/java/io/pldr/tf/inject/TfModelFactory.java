@@ -1,7 +1,6 @@
 package io.pldr.tf.inject;
 
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.tf.runtime.TfPldrModel;
@@ -18,7 +17,6 @@ public final class TfModelFactory implements ModelFactory {
 
   @Override
   public PldrModel create(ModelConfig config, long seed) {
-    ModelConfig valid = ModelConfigs.validate(config, "model config");
-    return new TfPldrModel(valid, components.operator(valid), components.attention(valid), seed);
+    return new TfPldrModel(components.spec(config), seed);
   }
 }

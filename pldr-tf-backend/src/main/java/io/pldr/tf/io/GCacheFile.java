@@ -1,5 +1,6 @@
 package io.pldr.tf.io;
 
+import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
@@ -25,15 +26,14 @@ public final class GCacheFile {
 
   private GCacheFile() {}
 
-  /** Writes {@code layers} (row 0 of each batch) for a model of {@code config}, atomically. */
-  public static void save(Path file, ModelConfig config, List<LayerDeductive> layers)
-      throws IOException {
+  /** Writes {@code gCache} (row 0 of each batch) for a model of {@code config}, atomically. */
+  public static void save(Path file, ModelConfig config, GCache gCache) throws IOException {
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     int h = config.getNumHeads();
     int d = config.getDModel() / h;
-    for (int i = 0; i < layers.size(); i++) {
-      tensors.put("layer" + i + ".A_LM", firstRow(layers.get(i).aLm(), h, d));
-      tensors.put("layer" + i + ".G_LM", firstRow(layers.get(i).gLm(), h, d));
+    for (int i = 0; i < gCache.numLayers(); i++) {
+      tensors.put("layer" + i + ".A_LM", firstRow(gCache.layer(i).aLm(), h, d));
+      tensors.put("layer" + i + ".G_LM", firstRow(gCache.layer(i).gLm(), h, d));
     }
     Safetensors.write(
         file,
@@ -62,7 +62,7 @@ public final class GCacheFile {
    * Reads a G-cache for a model of {@code config}; a file of another format, or from a model of
    * another shape, fails naming the file and both shapes.
    */
-  public static List<LayerDeductive> load(Path file, ModelConfig config) throws IOException {
+  public static GCache load(Path file, ModelConfig config) throws IOException {
     Safetensors.Contents c = Safetensors.read(file);
     if (!FORMAT.equals(c.metadata().get("format"))) {
       throw new IOException(
@@ -110,6 +110,6 @@ public final class GCacheFile {
       }
       layers.add(new LayerDeductive(a, g));
     }
-    return layers;
+    return new GCache(layers);
   }
 }

@@ -1,18 +1,17 @@
 package io.pldr.tf.model;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.attention.AttentionResult;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.operator.DeductiveOutputs;
-import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
-import io.pldr.tf.ops.GraphMode;
-import io.pldr.tf.ops.PackedLinear;
 import io.pldr.tf.ops.TfTensorOps;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
@@ -26,15 +25,18 @@ import org.tensorflow.types.family.TFloating;
  *   x      = decoder layer i (x), i = 0 … L−1
  *   logits = final_layer(x)                                [B, T, V]  (not tied)
  * </pre>
+ *
+ * One forward method serves a whole sequence, a prompt and each decoding step: the positions
+ * already in the layers' KV-caches are skipped. Weights and rows follow the graph's {@link Layout}.
  */
 public final class PldrDecoder {
   private final TfTensorOps ops;
   private final ModelConfig config;
+  private final Layout layout;
   private final Operand<TFloating> embedding;
   private final LayerNorm embeddingNorm;
   private final List<DecoderLayer> layers = new ArrayList<>();
-  private final Linear finalLayer; // training graphs
-  private final PackedLinear finalTransposed; // inference graphs: the weight transposed
+  private final OutputMap output;
   private final RotaryEmbedding rotary;
   private final Masks masks;
 
@@ -54,16 +56,13 @@ public final class PldrDecoder {
       Operand<TFloating> attentionLogits,
       Operand<TFloating> keys,
       Operand<TFloating> values,
-      java.util.Optional<Operand<TFloating>> refinedMetric,
-      java.util.Optional<Operand<TFloating>> potential) {}
+      Optional<Operand<TFloating>> refinedMetric,
+      Optional<Operand<TFloating>> potential) {}
 
-  public PldrDecoder(
-      TfTensorOps ops,
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention) {
+  public PldrDecoder(TfTensorOps ops, ModelSpec spec, Layout layout) {
     this.ops = ops;
-    this.config = config;
+    this.config = spec.config();
+    this.layout = layout;
     int d = config.getDModel();
     this.embedding =
         ops.unwrap(
@@ -72,18 +71,13 @@ public final class PldrDecoder {
                 Shape.of(config.getVocabSize(), d),
                 new Initializer.Normal(0, 1)));
     for (int i = 0; i < config.getNumLayers(); i++) {
-      layers.add(new DecoderLayer(ops, config, i, operator, attention));
+      layers.add(new DecoderLayer(ops, spec, layout, i));
     }
     this.embeddingNorm = new LayerNorm(ops, "decoder.layernorm1", d);
-    boolean inference = ops.parameters().mode() == GraphMode.INFERENCE;
-    this.finalLayer = inference ? null : new Linear(ops, "final_layer", d, config.getVocabSize());
-    this.finalTransposed =
-        inference
-            ? ops.parameters()
-                .packedLinear(
-                    d, List.of(PackedLinear.Part.linear("final_layer", config.getVocabSize())))
-            : null;
-    this.rotary = new RotaryEmbedding(ops, d / config.getNumHeads(), config.getMaxSeqLen());
+    this.output = layout.output(ops, config);
+    this.rotary =
+        new RotaryEmbedding(
+            ops, d / config.getNumHeads(), config.getMaxSeqLen(), layout.rotaryParts());
     this.masks = new Masks(ops);
   }
 
@@ -91,24 +85,17 @@ public final class PldrDecoder {
   public Outputs forward(Operand<TInt64> tokens) {
     List<DecoderLayer.CacheInputs> none = new ArrayList<>();
     layers.forEach(l -> none.add(DecoderLayer.CacheInputs.none()));
-    return forward(tokens, ops.tf().constant(0), none);
+    return forward(tokens, ops.tf().constant(0), ops.tf().constant(new int[] {0}), none);
   }
 
   /**
    * The forward graph over {@code tokens [B, N]} whose first {@code cachedLength} positions are in
    * the layers' KV-caches (0 without): only the last N − cachedLength positions are computed, at
-   * their absolute positions, attending to every earlier key (padding keys masked).
-   */
-  public Outputs forward(
-      Operand<TInt64> tokens, Operand<TInt32> cachedLength, List<DecoderLayer.CacheInputs> caches) {
-    return forward(tokens, cachedLength, ops.tf().constant(new int[] {0}), caches);
-  }
-
-  /**
-   * As {@link #forward(Operand, Operand, List)} for rows padded on the left: row b's first {@code
-   * offsets[b]} columns are padding (masked as keys), so its token in column c sits at position c −
-   * offsets[b]. Rotary attention depends only on differences of positions, so a left-padded row
-   * computes what it computes alone. {@code offsets [B]} or {@code [1]}.
+   * their positions, attending to every earlier key (padding keys masked). Rows may be padded on
+   * the left: row b's first {@code offsets[b]} columns are padding (masked as keys), so its token
+   * in column c sits at position c − offsets[b]; rotary attention depends only on differences of
+   * positions, so a left-padded row computes what it computes alone. {@code offsets [B]} or {@code
+   * [1]}.
    */
   public Outputs forward(
       Operand<TInt64> tokens,
@@ -116,8 +103,7 @@ public final class PldrDecoder {
       Operand<TInt32> offsets,
       List<DecoderLayer.CacheInputs> caches) {
     Ops tf = ops.tf();
-    Operand<TInt32> length =
-        tf.stridedSlice(tf.shape(tokens), org.tensorflow.ndarray.index.Indices.at(1));
+    Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens), Indices.at(1));
     Operand<TInt64> fresh =
         tf.slice(
             tokens,
@@ -140,46 +126,22 @@ public final class PldrDecoder {
                 tf.expandDims(offsets, tf.constant(1))),
             tf.constant(0));
     int heads = config.getNumHeads();
-    Operand<TInt32> modelShape = shape(batchAndLength, d);
-    boolean packed = finalTransposed != null;
-    DecoderLayer.Frame frame =
-        packed
-            // inference: rows [B·T, D]; q, k, v packed as [B, T, 3, H, d]
-            ? new DecoderLayer.Frame(
-                modelShape,
-                shape(batchAndLength, 3, heads, d / heads),
-                null,
-                rotary,
-                rotary.at(positions),
-                mask)
-            : new DecoderLayer.Frame(
-                modelShape,
-                shape(batchAndLength, heads, d / heads),
-                rotary.pairShape(batchAndLength, heads),
-                rotary,
-                rotary.at(positions),
-                mask);
-    if (packed) {
-      x = tf.reshape(x, tf.constant(new int[] {-1, d}));
-    }
+    Frame frame =
+        new Frame(
+            tf,
+            batchAndLength,
+            Frame.shape(tf, batchAndLength, d),
+            layout.headShape(tf, batchAndLength, heads, d / heads),
+            rotary.at(positions),
+            mask);
+    x = layout.rows(ops, x, d);
     List<LayerGraph> outs = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       DecoderLayer.Output o = layers.get(i).apply(x, frame, caches.get(i));
       x = o.x();
       outs.add(layerGraph(o));
     }
-    if (packed) {
-      Operand<TFloating> logits =
-          tf.reshape(finalTransposed.apply(tf, x), shape(batchAndLength, config.getVocabSize()));
-      return new Outputs(logits, tf.reshape(x, modelShape), outs);
-    }
-    return new Outputs(ops.unwrap(finalLayer.apply(ops.wrap(x))), x, outs);
-  }
-
-  /** {@code [B, T, dims...]}. */
-  private Operand<TInt32> shape(Operand<TInt32> batchAndLength, int... dims) {
-    Ops tf = ops.tf();
-    return tf.concat(List.of(batchAndLength, tf.constant(dims)), tf.constant(0));
+    return new Outputs(output.logits(x, frame), output.decoderOutput(x, frame), outs);
   }
 
   /** Number of decoder layers. */
@@ -189,10 +151,7 @@ public final class PldrDecoder {
 
   private LayerGraph layerGraph(DecoderLayer.Output o) {
     AttentionResult att = o.attention();
-    DeductiveOutputs d =
-        att.deductive()
-            .orElseThrow(
-                () -> new IllegalStateException("attention variant returned no deductive outputs"));
+    DeductiveOutputs d = att.deductive();
     return new LayerGraph(
         ops.unwrap(d.aLm()),
         ops.unwrap(d.gLm()),

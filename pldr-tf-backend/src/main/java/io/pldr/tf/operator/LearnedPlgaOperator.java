@@ -1,12 +1,13 @@
 package io.pldr.tf.operator;
 
 import io.pldr.api.operator.DeductiveOutputs;
+import io.pldr.api.operator.MetricOperator;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperator;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
 import io.pldr.api.tensor.Tensor;
 import io.pldr.api.tensor.TensorOps;
+import java.util.Optional;
 
 /**
  * PLDR-LLM v510's learned tensor operator, the deep net of power law graph attention:
@@ -21,7 +22,7 @@ import io.pldr.api.tensor.TensorOps;
  * with per-layer parameters W, b, pw, a, b_a {@code [H, d, d]} ({@code plgatt_layer.Wlst, blst,
  * pwlst, alst, balst}).
  */
-public final class LearnedPlgaOperator implements TensorOperator {
+public final class LearnedPlgaOperator implements MetricOperator {
   /** Added to A_LM so that the power law never sees zero. */
   public static final double EPSILON = 1e-9;
 
@@ -46,11 +47,6 @@ public final class LearnedPlgaOperator implements TensorOperator {
   }
 
   @Override
-  public boolean usesMetric() {
-    return true;
-  }
-
-  @Override
   public Tensor refine(Tensor metric) {
     return learner.apply(metric);
   }
@@ -61,6 +57,6 @@ public final class LearnedPlgaOperator implements TensorOperator {
     Tensor aLm = ops.add(ops.mul(z, ops.silu(z)), ops.constant(EPSILON));
     Tensor potential = ops.pow(aLm, pw);
     Tensor gLm = ops.add(ops.matmul(a, potential), ba);
-    return new DeductiveOutputs(aLm, gLm, java.util.Optional.of(potential));
+    return new DeductiveOutputs(aLm, gLm, Optional.of(potential));
   }
 }

@@ -12,7 +12,7 @@ import java.util.Optional;
  * option and what is accepted.
  */
 final class OperatorOptions {
-  private static final String SOURCE = "model config";
+  static final String SOURCE = "model config";
   private static final String FIELD = "tensor_operator.options";
 
   private final String operator;

@@ -46,8 +46,7 @@ public final class ParameterRegistry {
     Placeholder<? extends TFloating> feed =
         tf.withName(name + "_feed").placeholder(type, Placeholder.shape(tfShape));
     Assign<? extends TFloating> assign = assign(name, variable, feed);
-    Operand<? extends TFloating> read =
-        mode == GraphMode.TRAINING ? tf.withName(name + "_read").identity(variable) : variable;
+    Operand<? extends TFloating> read = read(name, variable);
     return register(
         new Parameter(
             new ParameterSpec(name, shape, dtype),
@@ -57,6 +56,11 @@ public final class ParameterRegistry {
             variable,
             feed,
             assign));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Operand<? extends TFloating> read(String name, Variable variable) {
+    return mode.read(tf, name, variable);
   }
 
   private Parameter register(Parameter p) {

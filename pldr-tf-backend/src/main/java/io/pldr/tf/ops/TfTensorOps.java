@@ -151,34 +151,17 @@ public final class TfTensorOps implements TensorOps {
 
   @Override
   public Tensor softmax(Tensor x) {
-    if (parameters.mode() == GraphMode.INFERENCE) {
-      // exp(x − max) / Σ exp(x − max) from elementwise ops: oneDNN's softmax kernel, which
-      // TensorFlow substitutes for Softmax, costs 0.1–0.4 ms per call on decoding's small rows
-      Operand<TFloating> v = f(x);
-      Operand<TInt32> last = tf.constant(-1);
-      Operand<TFloating> e =
-          tf.math.exp(tf.math.sub(v, tf.max(v, last, org.tensorflow.op.core.Max.keepDims(true))));
-      return wrap(tf.math.div(e, tf.sum(e, last, org.tensorflow.op.core.Sum.keepDims(true))));
-    }
-    return wrap(lastAxisRank2(f(x), tf.nn::softmax));
+    return wrap(parameters.mode().softmax(tf, f(x)));
   }
 
   /**
-   * Applies {@code op} over the last axis of a tensor of any rank through a rank-2 view. In
-   * TensorFlow 2.18 the C++ gradients of Softmax and LogSoftmax (the ones graph-mode Java uses) sum
-   * over axis 1, which is only the class axis for rank-2 inputs. An inference graph applies {@code
-   * op} directly.
+   * Applies {@code op} (an operation over the last axis, such as log-softmax) to a tensor of any
+   * rank as the graph's mode needs it: through a rank-2 view in a training graph (see {@link
+   * GraphMode}).
    */
-  public <T extends TFloating> Operand<T> lastAxisRank2(
+  public <T extends TFloating> Operand<T> lastAxis(
       Operand<T> x, java.util.function.Function<Operand<T>, Operand<T>> op) {
-    if (x.shape().numDimensions() == 2 || parameters.mode() == GraphMode.INFERENCE) {
-      return op.apply(x);
-    }
-    Operand<TInt32> shape = tf.shape(x);
-    Operand<TInt32> last =
-        tf.stridedSlice(shape, org.tensorflow.ndarray.index.Indices.sliceFrom(-1));
-    Operand<TInt32> flat = tf.concat(List.of(tf.constant(new int[] {-1}), last), tf.constant(0));
-    return tf.reshape(op.apply(tf.reshape(x, flat)), shape);
+    return parameters.mode().lastAxis(tf, x, op);
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.pldr.tf.runtime;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.ParameterSpec;
-import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.model.Layout;
 import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.Initializers;
@@ -33,24 +33,22 @@ public final class ModelGraph implements AutoCloseable {
   private final PldrDecoder decoder;
 
   /** A training graph (differentiable). */
-  public ModelGraph(
-      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention) {
-    this(config, operator, attention, GraphMode.TRAINING);
+  public ModelGraph(ModelSpec spec) {
+    this(spec, GraphMode.TRAINING);
   }
 
-  /** A graph for {@code mode}: an inference graph takes no gradient and has fewer nodes. */
-  public ModelGraph(
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention,
-      GraphMode mode) {
-    this.config = config;
+  /**
+   * A graph for {@code mode}: an inference graph takes no gradient and has fewer nodes ({@link
+   * Layout}).
+   */
+  public ModelGraph(ModelSpec spec, GraphMode mode) {
+    this.config = spec.config();
     this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
       this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode));
-      this.decoder = new PldrDecoder(ops, config, operator, attention);
+      this.decoder = new PldrDecoder(ops, spec, Layout.of(mode));
     } catch (RuntimeException e) {
       graph.close();
       throw e;

@@ -1,12 +1,11 @@
 package io.pldr.tf.runtime;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.model.ForwardResult;
 import io.pldr.api.model.LayerOutputs;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.ParameterSpec;
 import io.pldr.api.model.PldrModel;
-import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.model.PldrDecoder;
 import java.util.ArrayList;
@@ -27,9 +26,9 @@ public final class TfPldrModel implements PldrModel {
   private final Placeholder<TInt64> tokens;
   private final PldrDecoder.Outputs outputs;
 
-  public TfPldrModel(
-      ModelConfig config, TensorOperatorProvider operator, AttentionProvider attention, long seed) {
-    this.model = new ModelGraph(config, operator, attention);
+  /** The model of {@code spec} with its initial values drawn from {@code seed}. */
+  public TfPldrModel(ModelSpec spec, long seed) {
+    this.model = new ModelGraph(spec);
     try {
       this.tokens =
           model

@@ -51,7 +51,7 @@ class ScaledDotProductTest {
       TensorOps ops = g.ops();
       OperatorContext layer = new OperatorContext(0, config, ops, "layer");
       PowerLawGraphAttention attention =
-          new PowerLawGraphAttention(new AttentionContext(layer, new IdentityOperator(layer)));
+          new PowerLawGraphAttention(new AttentionContext(layer, IdentityOperator.of(layer)));
       Shape s = Shape.of(B, H, T, D);
       AttentionResult r =
           attention.attend(

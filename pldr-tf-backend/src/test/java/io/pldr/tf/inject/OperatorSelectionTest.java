@@ -9,9 +9,9 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.model.ForwardResult;
 import io.pldr.api.model.ModelFactory;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.operator.OperatorContext;
-import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.operator.IdentityOperatorProvider;
 import io.pldr.tf.operator.LearnedPlgaProvider;
@@ -36,9 +36,9 @@ class OperatorSelectionTest {
     Injector learned = PldrInjectors.forConfig(config("learned.textproto"));
     Injector identity = PldrInjectors.forConfig(config("identity.textproto"));
 
-    assertThat(learned.getInstance(TensorOperatorProvider.class))
+    assertThat(learned.getInstance(ModelSpec.class).operator())
         .isInstanceOf(LearnedPlgaProvider.class);
-    assertThat(identity.getInstance(TensorOperatorProvider.class))
+    assertThat(identity.getInstance(ModelSpec.class).operator())
         .isInstanceOf(IdentityOperatorProvider.class);
 
     try (PldrModel a =
@@ -75,7 +75,7 @@ class OperatorSelectionTest {
       throws Exception {
     ModelConfig config = config("random.textproto");
     Injector injector = PldrInjectors.forConfig(config);
-    assertThat(injector.getInstance(TensorOperatorProvider.class))
+    assertThat(injector.getInstance(ModelSpec.class).operator())
         .isInstanceOf(RandomOperatorProvider.class);
     try (PldrModel model = injector.getInstance(ModelFactory.class).create(config, 1)) {
       assertThat(model.parameterSpecs().keySet())
@@ -101,8 +101,8 @@ class OperatorSelectionTest {
     ModelConfig config = config("user-operator.textproto");
     Injector injector = PldrInjectors.forConfig(config);
 
-    TensorOperatorProvider provider = injector.getInstance(TensorOperatorProvider.class);
-    assertThat(provider.name()).isEqualTo(ScaledIdentityOperatorModule.NAME);
+    ModelSpec spec = injector.getInstance(ModelSpec.class);
+    assertThat(spec.operator()).isInstanceOf(ScaledIdentityOperatorModule.Provider.class);
     assertThat(injector.getInstance(Components.class).operators().keySet())
         .containsExactly(
             "external", "identity", "learned", "random", "scaled_identity", "transferred");

@@ -125,15 +125,13 @@ class InferenceGraphTest {
     Map<String, HostTensor> parameters;
     HostTensor[] logits = new HostTensor[2];
     HostTensor[] gLm = new HostTensor[2];
-    try (ModelGraph training = new ModelGraph(config, c.operator(config), c.attention(config))) {
+    try (ModelGraph training = new ModelGraph(c.spec(config))) {
       parameters = training.initialValues(7);
       evaluate(training, parameters, tokens, logits, gLm, 0);
     }
-    try (ModelGraph inference =
-        new ModelGraph(config, c.operator(config), c.attention(config), GraphMode.INFERENCE)) {
+    try (ModelGraph inference = new ModelGraph(c.spec(config), GraphMode.INFERENCE)) {
       assertThat(inference.parameterSpecs())
-          .isEqualTo(
-              new ModelGraph(config, c.operator(config), c.attention(config)).parameterSpecs());
+          .isEqualTo(new ModelGraph(c.spec(config)).parameterSpecs());
       evaluate(inference, parameters, tokens, logits, gLm, 1);
     }
     assertThat(logits[1].shape()).isEqualTo(logits[0].shape());

@@ -1,5 +1,6 @@
 package io.pldr.tf.operator;
 
+import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.operator.OperatorHarness;
@@ -66,7 +67,7 @@ class OperatorContractTest {
           v[i] = r.nextGaussian();
         }
         HostTensor g = HostTensor.of(DType.FLOAT32, Shape.of(1, H, D, D), v);
-        GCacheFile.save(file, super.config(), List.of(new LayerDeductive(g, g)));
+        GCacheFile.save(file, super.config(), new GCache(List.of(new LayerDeductive(g, g))));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -8,10 +8,12 @@ import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TensorOperatorSpec;
+import io.pldr.api.operator.ConstantOperator;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.inject.RandomOperatorModule;
 import io.pldr.tf.testing.TestGraph;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class RandomOperatorTest {
             .setMaxSeqLen(8)
             .setTensorOperator(
                 TensorOperatorSpec.newBuilder()
-                    .setName(RandomOperatorProvider.NAME)
+                    .setName(RandomOperatorModule.NAME)
                     .putAllOptions(options))
             .build(),
         "test");
@@ -42,11 +44,12 @@ class RandomOperatorTest {
     DeductiveOutputs[] out = new DeductiveOutputs[config.getNumLayers()];
     for (int layer = 0; layer < out.length; layer++) {
       out[layer] =
-          new RandomOperatorProvider()
-              .create(
-                  new OperatorContext(
-                      layer, config, g.ops(), "decoder.dec_layers." + layer + ".mha1"))
-              .deduce(null);
+          ((ConstantOperator)
+                  new RandomOperatorProvider()
+                      .create(
+                          new OperatorContext(
+                              layer, config, g.ops(), "decoder.dec_layers." + layer + ".mha1")))
+              .outputs();
     }
     return out;
   }

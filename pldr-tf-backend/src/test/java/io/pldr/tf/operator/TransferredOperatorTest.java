@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
+import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
@@ -14,6 +15,7 @@ import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
+import io.pldr.tf.inject.ExternalOperatorModule;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.io.Safetensors;
@@ -35,7 +37,7 @@ class TransferredOperatorTest {
     return shape(2, 16, 2).toBuilder()
         .setTensorOperator(
             TensorOperatorSpec.newBuilder()
-                .setName(TransferredOperatorProvider.NAME)
+                .setName(ExternalOperatorModule.TRANSFERRED)
                 .putOptions("file", file.toString()))
         .build();
   }
@@ -52,7 +54,7 @@ class TransferredOperatorTest {
         .build();
   }
 
-  private static List<LayerDeductive> layers(ModelConfig c, long seed) {
+  private static GCache layers(ModelConfig c, long seed) {
     Random r = new Random(seed);
     int d = c.getDModel() / c.getNumHeads();
     List<LayerDeductive> out = new ArrayList<>();
@@ -68,7 +70,7 @@ class TransferredOperatorTest {
           new LayerDeductive(
               HostTensor.of(DType.FLOAT32, s, a), HostTensor.of(DType.FLOAT32, s, g)));
     }
-    return out;
+    return new GCache(out);
   }
 
   private static PldrModel build(ModelConfig config) {
@@ -81,13 +83,13 @@ class TransferredOperatorTest {
   void eachLayerAttendsWithTheGLmOfTheFile() throws Exception {
     Path file = dir.resolve("trained.safetensors");
     GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4));
-    List<LayerDeductive> trained = GCacheFile.load(file, shape(2, 16, 2));
+    GCache trained = GCacheFile.load(file, shape(2, 16, 2));
     try (PldrModel model = build(model(file))) {
       assertThat(model.parameterSpecs().keySet()).noneMatch(n -> n.contains("plgatt_layer"));
       ForwardResult r = model.forward(new long[][] {{5, 9, 4, 1}});
       for (int i = 0; i < 2; i++) {
-        assertThat(r.layers().get(i).gLm().maxAbsDiff(trained.get(i).gLm())).isZero();
-        assertThat(r.layers().get(i).aLm().maxAbsDiff(trained.get(i).aLm())).isZero();
+        assertThat(r.layers().get(i).gLm().maxAbsDiff(trained.layer(i).gLm())).isZero();
+        assertThat(r.layers().get(i).aLm().maxAbsDiff(trained.layer(i).aLm())).isZero();
       }
     }
   }
@@ -123,12 +125,12 @@ class TransferredOperatorTest {
   @Test
   void tensorsOfTheWrongShapeFailNamingTheLayerAndBothShapes() throws Exception {
     Path file = dir.resolve("cut.safetensors");
-    List<LayerDeductive> right = layers(shape(2, 16, 2), 2);
-    List<LayerDeductive> wrong = layers(shape(2, 8, 2), 2);
+    GCache right = layers(shape(2, 16, 2), 2);
+    GCache wrong = layers(shape(2, 8, 2), 2);
     Map<String, HostTensor> tensors = new LinkedHashMap<>();
     for (int i = 0; i < 2; i++) {
-      tensors.put("layer" + i + ".A_LM", right.get(i).aLm());
-      tensors.put("layer" + i + ".G_LM", (i == 1 ? wrong : right).get(i).gLm());
+      tensors.put("layer" + i + ".A_LM", right.layer(i).aLm());
+      tensors.put("layer" + i + ".G_LM", (i == 1 ? wrong : right).layer(i).gLm());
     }
     Safetensors.write(
         file,
@@ -156,7 +158,7 @@ class TransferredOperatorTest {
     ModelConfig config =
         shape(2, 16, 2).toBuilder()
             .setTensorOperator(
-                TensorOperatorSpec.newBuilder().setName(TransferredOperatorProvider.NAME))
+                TensorOperatorSpec.newBuilder().setName(ExternalOperatorModule.TRANSFERRED))
             .build();
     assertThatThrownBy(() -> build(config))
         .isInstanceOf(ConfigException.class)

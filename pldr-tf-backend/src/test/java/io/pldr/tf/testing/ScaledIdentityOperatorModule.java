@@ -2,6 +2,7 @@ package io.pldr.tf.testing;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.MapBinder;
+import io.pldr.api.operator.ConstantOperator;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.operator.TensorOperator;
@@ -23,12 +24,8 @@ public final class ScaledIdentityOperatorModule extends AbstractModule {
         .toInstance(new Provider());
   }
 
-  static final class Provider implements TensorOperatorProvider {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
+  /** The provider of G_LM = scale·I. */
+  public static final class Provider implements TensorOperatorProvider {
     @Override
     public String description() {
       return "constant G_LM = scale·I";
@@ -46,17 +43,8 @@ public final class ScaledIdentityOperatorModule extends AbstractModule {
         }
       }
       Tensor g = ctx.ops().constant(io.pldr.api.tensor.Shape.of(1, ctx.heads(), d, d), v);
-      return new TensorOperator() {
-        @Override
-        public boolean usesMetric() {
-          return false;
-        }
-
-        @Override
-        public DeductiveOutputs deduce(Tensor metric) {
-          return new DeductiveOutputs(g, g);
-        }
-      };
+      DeductiveOutputs outputs = new DeductiveOutputs(g, g);
+      return (ConstantOperator) () -> outputs;
     }
   }
 }

@@ -105,8 +105,11 @@ public final class AblationRunner {
     try {
       Injector injector = injectors.apply(model);
       Components components = injector.getInstance(Components.class);
-      components.operator(model);
-      components.attention(model);
+      if (v.gCache().isPresent()) {
+        components.named(model); // its G-cache file is written when its turn comes
+      } else {
+        components.spec(model);
+      }
       return injector;
     } catch (ConfigException e) {
       // Named again as a field of the variant's training configuration.

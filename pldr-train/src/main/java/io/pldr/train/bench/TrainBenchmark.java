@@ -1,8 +1,6 @@
 package io.pldr.train.bench;
 
-import io.pldr.api.attention.AttentionProvider;
-import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.loop.TrainingSession;
 import io.pldr.train.optim.AdamW;
@@ -35,22 +33,10 @@ public final class TrainBenchmark {
 
   /** Runs {@code warmup} untimed and {@code steps} timed steps of batch × seq tokens. */
   public static Measurement run(
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention,
-      int batch,
-      int seq,
-      int warmup,
-      int steps,
-      long seed) {
+      ModelSpec spec, int batch, int seq, int warmup, int steps, long seed) {
     TrainingGraph graph =
         new TrainingGraph(
-            config,
-            operator,
-            attention,
-            new TrainingGraph.Clip.ByValue(1.0),
-            new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
-            1);
+            spec, new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
       long params =
@@ -64,7 +50,7 @@ public final class TrainBenchmark {
         }
         for (long[] row : data[0]) {
           for (int j = 0; j < row.length; j++) {
-            row[j] = 1 + random.nextInt(config.getVocabSize() - 1);
+            row[j] = 1 + random.nextInt(spec.config().getVocabSize() - 1);
           }
         }
         long start = System.nanoTime();
@@ -75,7 +61,7 @@ public final class TrainBenchmark {
       }
       double secondsPerStep = timed / 1e9 / steps;
       long tokens = (long) batch * seq;
-      double flops = TrainFlops.step(config, batch, seq);
+      double flops = TrainFlops.step(spec, batch, seq);
       return new Measurement(
           params,
           tokens,

@@ -26,12 +26,11 @@ public final class GCacheExport {
       Checkpoint checkpoint, Components components, String prompt, Path out) throws IOException {
     ModelConfig config = checkpoint.state().getConfig().getModel();
     try (HfTokenizer tokenizer = HfTokenizer.load(checkpoint.tokenizerFile());
-        CachedDecoder decoder =
-            new CachedDecoder(config, components.operator(config), components.attention(config))) {
+        CachedDecoder decoder = new CachedDecoder(components.spec(config))) {
       decoder.load(checkpoint.model());
       long[] row = Generator.promptIds(tokenizer, prompt);
       try (DecodeState state = decoder.prefill(new long[][] {row}).state()) {
-        GCacheFile.save(out, config, decoder.deductive(state));
+        GCacheFile.save(out, config, state.gCache());
       }
     }
     return config;

@@ -1,9 +1,10 @@
 package io.pldr.train.checkpoint;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.ExternalOperatorModule;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.operator.ExternalOperatorProvider;
 import io.pldr.tf.runtime.ModelGraph;
@@ -28,7 +29,7 @@ public final class InferenceConversion {
   private InferenceConversion() {}
 
   /** Writes the inference model into the run folder {@code out}; returns its checkpoint. */
-  public static Path convert(Checkpoint source, Path gCache, Path out, AttentionProvider attention)
+  public static Path convert(Checkpoint source, Path gCache, Path out, Components components)
       throws IOException {
     ModelConfig learned = source.state().getConfig().getModel();
     GCacheFile.load(gCache, learned);
@@ -41,12 +42,12 @@ public final class InferenceConversion {
                 .setTensorOperator(
                     learned.getTensorOperator().toBuilder()
                         .clearOptions()
-                        .setName(ExternalOperatorProvider.NAME)
+                        .setName(ExternalOperatorModule.EXTERNAL)
                         .putOptions(ExternalOperatorProvider.FILE_OPTION, copied.toString()))
                 .build(),
             "converted model");
     Map<String, HostTensor> kept = new LinkedHashMap<>();
-    try (ModelGraph graph = new ModelGraph(inference, new ExternalOperatorProvider(), attention)) {
+    try (ModelGraph graph = new ModelGraph(components.spec(inference))) {
       for (String name : graph.parameterSpecs().keySet()) {
         kept.put(name, source.model().get(name));
       }

@@ -1,8 +1,6 @@
 package io.pldr.train.graph;
 
-import io.pldr.api.attention.AttentionProvider;
-import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.runtime.HostTensors;
 import io.pldr.train.optim.AdamW;
@@ -24,19 +22,10 @@ public record LossAndGradients(double loss, Map<String, HostTensor> gradients) {
    * batch[:, :-1]}, targets {@code batch[:, 1:]}).
    */
   public static LossAndGradients compute(
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention,
-      Map<String, HostTensor> parameters,
-      long[][] batch) {
+      ModelSpec spec, Map<String, HostTensor> parameters, long[][] batch) {
     TrainingGraph g =
         new TrainingGraph(
-            config,
-            operator,
-            attention,
-            new TrainingGraph.Clip.None(),
-            new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
-            1);
+            spec, new TrainingGraph.Clip.None(), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
     try (Session s = g.model().openSession()) {
       g.model().assign(s, parameters, "parameters");
       Session.Runner runner = s.runner().fetch(g.loss());

@@ -10,9 +10,9 @@ import org.tensorflow.types.family.TFloating;
 /**
  * The reference's loss and accuracy: next-token cross-entropy averaged over the targets that are
  * not padding, and the share of those targets that are the arg-max prediction. Built from
- * log-softmax (on a rank-2 view, see {@link TfTensorOps#lastAxisRank2}) and a one-hot product,
- * whose gradients TensorFlow Java has (the sparse cross-entropy op has none), in float32 and
- * float64 alike.
+ * log-softmax (on a rank-2 view, see {@link TfTensorOps#lastAxis}) and a one-hot product, whose
+ * gradients TensorFlow Java has (the sparse cross-entropy op has none), in float32 and float64
+ * alike.
  */
 public final class MaskedCrossEntropy {
   /** Loss and accuracy over a batch, and the number of targets that counted. */
@@ -25,7 +25,7 @@ public final class MaskedCrossEntropy {
   public static Outputs build(
       TfTensorOps ops, Operand<TFloating> logits, Operand<TInt64> targets, long padId, int vocab) {
     Ops tf = ops.tf();
-    Operand<TFloating> logProbs = ops.lastAxisRank2(logits, tf.nn::logSoftmax);
+    Operand<TFloating> logProbs = ops.lastAxis(logits, tf.nn::logSoftmax);
     Operand<TFloating> oneHot =
         tf.oneHot(targets, tf.constant(vocab), ops.scalar(1.0), ops.scalar(0.0));
     Operand<TInt32> last = tf.constant(-1);

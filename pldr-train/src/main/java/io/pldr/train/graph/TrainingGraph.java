@@ -1,9 +1,8 @@
 package io.pldr.train.graph;
 
-import io.pldr.api.attention.AttentionProvider;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.operator.TensorOperatorProvider;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
@@ -69,15 +68,9 @@ public final class TrainingGraph {
   private final Op resetAccumulators;
   private final int accumulationSteps;
 
-  /** A graph without DAG regularisation. */
-  public TrainingGraph(
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention,
-      Clip clip,
-      AdamW.Settings adam,
-      int accumulationSteps) {
-    this(config, operator, attention, clip, adam, accumulationSteps, Optional.empty());
+  /** A graph of {@code spec}'s model without DAG regularisation. */
+  public TrainingGraph(ModelSpec spec, Clip clip, AdamW.Settings adam, int accumulationSteps) {
+    this(spec, clip, adam, accumulationSteps, Optional.empty());
   }
 
   /**
@@ -85,14 +78,13 @@ public final class TrainingGraph {
    * above 0 to the loss. A coefficient on A_P fails for an operator without a potential tensor.
    */
   public TrainingGraph(
-      ModelConfig config,
-      TensorOperatorProvider operator,
-      AttentionProvider attention,
+      ModelSpec spec,
       Clip clip,
       AdamW.Settings adam,
       int accumulationSteps,
       Optional<DagCoefficients> dag) {
-    this.model = new ModelGraph(config, operator, attention);
+    ModelConfig config = spec.config();
+    this.model = new ModelGraph(spec);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
     Ops tf = ops.tf();

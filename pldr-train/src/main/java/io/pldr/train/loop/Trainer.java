@@ -108,9 +108,7 @@ public final class Trainer {
       }
       TrainingGraph graph =
           new TrainingGraph(
-              model,
-              components.operator(model),
-              components.attention(model),
+              components.spec(model),
               clip(config.getOptimizer()),
               adam(config.getOptimizer()),
               config.getGradAccumulation(),
@@ -383,8 +381,7 @@ public final class Trainer {
       return out;
     }
     ModelConfig model = config.getModel();
-    try (CachedDecoder decoder =
-        new CachedDecoder(model, components.operator(model), components.attention(model))) {
+    try (CachedDecoder decoder = new CachedDecoder(components.spec(model))) {
       decoder.load(session.parameters());
       Generator generator = new Generator(decoder, data.tokenizer());
       for (int i = 0; i < lines; i++) {

@@ -13,10 +13,8 @@ import io.pldr.api.model.LayerOutputs;
 import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.inject.PldrInjectors;
-import io.pldr.tf.operator.IdentityOperatorProvider;
-import io.pldr.tf.operator.LearnedPlgaProvider;
+import io.pldr.tf.testing.Specs;
 import io.pldr.train.loop.TrainingSession;
 import io.pldr.train.optim.AdamW;
 import java.util.List;
@@ -47,11 +45,7 @@ class DagRegularizationTest {
 
   private static TrainingGraph graph(ModelConfig config, Optional<DagCoefficients> dag) {
     return new TrainingGraph(
-        config,
-        config.getTensorOperator().getName().equals("identity")
-            ? new IdentityOperatorProvider()
-            : new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider(),
+        Specs.of(config),
         new TrainingGraph.Clip.None(),
         new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
         1,

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.config.Precision;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
-import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
+import io.pldr.tf.testing.Specs;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,12 +27,7 @@ class GradientConformanceTest {
     ReferenceFixture fixture = ReferenceFixture.extractTo(dir);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(fixture.checkpointDir(), precision);
     LossAndGradients r =
-        LossAndGradients.compute(
-            ckpt.config(),
-            new LearnedPlgaProvider(),
-            new PowerLawGraphAttentionProvider(),
-            ckpt.tensors(),
-            fixture.tokens());
+        LossAndGradients.compute(Specs.of(ckpt.config()), ckpt.tensors(), fixture.tokens());
 
     double expectedLoss = fixture.io("train.loss").get(0);
     System.out.printf(

@@ -2,6 +2,7 @@ package io.pldr.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.DType;
@@ -83,10 +84,11 @@ class ConstantOperatorTrainingTest {
     GCacheFile.save(
         file,
         shape,
-        List.of(
-            new LayerDeductive(
-                HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), a),
-                HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), g))));
+        new GCache(
+            List.of(
+                new LayerDeductive(
+                    HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), a),
+                    HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), g)))));
     assertTrainedValidatedAndGenerated(
         train("name: \"transferred\" options { key: \"file\"" + " value: \"" + file + "\" }"));
   }

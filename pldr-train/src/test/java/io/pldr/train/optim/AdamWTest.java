@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
-import io.pldr.tf.operator.LearnedPlgaProvider;
+import io.pldr.tf.testing.Specs;
 import io.pldr.train.graph.LossAndGradients;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.loop.TrainingSession;
@@ -46,12 +45,7 @@ class AdamWTest {
 
   private static TrainingGraph graph(int accumulation, TrainingGraph.Clip clip) {
     return new TrainingGraph(
-        io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
-        new LearnedPlgaProvider(),
-        new PowerLawGraphAttentionProvider(),
-        clip,
-        new AdamW.Settings(B1, B2, EPS, WD),
-        accumulation);
+        Specs.of(CONFIG), clip, new AdamW.Settings(B1, B2, EPS, WD), accumulation);
   }
 
   private static double globalNorm(Map<String, HostTensor> g) {
@@ -65,13 +59,7 @@ class AdamWTest {
   }
 
   private static Map<String, HostTensor> gradients(Map<String, HostTensor> params) {
-    return LossAndGradients.compute(
-            io.pldr.api.config.ModelConfigs.validate(CONFIG, "test"),
-            new LearnedPlgaProvider(),
-            new PowerLawGraphAttentionProvider(),
-            params,
-            BATCH)
-        .gradients();
+    return LossAndGradients.compute(Specs.of(CONFIG), params, BATCH).gradients();
   }
 
   @Test
