@@ -3,6 +3,7 @@ package io.pldr.tf.testing;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Tensor;
+import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.Initializers;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
@@ -26,9 +27,15 @@ public final class TestGraph implements AutoCloseable {
   private final TfTensorOps ops;
   private Session session;
 
+  /** A training graph. */
   public TestGraph(DType dtype) {
+    this(dtype, GraphMode.TRAINING);
+  }
+
+  /** A graph built as {@code mode} builds it. */
+  public TestGraph(DType dtype, GraphMode mode) {
     Ops tf = Ops.create(graph);
-    this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype));
+    this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode));
   }
 
   public TfTensorOps ops() {
