@@ -1,11 +1,13 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.Components;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.checkpoint.InferenceConversion;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,22 +52,18 @@ final class ConvertCommand implements Callable<Integer> {
     ModelConfig config = loaded.config();
     Components c = loaded.components();
     Path written = InferenceConversion.convert(source, gCache, out, c);
-    Checkpoint converted = CheckpointStore.read(written);
+    Map<String, HostTensor> kept = CheckpointStore.read(written).model();
+    Map<String, HostTensor> all = source.model();
     spec.commandLine()
         .getOut()
         .printf(
-            "wrote %s: %d of %d parameter tensors kept (%,d of %,d"
-                + " values), operator external%n",
-            written,
-            converted.model().size(),
-            source.model().size(),
-            count(converted),
-            count(source));
+            "wrote %s: %d of %d parameter tensors kept (%,d of %,d values), operator external%n",
+            written, kept.size(), all.size(), count(kept), count(all));
     spec.commandLine().getOut().flush();
     return 0;
   }
 
-  private static long count(Checkpoint c) {
-    return c.model().values().stream().mapToLong(t -> t.size()).sum();
+  private static long count(Map<String, HostTensor> tensors) {
+    return tensors.values().stream().mapToLong(HostTensor::size).sum();
   }
 }

@@ -2,6 +2,7 @@ package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.text.HfTokenizer;
 import io.pldr.eval.engine.CachedDecoderEngine;
 import io.pldr.eval.report.EvalReport;
 import io.pldr.eval.report.Header;
@@ -13,9 +14,8 @@ import io.pldr.eval.task.Task;
 import io.pldr.eval.task.TaskData;
 import io.pldr.eval.task.TaskReader;
 import io.pldr.eval.task.TaskRegistry;
+import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.inject.Components;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

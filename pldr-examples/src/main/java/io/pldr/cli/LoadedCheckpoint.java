@@ -1,10 +1,10 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package io.pldr.cli;
 
+import io.pldr.api.config.TrainConfig;
 import io.pldr.tf.inject.PldrInjectors;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.config.TrainConfigs;
 import io.pldr.train.loop.Trainer;
 import io.pldr.train.loop.TrainingSummary;

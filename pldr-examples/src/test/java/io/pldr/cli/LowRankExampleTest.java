@@ -2,10 +2,10 @@ package io.pldr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pldr.api.config.TrainConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
 import io.pldr.tf.io.Safetensors;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.config.TrainConfigs;
 import java.nio.file.Files;
 import java.nio.file.Path;

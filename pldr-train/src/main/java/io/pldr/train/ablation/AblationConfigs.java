@@ -2,10 +2,10 @@ package io.pldr.train.ablation;
 
 import com.google.protobuf.TextFormat;
 import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.TrainConfig;
 import io.pldr.train.config.AblationConfig;
 import io.pldr.train.config.AblationVariant;
 import io.pldr.train.config.ConfigOverrides;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.config.TrainConfigs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

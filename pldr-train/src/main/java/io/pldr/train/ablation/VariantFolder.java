@@ -1,9 +1,9 @@
 package io.pldr.train.ablation;
 
+import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
-import io.pldr.train.config.CheckpointState;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.train.loop.ResumeCheck;
 import io.pldr.train.observe.MetricsEntry;
 import io.pldr.train.observe.MetricsHistory;

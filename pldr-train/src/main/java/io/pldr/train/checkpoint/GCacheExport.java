@@ -4,9 +4,10 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
 import io.pldr.cache.generate.Generator;
+import io.pldr.cache.text.HfTokenizer;
+import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.io.GCacheFile;
-import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,15 +1,17 @@
 package io.pldr.train.checkpoint;
 
+import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
+import io.pldr.api.config.TrainConfig;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.ExternalOperatorModule;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.operator.ExternalOperatorProvider;
 import io.pldr.tf.runtime.ModelGraph;
-import io.pldr.train.config.CheckpointState;
-import io.pldr.train.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,14 @@ package io.pldr.train.config;
 
 import com.google.protobuf.TextFormat;
 import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.DataConfig;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
+import io.pldr.api.config.OptimizerConfig;
+import io.pldr.api.config.SampleConfig;
+import io.pldr.api.config.ScheduleConfig;
+import io.pldr.api.config.TokenizerConfig;
+import io.pldr.api.config.TrainConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.pldr.train.config.DataConfig;
+import io.pldr.api.config.DataConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package io.pldr.train.data;
 
-import io.pldr.train.config.DataConfig;
+import io.pldr.api.config.DataConfig;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 

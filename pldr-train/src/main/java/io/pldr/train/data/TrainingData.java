@@ -1,12 +1,12 @@
 package io.pldr.train.data;
 
+import io.pldr.api.config.DataConfig;
+import io.pldr.api.config.TokenizerConfig;
+import io.pldr.api.config.TrainConfig;
+import io.pldr.cache.text.HfTokenizer;
 import io.pldr.tf.io.AtomicFiles;
-import io.pldr.train.config.DataConfig;
-import io.pldr.train.config.TokenizerConfig;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.tokenizer.BpeModel;
 import io.pldr.train.tokenizer.BpeTrainer;
-import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

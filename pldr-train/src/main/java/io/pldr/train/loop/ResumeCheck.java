@@ -1,6 +1,6 @@
 package io.pldr.train.loop;
 
-import io.pldr.train.config.TrainConfig;
+import io.pldr.api.config.TrainConfig;
 import java.nio.file.Path;
 
 /**

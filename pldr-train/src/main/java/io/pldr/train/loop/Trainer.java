@@ -1,18 +1,18 @@
 package io.pldr.train.loop;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.OptimizerConfig;
+import io.pldr.api.config.TrainConfig;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
 import io.pldr.eval.metric.Accuracy;
 import io.pldr.eval.metric.Perplexity;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.Components;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
-import io.pldr.train.config.CheckpointState;
-import io.pldr.train.config.OptimizerConfig;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
@@ -361,7 +361,7 @@ public final class Trainer {
         CheckpointState.newBuilder()
             .setStep(step)
             .setDataPosition(
-                io.pldr.train.config.DataPosition.newBuilder()
+                io.pldr.api.checkpoint.DataPosition.newBuilder()
                     .setEpoch(position.epoch())
                     .setIndex(position.index()))
             .setConfig(config)

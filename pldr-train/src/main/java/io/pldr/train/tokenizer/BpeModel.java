@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import io.pldr.api.text.SpecialTokens;
+import io.pldr.cache.text.HfTokenizer;
 import io.pldr.tf.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,7 +28,7 @@ import java.util.Map;
  */
 public final class BpeModel {
   /** The special tokens at ids 0..3: pad, unk, bos, eos. */
-  public static final List<String> SPECIAL_TOKENS = List.of("<pad>", "<unk>", "<s>", "</s>");
+  public static final List<String> SPECIAL_TOKENS = HfTokenizer.SPECIAL_TOKENS;
 
   /** Id of byte 0; byte {@code b} has id {@code FIRST_BYTE_ID + b}. */
   public static final int FIRST_BYTE_ID = SPECIAL_TOKENS.size();

@@ -1,6 +1,6 @@
 package io.pldr.train.tokenizer;
 
-import io.pldr.train.config.TokenizerConfig;
+import io.pldr.api.config.TokenizerConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;

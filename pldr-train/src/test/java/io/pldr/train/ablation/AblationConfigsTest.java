@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.config.ConfigException;
-import io.pldr.train.config.TrainConfig;
+import io.pldr.api.config.TrainConfig;
 import io.pldr.train.loop.TinyRun;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.config.ConfigException;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.PldrInjectors;
-import io.pldr.train.checkpoint.CheckpointStore;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
 import io.pldr.train.loop.TinyRun;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.OptimizerConfig;
 import io.pldr.api.config.Precision;
+import io.pldr.api.config.TrainConfig;
 import org.junit.jupiter.api.Test;
 
 /** {@code field.path=value} overrides of any field of a training configuration. */

@@ -3,6 +3,7 @@ package io.pldr.train.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.config.ConfigException;
+import io.pldr.api.config.TrainConfig;
 import org.junit.jupiter.api.Test;
 
 class TrainConfigsTest {

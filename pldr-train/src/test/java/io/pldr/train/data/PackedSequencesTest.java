@@ -3,7 +3,7 @@ package io.pldr.train.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.pldr.train.config.DataConfig;
+import io.pldr.api.config.DataConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;

@@ -3,8 +3,8 @@ package io.pldr.train.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pldr.cache.text.HfTokenizer;
 import io.pldr.train.tokenizer.BpeTrainer;
-import io.pldr.train.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

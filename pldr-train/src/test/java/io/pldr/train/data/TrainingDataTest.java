@@ -3,10 +3,10 @@ package io.pldr.train.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pldr.api.config.DataConfig;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.train.config.DataConfig;
-import io.pldr.train.config.TokenizerConfig;
-import io.pldr.train.config.TrainConfig;
+import io.pldr.api.config.TokenizerConfig;
+import io.pldr.api.config.TrainConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

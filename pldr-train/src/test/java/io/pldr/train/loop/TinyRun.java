@@ -1,8 +1,8 @@
 package io.pldr.train.loop;
 
 import com.google.inject.Guice;
+import io.pldr.api.config.TrainConfig;
 import io.pldr.tf.inject.PldrInjectors;
-import io.pldr.train.config.TrainConfig;
 import io.pldr.train.config.TrainConfigs;
 import java.io.IOException;
 import java.nio.file.Files;

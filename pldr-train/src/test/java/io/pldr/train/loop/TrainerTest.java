@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.train.checkpoint.Checkpoint;
-import io.pldr.train.checkpoint.CheckpointStore;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

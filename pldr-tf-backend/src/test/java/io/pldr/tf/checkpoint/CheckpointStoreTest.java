@@ -1,12 +1,12 @@
-package io.pldr.train.checkpoint;
+package io.pldr.tf.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
-import io.pldr.train.config.CheckpointState;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +76,9 @@ class CheckpointStoreTest {
     CheckpointStore store = new CheckpointStore(dir.resolve("ckpt"), 5);
     Path written = store.write(state(4), model, optimizer, tokenizer);
     Files.writeString(written.resolve("tokenizer.json"), "{\"model\": {\"x\": 1}}");
-    assertThatThrownBy(() -> CheckpointStore.read(written))
+    Checkpoint c = CheckpointStore.read(written);
+    assertThat(c.model()).isEqualTo(model);
+    assertThatThrownBy(c::tokenizerFile)
         .isInstanceOf(IOException.class)
         .hasMessageContaining("tokenizer.json")
         .hasMessageContaining("checksum mismatch");

@@ -1,4 +1,4 @@
-package io.pldr.train.tokenizer;
+package io.pldr.cache.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
@@ -24,6 +24,9 @@ import java.util.Map;
  * other formats, its model vocabulary). Holds native memory: close it.
  */
 public final class HfTokenizer implements Tokenizer {
+  /** The special tokens pldr needs, in the order of {@link SpecialTokens}: pad, unk, bos, eos. */
+  public static final List<String> SPECIAL_TOKENS = List.of("<pad>", "<unk>", "<s>", "</s>");
+
   private final Path file;
   private final HuggingFaceTokenizer hf;
   private final int vocabSize;
@@ -146,7 +149,7 @@ public final class HfTokenizer implements Tokenizer {
     }
     Map<String, Integer> found = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (String name : BpeModel.SPECIAL_TOKENS) {
+    for (String name : SPECIAL_TOKENS) {
       Integer id = added.containsKey(name) ? added.get(name) : ids.get(name);
       if (id == null) {
         missing.add(name);

@@ -1,16 +1,18 @@
-package io.pldr.train.checkpoint;
+package io.pldr.tf.checkpoint;
 
+import com.google.common.hash.Hashing;
+import com.google.common.io.MoreFiles;
 import com.google.protobuf.TextFormat;
+import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.tf.io.Safetensors;
-import io.pldr.train.config.CheckpointState;
-import io.pldr.train.data.Fingerprint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -37,10 +39,21 @@ public final class CheckpointStore {
   /** The folder layout's version. */
   public static final int VERSION = 1;
 
-  static final String MODEL_FILE = "model.safetensors";
-  static final String OPTIMIZER_FILE = "optimizer.safetensors";
-  static final String TOKENIZER_FILE = "tokenizer.json";
-  static final String STATE_FILE = "state.textproto";
+  /** The model's parameters, by the reference's names. */
+  public static final String MODEL_FILE = "model.safetensors";
+
+  /** The optimizer's state. */
+  public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+  /** The tokenizer the model was trained with (Hugging Face {@code tokenizer.json}). */
+  public static final String TOKENIZER_FILE = "tokenizer.json";
+
+  /** Format, step, data position, configuration and checksums. */
+  public static final String STATE_FILE = "state.textproto";
+
+  /** The folder of a run's checkpoints inside its run folder. */
+  public static final String RUN_SUBFOLDER = "checkpoints";
+
   private static final String PREFIX = "step-";
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
 
@@ -85,7 +98,7 @@ public final class CheckpointStore {
       CheckpointState.Builder s =
           state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION).clearSha256();
       for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
-        s.putSha256(f, Fingerprint.ofFile(tmp.resolve(f)));
+        s.putSha256(f, sha256(tmp.resolve(f)));
       }
       byte[] text = TextFormat.printer().printToString(s.build()).getBytes(StandardCharsets.UTF_8);
       AtomicFiles.write(tmp.resolve(STATE_FILE), out -> out.write(ByteBuffer.wrap(text)));
@@ -124,28 +137,35 @@ public final class CheckpointStore {
   }
 
   /**
-   * Reads a checkpoint folder, refusing another format, a newer version, or a file whose checksum
-   * does not match.
+   * Opens a checkpoint folder, refusing another format or a newer version. Each file is checked
+   * against its recorded SHA-256 when it is read ({@link Checkpoint}).
    */
   public static Checkpoint read(Path dir) throws IOException {
-    CheckpointState state = readState(dir);
-    for (Map.Entry<String, String> e : state.getSha256Map().entrySet()) {
-      String actual = Fingerprint.ofFile(dir.resolve(e.getKey()));
-      if (!actual.equals(e.getValue())) {
-        throw new IOException(
-            dir.resolve(e.getKey())
-                + ": checksum mismatch (the file changed"
-                + " or is damaged): SHA-256 "
-                + actual
-                + ", recorded "
-                + e.getValue());
-      }
+    return new Checkpoint(dir, readState(dir));
+  }
+
+  /**
+   * Opens a checkpoint folder, or a run folder's newest checkpoint (a folder holding {@code
+   * checkpoints/step-…}).
+   */
+  public static Checkpoint open(Path dir) throws IOException {
+    Path runCheckpoints = dir.resolve(RUN_SUBFOLDER);
+    if (Files.isDirectory(runCheckpoints)) {
+      Path newest =
+          new CheckpointStore(runCheckpoints, Integer.MAX_VALUE)
+              .latest()
+              .orElseThrow(() -> new IOException(dir + ": the run has no checkpoint yet"));
+      return read(newest);
     }
-    return new Checkpoint(
-        dir,
-        state,
-        Safetensors.read(dir.resolve(MODEL_FILE)).tensors(),
-        Safetensors.read(dir.resolve(OPTIMIZER_FILE)).tensors());
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "no such checkpoint or run folder");
+    }
+    return read(dir);
+  }
+
+  /** The SHA-256 (hex) of a file's content. */
+  static String sha256(Path file) throws IOException {
+    return MoreFiles.asByteSource(file).hash(Hashing.sha256()).toString();
   }
 
   /**

@@ -1,0 +1,65 @@
+package io.pldr.tf.checkpoint;
+
+import io.pldr.api.checkpoint.CheckpointState;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.io.Safetensors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A pldr checkpoint folder ({@link CheckpointStore}): its state (step, data position, the resolved
+ * configuration) and its files, each read on demand and checked against the SHA-256 the state
+ * records for it, so that inference reads the model and the tokenizer and never the optimizer.
+ *
+ * @param dir the folder
+ * @param state what {@code state.textproto} holds
+ */
+public record Checkpoint(Path dir, CheckpointState state) {
+  /** The model's configuration. */
+  public ModelConfig modelConfig() {
+    return state.getConfig().getModel();
+  }
+
+  /** The model's parameters, by the reference's names. */
+  public Map<String, HostTensor> model() throws IOException {
+    return Safetensors.read(verified(CheckpointStore.MODEL_FILE)).tensors();
+  }
+
+  /** The optimizer's state. */
+  public Map<String, HostTensor> optimizer() throws IOException {
+    return Safetensors.read(verified(CheckpointStore.OPTIMIZER_FILE)).tensors();
+  }
+
+  /** The tokenizer file, checked. */
+  public Path tokenizerFile() throws IOException {
+    return verified(CheckpointStore.TOKENIZER_FILE);
+  }
+
+  /**
+   * The path of one of the checkpoint's files after checking it against its recorded SHA-256; a
+   * missing, damaged or changed file fails naming it.
+   */
+  public Path verified(String name) throws IOException {
+    Path file = dir.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString(), null, "the checkpoint has no " + name);
+    }
+    String recorded = state.getSha256Map().get(name);
+    if (recorded != null) {
+      String actual = CheckpointStore.sha256(file);
+      if (!actual.equals(recorded)) {
+        throw new IOException(
+            file
+                + ": checksum mismatch (the file changed or is damaged): SHA-256 "
+                + actual
+                + ", recorded "
+                + recorded);
+      }
+    }
+    return file;
+  }
+}
