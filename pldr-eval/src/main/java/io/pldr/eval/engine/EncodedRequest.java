@@ -1,20 +1,22 @@
 package io.pldr.eval.engine;
 
 import io.pldr.api.text.Tokenizer;
+import io.pldr.cache.score.TokenRequest;
 import io.pldr.eval.request.LoglikelihoodRequest;
 import io.pldr.eval.text.PythonText;
 import java.util.Arrays;
 
 /**
- * A request in token ids, as lm-evaluation-harness's causal models encode it: trailing spaces of
- * the context move to the continuation; context + continuation is encoded whole and the
- * continuation is what follows the context's own encoding; an empty context becomes the prefix
- * token (BOS); the sequence is truncated from the left to {@code max_seq_len + 1} tokens, whose
- * last one is never fed. {@code prompt} is what is fed before the continuation's first token is
- * predicted.
+ * Requests in token ids, as lm-evaluation-harness's causal models encode it: trailing spaces of the
+ * context move to the continuation; context + continuation is encoded whole and the continuation is
+ * what follows the context's own encoding; an empty context becomes the prefix token (BOS); the
+ * sequence is truncated from the left to {@code max_seq_len + 1} tokens, whose last one is never
+ * fed. {@code prompt} is what is fed before the continuation's first token is predicted.
  */
-record EncodedRequest(long[] prompt, long[] continuation) {
-  static EncodedRequest of(
+final class EncodedRequest {
+  private EncodedRequest() {}
+
+  static TokenRequest of(
       LoglikelihoodRequest r, Tokenizer tokenizer, boolean addBos, int maxSeqLen) {
     long prefixToken = tokenizer.specialTokens().bos();
     long[] context;
@@ -56,15 +58,8 @@ record EncodedRequest(long[] prompt, long[] continuation) {
     System.arraycopy(context, 0, all, 0, context.length);
     System.arraycopy(continuation, 0, all, context.length, continuation.length);
     int from = Math.max(0, all.length - (maxSeqLen + 1));
-    return new EncodedRequest(
+    return new TokenRequest(
         Arrays.copyOfRange(all, from, all.length - continuation.length), continuation);
-  }
-
-  /** What one uncached pass reads: the prompt and every continuation token but the last. */
-  long[] input() {
-    long[] in = Arrays.copyOf(prompt, prompt.length + continuation.length - 1);
-    System.arraycopy(continuation, 0, in, prompt.length, continuation.length - 1);
-    return in;
   }
 
   private static long[] ids(Tokenizer tokenizer, String text, boolean addBos, long bos) {

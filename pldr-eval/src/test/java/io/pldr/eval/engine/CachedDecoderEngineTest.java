@@ -9,6 +9,7 @@ import io.pldr.api.config.TensorOperatorSpec;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.score.TokenRequest;
 import io.pldr.eval.SpaceLetterTokenizer;
 import io.pldr.eval.request.Loglikelihood;
 import io.pldr.eval.request.LoglikelihoodRequest;
@@ -91,7 +92,7 @@ class CachedDecoderEngineTest {
   }
 
   /** Log-softmax of one full pass over the input at the continuation's positions. */
-  private static Loglikelihood fullPass(TfPldrModel model, EncodedRequest e) {
+  private static Loglikelihood fullPass(TfPldrModel model, TokenRequest e) {
     long[] input = e.input();
     HostTensor logits = model.forward(new long[][] {input}).logits();
     int vocab = CONFIG.getVocabSize();
@@ -109,7 +110,7 @@ class CachedDecoderEngineTest {
     return new Loglikelihood(sum, greedy, e.continuation().length);
   }
 
-  private static EncodedRequest encoded(LoglikelihoodRequest r) {
+  private static TokenRequest encoded(LoglikelihoodRequest r) {
     return EncodedRequest.of(r, TOKENIZER, false, CONFIG.getMaxSeqLen());
   }
 

@@ -3,6 +3,7 @@ package io.pldr.eval.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pldr.cache.score.TokenRequest;
 import io.pldr.eval.SpaceLetterTokenizer;
 import io.pldr.eval.request.LoglikelihoodRequest;
 import java.util.Arrays;
@@ -16,14 +17,14 @@ class EncodedRequestTest {
     return Arrays.stream(tokenizer.encode(text)).asLongStream().toArray();
   }
 
-  private EncodedRequest encode(String context, String continuation, boolean addBos, int max) {
+  private TokenRequest encode(String context, String continuation, boolean addBos, int max) {
     return EncodedRequest.of(
         new LoglikelihoodRequest(context, continuation), tokenizer, addBos, max);
   }
 
   @Test
   void continuationIsWhatFollowsTheContextInTheWholeEncoding() {
-    EncodedRequest e = encode("Question: why?\nAnswer:", " yes", false, 64);
+    TokenRequest e = encode("Question: why?\nAnswer:", " yes", false, 64);
     assertThat(e.prompt()).containsExactly(ids("Question: why?\nAnswer:"));
     assertThat(e.continuation()).containsExactly(ids(" yes")); // " y" is one token
     assertThat(e.input()).containsExactly(ids("Question: why?\nAnswer: ye"));
@@ -31,28 +32,28 @@ class EncodedRequestTest {
 
   @Test
   void trailingSpacesOfTheContextMoveToTheContinuation() {
-    EncodedRequest e = encode("Answer: ", "yes", false, 64);
+    TokenRequest e = encode("Answer: ", "yes", false, 64);
     assertThat(e.prompt()).containsExactly(ids("Answer:"));
     assertThat(e.continuation()).containsExactly(ids(" yes"));
   }
 
   @Test
   void emptyContextIsThePrefixToken() {
-    EncodedRequest e = encode("", " whale", false, 64);
+    TokenRequest e = encode("", " whale", false, 64);
     assertThat(e.prompt()).containsExactly(2); // <s>
     assertThat(e.continuation()).containsExactly(ids(" whale"));
   }
 
   @Test
   void addBosPrefixesTheContext() {
-    EncodedRequest e = encode("Q:", " x", true, 64);
+    TokenRequest e = encode("Q:", " x", true, 64);
     assertThat(e.prompt()).containsExactly(2, ids("Q")[0], ids(":")[0]);
     assertThat(e.continuation()).containsExactly(ids(" x"));
   }
 
   @Test
   void longSequencesLoseTokensFromTheLeftKeepingMaxSeqLenPlusOne() {
-    EncodedRequest e = encode("ABCDEFGHIJ", " xyz", false, 8); // 10 + 3 tokens, keep 9
+    TokenRequest e = encode("ABCDEFGHIJ", " xyz", false, 8); // 10 + 3 tokens, keep 9
     assertThat(e.prompt()).containsExactly(ids("EFGHIJ"));
     assertThat(e.continuation()).containsExactly(ids(" xyz"));
     assertThat(e.input()).hasSize(8);

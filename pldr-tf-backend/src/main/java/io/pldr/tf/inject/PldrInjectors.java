@@ -3,8 +3,10 @@ package io.pldr.tf.inject;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import com.google.inject.ProvisionException;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.ModelSpec;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,6 +55,23 @@ public final class PldrInjectors {
     modules.addAll(List.of(extra));
     modules.add(new ConfiguredModelModule(config));
     return Guice.createInjector(modules);
+  }
+
+  /**
+   * The resolved specification of {@code config} from an injector made for it ({@link #forConfig}):
+   * an unknown operator or attention, or an operator's own check, fails with its {@link
+   * ConfigException} (not wrapped by Guice).
+   */
+  public static ModelSpec spec(ModelConfig config, Module... extra) {
+    Injector injector = forConfig(config, extra);
+    try {
+      return injector.getInstance(ModelSpec.class);
+    } catch (ProvisionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   /** Instantiates the modules named in {@code plugin_modules}. */

@@ -88,6 +88,16 @@ public final class ModelGraph implements AutoCloseable {
     return ops.parameters().all();
   }
 
+  /**
+   * The parameters a model of {@code spec} holds, from a graph of its variables alone (no forward
+   * pass, no session): what a checkpoint must hold, known before anything is built to run it.
+   */
+  public static Map<String, ParameterSpec> parameterSpecs(ModelSpec spec) {
+    try (ModelGraph g = new ModelGraph(spec)) {
+      return g.parameterSpecs();
+    }
+  }
+
   /** Every parameter's spec, in creation order. */
   public Map<String, ParameterSpec> parameterSpecs() {
     Map<String, ParameterSpec> specs = new LinkedHashMap<>();

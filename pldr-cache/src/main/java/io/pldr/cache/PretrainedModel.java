@@ -1,0 +1,250 @@
+package io.pldr.cache;
+
+import com.google.inject.Module;
+import io.pldr.api.cache.GCache;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.Precision;
+import io.pldr.api.config.TokenIds;
+import io.pldr.api.model.ModelSpec;
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.text.SpecialTokens;
+import io.pldr.api.text.Tokenizer;
+import io.pldr.cache.generate.Generator;
+import io.pldr.cache.score.LogLikelihoods;
+import io.pldr.cache.score.Scorer;
+import io.pldr.cache.text.HfTokenizer;
+import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.io.GCacheFile;
+import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.tf.runtime.ParameterCheck;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A trained PLDR-LLM ready for inference, loaded from a pldr checkpoint folder in one call: its
+ * configuration, tensor operator and attention (resolved by Guice, plug-ins included), its
+ * parameters, its tokenizer and special ids. It gives a {@link Generator} and a {@link Scorer},
+ * infers G-caches, and frees its native memory when closed. Safe for use from several threads.
+ *
+ * <pre>{@code
+ * try (PretrainedModel model = PretrainedModel.load(Path.of("runs/moby-dick-small"))) {
+ *   Generation g = model.generator().generate("Call me Ishmael.", SamplingConfig.greedy(20),
+ *       CacheMode.KV_G, piece -> {});
+ * }
+ * }</pre>
+ */
+public final class PretrainedModel implements AutoCloseable {
+  private final Checkpoint checkpoint;
+  private final ModelSpec spec;
+  private final Tokenizer tokenizer;
+  private final CachedDecoder decoder;
+  private final Optional<GCache> gCache;
+
+  private PretrainedModel(
+      Checkpoint checkpoint,
+      ModelSpec spec,
+      Tokenizer tokenizer,
+      CachedDecoder decoder,
+      Optional<GCache> gCache) {
+    this.checkpoint = checkpoint;
+    this.spec = spec;
+    this.tokenizer = tokenizer;
+    this.decoder = decoder;
+    this.gCache = gCache;
+  }
+
+  /** Loads a checkpoint folder, or a run folder's newest checkpoint, as it was trained. */
+  public static PretrainedModel load(Path dir) throws IOException {
+    return loader(dir).load();
+  }
+
+  /** A loader of a checkpoint folder (or a run folder's newest checkpoint) with options. */
+  public static Loader loader(Path dir) {
+    return new Loader(dir);
+  }
+
+  /** Options of loading: precision, a fixed G-cache, extra Guice modules. */
+  public static final class Loader {
+    private final Path dir;
+    private Optional<Precision> precision = Optional.empty();
+    private Optional<Path> gCacheFile = Optional.empty();
+    private final List<Module> modules = new ArrayList<>();
+
+    private Loader(Path dir) {
+      this.dir = dir;
+    }
+
+    /** Runs the model in {@code precision} (float64 for invariance measurements). */
+    public Loader precision(Precision precision) {
+      this.precision = Optional.of(precision);
+      return this;
+    }
+
+    /**
+     * Decodes every prompt with the A_LM and G_LM of this G-cache file ({@code pldr gcache}), so
+     * that no pass runs the deep net of PLGA.
+     */
+    public Loader gCache(Path file) {
+      this.gCacheFile = Optional.of(file);
+      return this;
+    }
+
+    /** Guice modules with operators or attention variants of one's own. */
+    public Loader modules(Module... extra) {
+      modules.addAll(List.of(extra));
+      return this;
+    }
+
+    /**
+     * Loads. Everything is checked before the model's graphs are built: the checkpoint's format and
+     * checksums, the configuration's operator and attention, the tokenizer (present, of the model's
+     * vocabulary size, with the model's special ids) and every parameter's shape; a failure names
+     * the file and what was expected.
+     */
+    public PretrainedModel load() throws IOException {
+      Checkpoint checkpoint = CheckpointStore.open(dir);
+      ModelConfig config = checkpoint.modelConfig();
+      if (precision.isPresent()) {
+        config = config.toBuilder().setPrecision(precision.get()).build();
+      }
+      ModelSpec spec = PldrInjectors.spec(config, modules.toArray(Module[]::new));
+      Optional<GCache> fixed = Optional.empty();
+      if (gCacheFile.isPresent()) {
+        fixed = Optional.of(GCacheFile.load(gCacheFile.get(), spec.config()));
+      }
+      Path tokenizerFile = checkpoint.tokenizerFile();
+      Tokenizer tokenizer = HfTokenizer.load(tokenizerFile);
+      CachedDecoder decoder = null;
+      try {
+        checkTokenizer(tokenizer, tokenizerFile, spec.config());
+        Map<String, HostTensor> parameters = checkpoint.model();
+        ParameterCheck.check(
+            ModelGraph.parameterSpecs(spec),
+            parameters,
+            checkpoint.dir().resolve(CheckpointStore.MODEL_FILE).toString());
+        decoder = new CachedDecoder(spec);
+        decoder.load(parameters);
+        return new PretrainedModel(checkpoint, spec, tokenizer, decoder, fixed);
+      } catch (IOException | RuntimeException e) {
+        if (decoder != null) {
+          decoder.close();
+        }
+        tokenizer.close();
+        throw e;
+      }
+    }
+
+    private static void checkTokenizer(Tokenizer tokenizer, Path file, ModelConfig config) {
+      if (tokenizer.vocabSize() != config.getVocabSize()) {
+        throw new IllegalArgumentException(
+            file
+                + ": the tokenizer has "
+                + tokenizer.vocabSize()
+                + " ids but the model's vocab_size is "
+                + config.getVocabSize()
+                + ": they must be equal");
+      }
+      SpecialTokens ids = tokenizer.specialTokens();
+      TokenIds model = config.getTokenIds();
+      if (ids.pad() != model.getPad()
+          || ids.bos() != model.getBos()
+          || ids.eos() != model.getEos()) {
+        throw new IllegalArgumentException(
+            file
+                + ": the tokenizer's special ids (pad "
+                + ids.pad()
+                + ", bos "
+                + ids.bos()
+                + ", eos "
+                + ids.eos()
+                + ") differ from the model's token_ids (pad "
+                + model.getPad()
+                + ", bos "
+                + model.getBos()
+                + ", eos "
+                + model.getEos()
+                + ")");
+      }
+    }
+  }
+
+  /** The model's configuration. */
+  public ModelConfig config() {
+    return spec.config();
+  }
+
+  /** The model's configuration with the operator and attention it names. */
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  /** The checkpoint it was loaded from. */
+  public Checkpoint checkpoint() {
+    return checkpoint;
+  }
+
+  /** The model's tokenizer. */
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /** The ids of the special tokens. */
+  public SpecialTokens specialTokens() {
+    return tokenizer.specialTokens();
+  }
+
+  /** The decoder itself, for token-level work (prompt passes, steps in any cache mode). */
+  public CachedDecoder decoder() {
+    return decoder;
+  }
+
+  /** The G-cache every prompt is decoded with, if one was loaded. */
+  public Optional<GCache> gCache() {
+    return gCache;
+  }
+
+  /**
+   * A generator: streaming, sampling, stop strings, batches; with the loaded G-cache if there is
+   * one, else each prompt's own.
+   */
+  public Generator generator() {
+    return new Generator(decoder, tokenizer, gCache);
+  }
+
+  /** A generator that decodes every prompt with {@code gCache}. */
+  public Generator generator(GCache gCache) {
+    return new Generator(decoder, tokenizer, gCache);
+  }
+
+  /**
+   * A scorer of continuations: with G-cache (each context's A_LM and G_LM computed once) or without
+   * (every input computed whole).
+   */
+  public Scorer scorer(boolean withGCache) {
+    return new Scorer(decoder, tokenizer, new LogLikelihoods.Options(withGCache, 16));
+  }
+
+  /**
+   * Infers the G-cache of a prompt: every layer's A_LM and G_LM from the prompt's pass. Save it
+   * with {@link GCacheFile#save} to decode later without the deep net.
+   */
+  public GCache inferGCache(String prompt) {
+    long[] ids = Generator.promptIds(tokenizer, prompt);
+    try (DecodeState state = decoder.prefill(new long[][] {ids}).state()) {
+      return state.gCache();
+    }
+  }
+
+  /** Frees the model's native memory (graphs, session, tensors) and the tokenizer's. */
+  @Override
+  public void close() {
+    decoder.close();
+    tokenizer.close();
+  }
+}
