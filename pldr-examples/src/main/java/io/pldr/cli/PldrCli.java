@@ -57,6 +57,7 @@ public final class PldrCli {
     CommandLine cli = new CommandLine(new PldrCli());
     cli.setExecutionExceptionHandler(PldrCli::report);
     forEachCommand(cli, c -> c.getCommandSpec().versionProvider(new Version()));
+    ParagraphDescription.install(cli);
     CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler(
         (e, args) -> standard.handleParseException(unmatchedFirst(e), args));

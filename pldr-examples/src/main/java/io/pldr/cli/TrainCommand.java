@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Pretrain a PLDR-LLM from a training configuration (text-format TrainConfig).",
       "",
-      "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png",
-      "into the configuration's out_dir; prints the final validation loss against the",
-      "corpus's unigram entropy and a few generated lines."
+      "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png into"
+          + " the configuration's out_dir; prints the final validation loss against the"
+          + " corpus's unigram entropy and a few generated lines (docs/training.md)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -50,9 +50,9 @@ final class TrainCommand implements Callable<Integer> {
       names = "--set",
       paramLabel = "FIELD=VALUE",
       description =
-          "Change any field of the configuration, nested ones by their path (repeatable),"
-              + " e.g. --set optimizer.learning_rate=2e-3 --set model.num_layers=4;"
-              + " applied in order, before --out and --steps.")
+          "Set a field of the configuration (repeatable), e.g. --set"
+              + " optimizer.learning_rate=2e-3 (a nested field by its path). Applied in order,"
+              + " before --out and --steps.")
   List<String> set = new ArrayList<>();
 
   @Mixin CacheDirOption cache;
