@@ -22,13 +22,15 @@ import picocli.CommandLine.Spec;
     name = "ablate",
     mixinStandardHelpOptions = true,
     description = {
-      "Train the variants of an ablation file (text-format AblationConfig:",
-      "operator, seed, any model or training field) on the same data order for",
-      "the same steps, and compare them (docs/ablation.md).",
+      "Train the variants of an ablation file on the same data and compare them.",
       "",
-      "Each variant trains in out_dir/NAME; running again skips finished variants",
-      "and resumes an interrupted one. Writes table.md, table.csv and losses.png",
-      "into out_dir and prints the table."
+      "An ablation file (text-format AblationConfig) names a base training configuration"
+          + " and variants of it: operator, seed, any model or training field. Every variant"
+          + " trains on the same data order for the same steps (docs/ablation.md).",
+      "",
+      "Each variant trains in out_dir/NAME; running again skips finished variants and"
+          + " resumes an interrupted one. Writes table.md, table.csv and losses.png into"
+          + " out_dir and prints the table."
     })
 final class AblateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Convert a learned model and a G-cache into an inference model (v510Gi).",
       "",
-      "The learned (v510) checkpoint and a G-cache file ('pldr gcache') become a model of",
-      "its own: operator 'external' with a constant G_LM per layer, and no metric-learner",
-      "or power-law weights."
+      "The learned (v510) checkpoint and a G-cache file ('pldr gcache') become a model of"
+          + " its own: operator 'external' with a constant G_LM per layer, and no"
+          + " metric-learner or power-law weights."
     })
 final class ConvertCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -22,10 +22,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure greedy decoding tokens/s (random weights) in a cache mode.",
       "",
-      "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
-      "  --res-units 2 --dense 2 --vocab 4096",
-      "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
-      "  --res-units 8 --dense 2 --vocab 32000",
+      "Small configuration (the default):",
+      "  --layers=4 --heads=4 --depth=32 --a-dff=32 --res-units=2 --dense=2 --vocab=4096",
+      "Paper configuration:",
+      "  --layers=5 --heads=14 --depth=64 --dff=2389 --a-dff=170 --res-units=8 --dense=2"
+          + " --vocab=32000",
+      "",
       "The last line is 'tokens/s: N'."
     })
 final class DecodeBenchCommand implements Callable<Integer> {
@@ -35,36 +37,42 @@ final class DecodeBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--prompt",
+      paramLabel = "N",
       defaultValue = "128",
       description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
   int prompt;
 
   @Option(
       names = "--new-tokens",
+      paramLabel = "N",
       defaultValue = "64",
       description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
   int newTokens;
 
   @Option(
       names = "--mode",
+      paramLabel = "MODE",
       defaultValue = "kv_g",
       description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(
       names = "--warmup",
+      paramLabel = "N",
       defaultValue = "15",
       description = "Untimed generations first, to warm up the JIT (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
       names = "--rounds",
+      paramLabel = "N",
       defaultValue = "10",
       description = "Timed generations; the median is reported (default: ${DEFAULT-VALUE}).")
   int rounds;
 
   @Option(
       names = "--threads",
+      paramLabel = "N",
       description =
           "Intra-op threads (default: all cores, or"
               + " PLDR_THREADS). Small models decode fastest on 1.")

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure how invariant A_LM and G_LM are across inputs.",
       "",
-      "Per layer and head, in float64: RMSE across prompts, determinants, and cached (kv_g)",
-      "against uncached G_LM. Prints a table and writes JSON."
+      "Per layer and head, in float64: RMSE across prompts, determinants, and cached (kv_g)"
+          + " against uncached G_LM. Prints a table and writes JSON."
     })
 final class DeductiveReportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -48,6 +48,7 @@ final class DeductiveReportCommand implements Callable<Integer> {
 
   @Option(
       names = "--continuation",
+      paramLabel = "N",
       defaultValue = "16",
       description =
           "Greedy tokens after each prompt for the cached-vs-uncached comparison (default: ${DEFAULT-VALUE}).")

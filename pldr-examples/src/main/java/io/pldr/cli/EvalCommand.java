@@ -36,13 +36,15 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Zero-shot benchmarks (ARC, HellaSwag, PIQA, SIQA, WinoGrande, OpenBookQA,",
-      "TruthfulQA, LAMBADA) scored as lm-evaluation-harness v0.4.12 scores them, with and",
-      "without G-cache.",
+      "Score a checkpoint on zero-shot benchmarks, with and without G-cache.",
       "",
-      "--data holds one JSON-lines file per task (arc_easy.jsonl, hellaswag.jsonl, ...; see",
-      "docs/evaluation.md for where each is published). Shows progress, prints the paper's",
-      "table (one column per task and the average) and writes eval.json and eval.md."
+      "The benchmarks (ARC, HellaSwag, PIQA, SIQA, WinoGrande, OpenBookQA, TruthfulQA,"
+          + " LAMBADA) are scored as lm-evaluation-harness v0.4.12 scores them.",
+      "",
+      "--data holds one JSON-lines file per task (arc_easy.jsonl, hellaswag.jsonl, ...; see"
+          + " docs/evaluation.md for where each is published). Shows progress, prints the"
+          + " paper's table (one column per task and the average) and writes eval.json and"
+          + " eval.md."
     })
 final class EvalCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Infer A_LM and G_LM of every layer from a prompt and save them (safetensors).",
-      "'generate --g-cache FILE' then decodes without the deep net of PLGA."
+      "",
+      "'pldr generate --g-cache FILE' then decodes without the deep net of PLGA."
     })
 final class GCacheCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

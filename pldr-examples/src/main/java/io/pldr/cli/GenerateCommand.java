@@ -28,8 +28,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Generate text from a pldr checkpoint with KV-cache and G-cache.",
       "",
-      "--checkpoint is a checkpoint folder (checkpoints/step-…) or a run's out_dir (its",
-      "newest checkpoint). Tokens are printed as they are produced."
+      "--checkpoint is a checkpoint folder (checkpoints/step-…) or a run's out_dir (its"
+          + " newest checkpoint). Tokens are printed as they are produced."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -52,30 +52,35 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-new-tokens",
+      paramLabel = "N",
       defaultValue = "64",
-      description = "Default: ${DEFAULT-VALUE}.")
+      description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
   @Option(
       names = "--temperature",
+      paramLabel = "T",
       defaultValue = "0.8",
       description = "0 for greedy (default: ${DEFAULT-VALUE}).")
   double temperature;
 
   @Option(
       names = "--top-k",
+      paramLabel = "K",
       defaultValue = "0",
       description = "0: off (default: ${DEFAULT-VALUE}).")
   int topK;
 
   @Option(
       names = "--top-p",
+      paramLabel = "P",
       defaultValue = "1.0",
       description = "In (0, 1]; 1: off (default: ${DEFAULT-VALUE}).")
   double topP;
 
   @Option(
       names = "--seed",
+      paramLabel = "N",
       defaultValue = "0",
       description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
@@ -85,6 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--mode",
+      paramLabel = "MODE",
       defaultValue = "kv_g",
       description = "kv_g, kv, g or none (default: ${DEFAULT-VALUE}).")
   String mode;
@@ -93,7 +99,8 @@ final class GenerateCommand implements Callable<Integer> {
       names = "--g-cache",
       paramLabel = "FILE",
       description =
-          "A G-cache file ('pldr gcache'): no step, the prompt's included, runs the deep net.")
+          "A G-cache file ('pldr gcache'): then no step, not even the prompt's, runs the deep"
+              + " net.")
   Path gCache;
 
   @Override

@@ -9,51 +9,62 @@ import picocli.CommandLine.Option;
 final class ModelShapeOptions {
   @Option(
       names = "--layers",
+      paramLabel = "N",
       defaultValue = "4",
       description = "Decoder layers (default: ${DEFAULT-VALUE}).")
   int layers;
 
   @Option(
       names = "--heads",
+      paramLabel = "N",
       defaultValue = "4",
       description = "Attention heads (default: ${DEFAULT-VALUE}).")
   int heads;
 
   @Option(
       names = "--depth",
+      paramLabel = "N",
       defaultValue = "32",
       description = "Head depth d; d_model = heads × depth (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--dff", description = "Feed-forward width (default: ⌊d_model·8/3⌋).")
+  @Option(
+      names = "--dff",
+      paramLabel = "N",
+      description = "Feed-forward width (default: ⌊d_model·8/3⌋).")
   Integer dff;
 
   @Option(
       names = "--a-dff",
+      paramLabel = "N",
       defaultValue = "32",
       description = "Metric-learner GLU width (default: ${DEFAULT-VALUE}).")
   int aDff;
 
   @Option(
       names = "--res-units",
+      paramLabel = "N",
       defaultValue = "2",
       description = "Residual units of the metric learner (default: ${DEFAULT-VALUE}).")
   int resUnits;
 
   @Option(
       names = "--dense",
+      paramLabel = "N",
       defaultValue = "2",
       description = "GLU layers per residual unit (default: ${DEFAULT-VALUE}).")
   int dense;
 
   @Option(
       names = "--vocab",
+      paramLabel = "N",
       defaultValue = "4096",
       description = "Vocabulary size (default: ${DEFAULT-VALUE}).")
   int vocab;
 
   @Option(
       names = "--operator",
+      paramLabel = "NAME",
       defaultValue = "learned",
       description = "Tensor operator: learned or identity (default: ${DEFAULT-VALUE}).")
   String operator;

@@ -4,8 +4,13 @@ import io.pldr.api.config.ConfigException;
 import io.pldr.train.data.CorpusException;
 import io.pldr.train.loop.TrainingDivergedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -44,9 +49,38 @@ public final class PldrCli {
 
   /** Runs the tool; returns the exit status (0 success, 1 failure, 2 bad usage). */
   public static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The tool's command tree with its error handling, as {@link #run} executes it. */
+  static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new PldrCli());
     cli.setExecutionExceptionHandler(PldrCli::report);
-    return cli.execute(args);
+    forEachCommand(cli, c -> c.getCommandSpec().versionProvider(new Version()));
+    ParagraphDescription.install(cli);
+    CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler(
+        (e, args) -> standard.handleParseException(unmatchedFirst(e), args));
+    return cli;
+  }
+
+  /** Applies {@code action} to {@code cli} and every command under it. */
+  static void forEachCommand(CommandLine cli, Consumer<CommandLine> action) {
+    action.accept(cli);
+    cli.getSubcommands().values().forEach(sub -> forEachCommand(sub, action));
+  }
+
+  /**
+   * A misspelt or unknown option is the error to report (with picocli's suggestions), not the
+   * required option it left missing: {@code train --confg x} names {@code --confg}.
+   */
+  private static CommandLine.ParameterException unmatchedFirst(CommandLine.ParameterException e) {
+    CommandLine cmd = e.getCommandLine();
+    List<String> unmatched = cmd == null ? List.of() : cmd.getUnmatchedArguments();
+    if (e instanceof CommandLine.UnmatchedArgumentException || unmatched.isEmpty()) {
+      return e;
+    }
+    return new CommandLine.UnmatchedArgumentException(cmd, unmatched);
   }
 
   /** Expected failures (bad input, bad files) print one clear line, not a stack trace. */
@@ -65,12 +99,49 @@ public final class PldrCli {
     throw new IllegalStateException(e);
   }
 
-  /** The version from the jar's manifest. */
+  /**
+   * The version, and the commit and time the tool was built from, as the build wrote them into
+   * {@code version.properties}: {@code pldr 0.1.0-SNAPSHOT (commit abc1234, built
+   * 2026-11-29T14:03:11Z)}.
+   */
   static final class Version implements CommandLine.IVersionProvider {
+    static final String RESOURCE = "version.properties";
+
     @Override
-    public String[] getVersion() {
-      String v = PldrCli.class.getPackage().getImplementationVersion();
-      return new String[] {"pldr " + (v == null ? "(development build)" : v)};
+    public String[] getVersion() throws IOException {
+      Properties p = new Properties();
+      try (InputStream in = PldrCli.class.getResourceAsStream(RESOURCE)) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {describe(p)};
+    }
+
+    /**
+     * The version line from the build's properties ({@code version}, {@code commit}, {@code dirty},
+     * {@code built}); a value the build could not fill in (no git: {@code ${...}} left as is) is
+     * unknown.
+     */
+    static String describe(Properties p) {
+      String version = value(p, "version").orElse("(development build)");
+      String commit =
+          value(p, "commit")
+              .map(
+                  c ->
+                      "commit "
+                          + c
+                          + (value(p, "dirty").orElse("").equals("true")
+                              ? " with uncommitted changes"
+                              : ""))
+              .orElse("commit unknown");
+      String built = value(p, "built").map(b -> ", built " + b).orElse("");
+      return "pldr " + version + " (" + commit + built + ")";
+    }
+
+    private static Optional<String> value(Properties p, String key) {
+      String v = p.getProperty(key, "").strip();
+      return v.isEmpty() || v.contains("${") ? Optional.empty() : Optional.of(v);
     }
   }
 }

@@ -36,12 +36,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a reference checkpoint on given tokens and write its outputs.",
       "",
-      "Loads config.json + model.safetensors from --checkpoint, runs the model on",
-      "'input.tokens' of the --io file, and writes full.logits, full.decoder_output and",
-      "full.layer{i}.A_LM / G_LM / attention_logits, then train.loss (masked next-token",
-      "cross-entropy of tokens[:, :-1] against tokens[:, 1:]) and grad.<parameter> from one",
-      "backward pass, then decode.prompt_length and decode.{kv_g,kv,g,none}.logits (teacher-",
-      "forced decoding of row 0 in each cache mode), to --out (safetensors).",
+      "Loads config.json and model.safetensors from --checkpoint, runs the model on"
+          + " 'input.tokens' of the --io file, and writes to --out (safetensors):"
+          + " full.logits, full.decoder_output and full.layer{i}.A_LM / G_LM /"
+          + " attention_logits; then train.loss (the masked next-token cross-entropy) and"
+          + " grad.<parameter> from one backward pass; then decode.prompt_length and decode.{kv_g,kv,g,none}.logits"
+          + " (teacher-forced decoding of row 0 in each cache mode).",
+      "",
       "If --io also holds those tensors (a fixture), prints the largest difference to each."
     })
 final class ReferenceRunCommand implements Callable<Integer> {
@@ -53,7 +54,7 @@ final class ReferenceRunCommand implements Callable<Integer> {
       names = "--checkpoint",
       required = true,
       paramLabel = "DIR",
-      description = "Folder with the reference's config.json and model.safetensors.")
+      description = "Folder with the reference's model.safetensors and config.json.")
   Path checkpoint;
 
   @Option(

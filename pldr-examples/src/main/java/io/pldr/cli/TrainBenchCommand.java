@@ -19,10 +19,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Measure training tokens/s, peak memory and achieved FLOP/s.",
       "",
-      "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
-      "  --res-units 2 --dense 2 --vocab 4096 --batch 8 --seq 128",
-      "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
-      "  --res-units 8 --dense 2 --vocab 32000 --batch 2 --seq 256"
+      "Small configuration (the default):",
+      "  --layers=4 --heads=4 --depth=32 --a-dff=32 --res-units=2 --dense=2 --vocab=4096"
+          + " --batch=8 --seq=128",
+      "Paper configuration:",
+      "  --layers=5 --heads=14 --depth=64 --dff=2389 --a-dff=170 --res-units=8 --dense=2"
+          + " --vocab=32000 --batch=2 --seq=256"
     })
 final class TrainBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -31,24 +33,28 @@ final class TrainBenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--batch",
+      paramLabel = "N",
       defaultValue = "8",
       description = "Sequences per step (default: ${DEFAULT-VALUE}).")
   int batch;
 
   @Option(
       names = "--seq",
+      paramLabel = "N",
       defaultValue = "128",
       description = "Tokens per sequence (default: ${DEFAULT-VALUE}).")
   int seq;
 
   @Option(
       names = "--warmup",
+      paramLabel = "N",
       defaultValue = "3",
       description = "Untimed steps first (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
       names = "--steps",
+      paramLabel = "N",
       defaultValue = "10",
       description = "Timed steps (default: ${DEFAULT-VALUE}).")
   int steps;

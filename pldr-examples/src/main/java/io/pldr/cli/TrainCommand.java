@@ -6,6 +6,9 @@ import io.pldr.train.config.TrainConfigs;
 import io.pldr.train.loop.Trainer;
 import io.pldr.train.loop.TrainingSummary;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -20,9 +23,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Pretrain a PLDR-LLM from a training configuration (text-format TrainConfig).",
       "",
-      "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png",
-      "into the configuration's out_dir; prints the final validation loss against the",
-      "corpus's unigram entropy and a few generated lines."
+      "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png into"
+          + " the configuration's out_dir; prints the final validation loss against the"
+          + " corpus's unigram entropy and a few generated lines (docs/training.md)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -43,6 +46,15 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--steps", paramLabel = "N", description = "Override steps.")
   Long steps;
 
+  @Option(
+      names = "--set",
+      paramLabel = "FIELD=VALUE",
+      description =
+          "Set a field of the configuration (repeatable), e.g. --set"
+              + " optimizer.learning_rate=2e-3 (a nested field by its path). Applied in order,"
+              + " before --out and --steps.")
+  List<String> set = new ArrayList<>();
+
   @Mixin CacheDirOption cache;
 
   @Override
@@ -50,6 +62,8 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig c =
         TrainConfigs.read(
             config,
+            set,
+            "--set",
             b -> {
               if (out != null) {
                 b.setOutDir(out.toString());
@@ -61,8 +75,7 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
     TrainingSummary s = trainer.run(c, resume, cache.resolve());
     var w = spec.commandLine().getOut();
-    w.printf(
-        "%ntrained %d steps in %ds (%.0f tokens/s)%n", s.steps(), s.seconds(), s.tokensPerSecond());
+    w.printf("%n%s%n", trained(s));
     w.printf("final training loss:   %.4f nats/token%n", s.trainLoss());
     w.printf(
         "validation loss:       %.4f nats/token (accuracy %.3f, perplexity %.2f)%n",
@@ -80,5 +93,32 @@ final class TrainCommand implements Callable<Integer> {
     }
     w.flush();
     return 0;
+  }
+
+  /**
+   * The summary's first line: the steps this run trained, and for a resumed run which of the whole
+   * run's steps they were; time and tokens/s are this run's.
+   */
+  static String trained(TrainingSummary s) {
+    String steps = s.stepsThisRun() == 1 ? "1 step" : s.stepsThisRun() + " steps";
+    String which = "";
+    if (s.resumed()) {
+      which =
+          s.stepsThisRun() == 1
+              ? String.format(Locale.ROOT, " in this run (step %d of %d)", s.steps(), s.steps())
+              : String.format(
+                  Locale.ROOT,
+                  " in this run (steps %d–%d of %d)",
+                  s.startStep() + 1,
+                  s.steps(),
+                  s.steps());
+    }
+    return String.format(
+        Locale.ROOT,
+        "trained %s%s in %d s (%,.0f tokens/s)",
+        steps,
+        which,
+        s.seconds(),
+        s.tokensPerSecond());
   }
 }

@@ -83,7 +83,7 @@ public final class CheckpointStore {
       throws IOException {
     Files.createDirectories(root);
     String name = String.format("%s%08d", PREFIX, state.getStep());
-    Path tmp = Files.createTempDirectory(root, "." + name + ".tmp-");
+    Path tmp = AtomicFiles.createTempDirectory(root, "." + name + ".tmp-");
     try {
       Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
       Safetensors.write(tmp.resolve(MODEL_FILE), model, meta);

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * Reads and validates {@link TrainConfig}s in text format. Unknown fields and impossible values
@@ -38,6 +40,19 @@ public final class TrainConfigs {
    */
   public static TrainConfig read(
       Path file, java.util.function.Consumer<TrainConfig.Builder> overrides) {
+    return read(file, List.of(), "", overrides);
+  }
+
+  /**
+   * Reads a text-format file, applies {@code settings} ({@code field.path=value} each, in order, as
+   * {@link ConfigOverrides} reads them: errors name {@code settingsSource}, e.g. {@code --set}),
+   * then {@code changes}, then validates; validation errors name the file and the settings.
+   */
+  public static TrainConfig read(
+      Path file,
+      List<String> settings,
+      String settingsSource,
+      java.util.function.Consumer<TrainConfig.Builder> changes) {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
@@ -45,8 +60,19 @@ public final class TrainConfigs {
       throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
     }
     TrainConfig.Builder b = builder(text, file.toString());
-    overrides.accept(b);
-    return validate(b.build(), file.toString());
+    for (String setting : settings) {
+      ConfigOverrides.apply(b, setting, settingsSource, "");
+    }
+    changes.accept(b);
+    String source =
+        settings.isEmpty()
+            ? file.toString()
+            : file
+                + " with "
+                + settings.stream()
+                    .map(o -> settingsSource + " " + o)
+                    .collect(Collectors.joining(" "));
+    return validate(b.build(), source);
   }
 
   /** Parses and validates text format; {@code source} names it in errors. */

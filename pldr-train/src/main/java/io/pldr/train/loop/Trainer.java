@@ -82,6 +82,19 @@ public final class Trainer {
                           "--resume: no checkpoint in " + store.root() + " to resume from"));
       checkpoint = CheckpointStore.read(latest);
       config = ResumeCheck.merge(checkpoint.state().getConfig(), requested, latest);
+      long at = checkpoint.state().getStep();
+      if (at >= config.getSteps()) {
+        throw new IllegalArgumentException(
+            "--resume: "
+                + latest
+                + " is at step "
+                + at
+                + " and the run has "
+                + config.getSteps()
+                + " steps: nothing to train; pass --steps N with N above "
+                + at
+                + " to train further");
+      }
       LOG.info("resuming from {} (step {})", latest, checkpoint.state().getStep());
     } else if (store.latest().isPresent()) {
       throw new IllegalArgumentException(
@@ -276,6 +289,7 @@ public final class Trainer {
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
       LOG.debug("last checkpoint at step {}", lastCheckpointStep);
       return new TrainingSummary(
+          startStep,
           config.getSteps(),
           last == null ? Double.NaN : last.loss(),
           lastEval == null ? Double.NaN : lastEval.loss(),

@@ -63,6 +63,10 @@ class TrainerTest {
     assertThat(maxDiff(a.optimizer(), b.optimizer())).isLessThanOrEqualTo(1e-6);
     assertThat(b.state().getDataPosition()).isEqualTo(a.state().getDataPosition());
     assertThat(resumed.validationLoss()).isEqualTo(straight.validationLoss());
+    assertThat(resumed.startStep()).isEqualTo(4);
+    assertThat(resumed.stepsThisRun()).isEqualTo(4);
+    assertThat(straight.startStep()).isZero();
+    assertThat(straight.stepsThisRun()).isEqualTo(8);
     // The weights did move: this is not two untouched initialisations.
     Checkpoint half = CheckpointStore.read(dir.resolve("a/checkpoints/step-00000004"));
     assertThat(maxDiff(half.model(), a.model())).isGreaterThan(1e-3);
