@@ -1,6 +1,6 @@
 package io.pldr.cli;
 
-import java.io.IOException;
+import io.pldr.cache.PretrainedModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,9 +13,9 @@ final class CheckpointOption {
       description = "Checkpoint folder, or a run folder (newest checkpoint).")
   Path dir;
 
-  /** The checkpoint, its configuration and the components it names. */
-  LoadedCheckpoint load() throws IOException {
-    return LoadedCheckpoint.load(dir);
+  /** A loader of the checkpoint, its tokenizer and the operator and attention it names. */
+  PretrainedModel.Loader loader() {
+    return PretrainedModel.loader(dir);
   }
 
   @Override

@@ -1,10 +1,10 @@
 package io.pldr.cli;
 
-import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.inject.Components;
+import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.checkpoint.InferenceConversion;
 import java.nio.file.Path;
 import java.util.Map;
@@ -47,11 +47,10 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedCheckpoint loaded = checkpoint.load();
-    Checkpoint source = loaded.checkpoint();
-    ModelConfig config = loaded.config();
-    Components c = loaded.components();
-    Path written = InferenceConversion.convert(source, gCache, out, c);
+    Checkpoint source = CheckpointStore.open(checkpoint.dir);
+    Components components =
+        PldrInjectors.forConfig(source.modelConfig()).getInstance(Components.class);
+    Path written = InferenceConversion.convert(source, gCache, out, components);
     Map<String, HostTensor> kept = CheckpointStore.read(written).model();
     Map<String, HostTensor> all = source.model();
     spec.commandLine()

@@ -1,11 +1,9 @@
 package io.pldr.cli;
 
-import com.google.inject.Guice;
 import io.pldr.api.cache.CacheMode;
-import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeBenchmark;
-import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.runtime.SessionConfigs;
 import java.util.concurrent.Callable;
@@ -85,8 +83,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
       System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());
     }
     CacheMode m = CacheMode.fromId(mode);
-    ModelConfig config = shape.config(prompt + newTokens);
-    Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
+    ModelSpec model = PldrInjectors.spec(shape.config(prompt + newTokens));
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(
@@ -94,7 +91,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
             + " %d intra-op threads%n",
         prompt, newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
     out.flush();
-    try (CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
+    try (CachedDecoder decoder = new CachedDecoder(model)) {
       decoder.load(decoder.initialValues(1));
       DecodeBenchmark.Measurement r =
           DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);

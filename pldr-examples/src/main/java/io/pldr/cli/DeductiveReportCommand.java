@@ -2,14 +2,10 @@ package io.pldr.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
-import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.Generator;
-import io.pldr.cache.text.HfTokenizer;
 import io.pldr.eval.invariance.DeductiveReport;
-import io.pldr.tf.checkpoint.Checkpoint;
-import io.pldr.tf.inject.Components;
 import io.pldr.tf.io.AtomicFiles;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -68,19 +64,13 @@ final class DeductiveReportCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           promptsFile + ": needs at least two prompts, one per" + " line; found " + prompts.size());
     }
-    LoadedCheckpoint loaded = checkpoint.load();
-    Checkpoint ckpt = loaded.checkpoint();
-    ModelConfig config = loaded.config().toBuilder().setPrecision(Precision.FLOAT64).build();
-    Components c = loaded.components();
     List<DeductiveReport.Row> rows;
-    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
-      decoder.load(ckpt.model());
+    try (PretrainedModel model = checkpoint.loader().precision(Precision.FLOAT64).load()) {
       List<long[]> ids = new ArrayList<>();
       for (String p : prompts) {
-        ids.add(Generator.promptIds(tokenizer, p));
+        ids.add(Generator.promptIds(model.tokenizer(), p));
       }
-      rows = DeductiveReport.measure(decoder, ids, continuation);
+      rows = DeductiveReport.measure(model.decoder(), ids, continuation);
     }
     var out = spec.commandLine().getOut();
     out.printf(

@@ -1,8 +1,9 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.CachedDecoder;
-import io.pldr.cache.text.HfTokenizer;
+import io.pldr.cache.PretrainedModel;
 import io.pldr.eval.engine.CachedDecoderEngine;
 import io.pldr.eval.report.EvalReport;
 import io.pldr.eval.report.Header;
@@ -15,7 +16,6 @@ import io.pldr.eval.task.TaskData;
 import io.pldr.eval.task.TaskReader;
 import io.pldr.eval.task.TaskRegistry;
 import io.pldr.tf.checkpoint.Checkpoint;
-import io.pldr.tf.inject.Components;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -123,14 +123,11 @@ final class EvalCommand implements Callable<Integer> {
     }
     err.flush();
 
-    LoadedCheckpoint ckpt = checkpoint.load();
-    ModelConfig config = ckpt.config();
-    Components c = ckpt.components();
     EvalReport report;
-    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.checkpoint().tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(c.spec(config));
+    try (PretrainedModel model = checkpoint.loader().load();
         EvalProgressBar progress = EvalProgressBar.forEnvironment()) {
-      decoder.load(ckpt.checkpoint().model());
+      CachedDecoder decoder = model.decoder();
+      Tokenizer tokenizer = model.tokenizer();
       List<Evaluation.Setting> settings = new ArrayList<>();
       if (gCache == null || gCache) {
         settings.add(
@@ -148,7 +145,9 @@ final class EvalCommand implements Callable<Integer> {
                 new CachedDecoderEngine(
                     decoder, tokenizer, new CachedDecoderEngine.Options(false, batch, addBos))));
       }
-      report = new Evaluation(progress).run(header(ckpt.checkpoint(), config), loaded, settings);
+      report =
+          new Evaluation(progress)
+              .run(header(model.checkpoint(), model.config()), loaded, settings);
     }
     var printed = spec.commandLine().getOut();
     ReportWriter writer = new ReportWriter();

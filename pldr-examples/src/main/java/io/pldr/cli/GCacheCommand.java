@@ -1,7 +1,8 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
-import io.pldr.train.checkpoint.GCacheExport;
+import io.pldr.cache.PretrainedModel;
+import io.pldr.tf.io.GCacheFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,8 +41,11 @@ final class GCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    LoadedCheckpoint loaded = checkpoint.load();
-    ModelConfig config = GCacheExport.write(loaded.checkpoint(), loaded.components(), prompt, out);
+    ModelConfig config;
+    try (PretrainedModel model = checkpoint.loader().load()) {
+      config = model.config();
+      GCacheFile.save(out, config, model.inferGCache(prompt));
+    }
     spec.commandLine()
         .getOut()
         .printf("wrote the G-cache of %d layers to %s%n", config.getNumLayers(), out);

@@ -1,19 +1,13 @@
 package io.pldr.cli;
 
 import io.pldr.api.cache.CacheMode;
-import io.pldr.api.config.ModelConfig;
-import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
-import io.pldr.cache.text.HfTokenizer;
-import io.pldr.tf.checkpoint.Checkpoint;
-import io.pldr.tf.inject.Components;
-import io.pldr.tf.io.GCacheFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -108,19 +102,13 @@ final class GenerateCommand implements Callable<Integer> {
     SamplingConfig sampling =
         new SamplingConfig(temperature, topK, topP, seed, maxNewTokens, stops);
     CacheMode m = CacheMode.fromId(mode);
-    LoadedCheckpoint loaded = checkpoint.load();
-    Checkpoint ckpt = loaded.checkpoint();
-    ModelConfig config = loaded.config();
-    Components c = loaded.components();
+    PretrainedModel.Loader loader = checkpoint.loader();
+    if (gCache != null) {
+      loader.gCache(gCache);
+    }
     var out = spec.commandLine().getOut();
-    try (HfTokenizer tokenizer = HfTokenizer.load(ckpt.tokenizerFile());
-        CachedDecoder decoder = new CachedDecoder(c.spec(config))) {
-      decoder.load(ckpt.model());
-      Generator generator =
-          new Generator(
-              decoder,
-              tokenizer,
-              gCache == null ? Optional.empty() : Optional.of(GCacheFile.load(gCache, config)));
+    try (PretrainedModel model = loader.load()) {
+      Generator generator = model.generator();
       if (batch) {
         for (Generation g : generator.generate(prompts, sampling, m)) {
           out.println(g.prompt() + g.text());

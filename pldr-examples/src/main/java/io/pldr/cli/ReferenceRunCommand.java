@@ -1,9 +1,9 @@
 package io.pldr.cli;
 
-import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.pldr.api.config.Precision;
 import io.pldr.api.model.ModelFactory;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
@@ -11,7 +11,6 @@ import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.TeacherForcing;
 import io.pldr.tf.checkpoint.ReferenceCheckpoint;
 import io.pldr.tf.checkpoint.ReferenceOutputs;
-import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.Safetensors;
 import io.pldr.train.graph.LossAndGradients;
@@ -111,18 +110,17 @@ final class ReferenceRunCommand implements Callable<Integer> {
               + " "
               + tokens.shape());
     }
-    Injector injector = Guice.createInjector(PldrInjectors.standard());
-    Components components = injector.getInstance(Components.class);
-    ModelFactory factory = injector.getInstance(ModelFactory.class);
     ReferenceCheckpoint ckpt = ReferenceCheckpoint.read(checkpoint, p);
+    Injector injector = PldrInjectors.forConfig(ckpt.config());
+    ModelSpec modelSpec = PldrInjectors.spec(injector);
+    ModelFactory factory = injector.getInstance(ModelFactory.class);
     Map<String, HostTensor> result = new LinkedHashMap<>();
     long start = System.nanoTime();
     try (PldrModel model = ckpt.load(factory)) {
       LOG.info("loaded {} parameters from {}", model.parameterSpecs().size(), checkpoint);
       result.putAll(ReferenceOutputs.full(model.forward(tokens.toLongRows())));
       result.putAll(
-          LossAndGradients.compute(
-                  components.spec(ckpt.config()), ckpt.tensors(), tokens.toLongRows())
+          LossAndGradients.compute(modelSpec, ckpt.tensors(), tokens.toLongRows())
               .referenceTensors());
     }
     long[] row0 = tokens.toLongRows()[0];
@@ -132,7 +130,7 @@ final class ReferenceRunCommand implements Callable<Integer> {
             : inputs.containsKey("decode.prompt_length")
                 ? (int) inputs.get("decode.prompt_length").get(0)
                 : Math.max(1, row0.length / 2);
-    try (CachedDecoder decoder = new CachedDecoder(components.spec(ckpt.config()))) {
+    try (CachedDecoder decoder = new CachedDecoder(modelSpec)) {
       decoder.load(ckpt.tensors());
       result.putAll(TeacherForcing.referenceTensors(decoder, row0, p0));
     }

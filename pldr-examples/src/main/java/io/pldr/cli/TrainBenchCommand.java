@@ -1,8 +1,6 @@
 package io.pldr.cli;
 
-import com.google.inject.Guice;
-import io.pldr.api.config.ModelConfig;
-import io.pldr.tf.inject.Components;
+import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.bench.TrainBenchmark;
 import java.util.concurrent.Callable;
@@ -61,15 +59,14 @@ final class TrainBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelConfig config = shape.config(seq);
-    Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
+    ModelSpec model = PldrInjectors.spec(shape.config(seq));
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(
         "batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n",
         batch, seq, warmup, steps);
     out.flush();
-    TrainBenchmark.Measurement m = TrainBenchmark.run(c.spec(config), batch, seq, warmup, steps, 1);
+    TrainBenchmark.Measurement m = TrainBenchmark.run(model, batch, seq, warmup, steps, 1);
     out.printf("parameters: %,d%n", m.parameters());
     out.printf("step time: %.1f ms%n", m.secondsPerStep() * 1e3);
     out.printf("FLOPs per step (matrix products, forward + backward): %.3g%n", m.flopsPerStep());

@@ -63,7 +63,11 @@ public final class PldrInjectors {
    * ConfigException} (not wrapped by Guice).
    */
   public static ModelSpec spec(ModelConfig config, Module... extra) {
-    Injector injector = forConfig(config, extra);
+    return spec(forConfig(config, extra));
+  }
+
+  /** The resolved specification an injector made by {@link #forConfig} provides, unwrapped. */
+  public static ModelSpec spec(Injector injector) {
     try {
       return injector.getInstance(ModelSpec.class);
     } catch (ProvisionException e) {

@@ -3,8 +3,9 @@ package io.pldr.train.ablation;
 import com.google.inject.Injector;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.cache.PretrainedModel;
 import io.pldr.tf.inject.Components;
-import io.pldr.train.checkpoint.GCacheExport;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.train.loop.Trainer;
 import io.pldr.train.loop.TrainingSummary;
 import io.pldr.train.observe.LossCurves;
@@ -142,12 +143,9 @@ public final class AblationRunner {
               + from.name()
               + "' first");
     }
-    ModelConfig model = from.config().getModel();
-    GCacheExport.write(
-        source.finalCheckpoint(),
-        injectors.apply(model).getInstance(Components.class),
-        g.prompt(),
-        g.file());
+    try (PretrainedModel model = PretrainedModel.load(source.finalCheckpoint().dir())) {
+      GCacheFile.save(g.file(), model.config(), model.inferGCache(g.prompt()));
+    }
     log.printf("wrote the G-cache of '%s' to %s%n", from.name(), g.file());
   }
 
