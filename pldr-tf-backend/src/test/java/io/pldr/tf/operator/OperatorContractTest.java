@@ -1,22 +1,18 @@
 package io.pldr.tf.operator;
 
-import io.pldr.api.cache.GCache;
-import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.operator.OperatorHarness;
 import io.pldr.api.operator.TensorOperatorContract;
 import io.pldr.api.operator.TensorOperatorProvider;
 import io.pldr.api.tensor.DType;
-import io.pldr.api.tensor.HostTensor;
-import io.pldr.api.tensor.Shape;
 import io.pldr.tf.io.GCacheFile;
+import io.pldr.tf.testing.RandomGCache;
 import io.pldr.tf.testing.ScaledIdentityOperatorModule;
 import io.pldr.tf.testing.TfOperatorHarness;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Nested;
 
 /** Every built-in operator, and the plug-in example, passes the operator contract. */
@@ -61,13 +57,7 @@ class OperatorContractTest {
       try {
         file = Files.createTempFile("gcache", ".safetensors");
         file.toFile().deleteOnExit();
-        java.util.Random r = new java.util.Random(2);
-        double[] v = new double[H * D * D];
-        for (int i = 0; i < v.length; i++) {
-          v[i] = r.nextGaussian();
-        }
-        HostTensor g = HostTensor.of(DType.FLOAT32, Shape.of(1, H, D, D), v);
-        GCacheFile.save(file, super.config(), new GCache(List.of(new LayerDeductive(g, g))));
+        GCacheFile.save(file, super.config(), RandomGCache.of(super.config(), 2, DType.FLOAT32));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import io.pldr.api.cache.GCache;
-import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.TensorOperatorSpec;
@@ -14,17 +13,14 @@ import io.pldr.api.model.ModelFactory;
 import io.pldr.api.model.PldrModel;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.api.tensor.Shape;
 import io.pldr.tf.inject.ExternalOperatorModule;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.io.Safetensors;
+import io.pldr.tf.testing.RandomGCache;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,22 +51,7 @@ class TransferredOperatorTest {
   }
 
   private static GCache layers(ModelConfig c, long seed) {
-    Random r = new Random(seed);
-    int d = c.getDModel() / c.getNumHeads();
-    List<LayerDeductive> out = new ArrayList<>();
-    for (int i = 0; i < c.getNumLayers(); i++) {
-      double[] a = new double[c.getNumHeads() * d * d];
-      double[] g = new double[a.length];
-      for (int j = 0; j < a.length; j++) {
-        a[j] = Math.abs(r.nextGaussian());
-        g[j] = r.nextGaussian();
-      }
-      Shape s = Shape.of(1, c.getNumHeads(), d, d);
-      out.add(
-          new LayerDeductive(
-              HostTensor.of(DType.FLOAT32, s, a), HostTensor.of(DType.FLOAT32, s, g)));
-    }
-    return new GCache(out);
+    return RandomGCache.of(c, seed, DType.FLOAT32);
   }
 
   private static PldrModel build(ModelConfig config) {
