@@ -202,6 +202,13 @@ public final class CachedDecoder implements AutoCloseable {
    */
   public Step prefill(long[][] rows, GCache gCache) {
     InputCheck.tokens(rows, model.config());
+    if (gCache.numLayers() != model.config().getNumLayers()) {
+      throw new IllegalArgumentException(
+          "a G-cache of "
+              + gCache.numLayers()
+              + " layers for a model of "
+              + model.config().getNumLayers());
+    }
     Graphs g = steps.get(CacheMode.G);
     Session.Runner r = session.runner().fetch(g.lastLogits());
     List<Tensor> given = new ArrayList<>();
