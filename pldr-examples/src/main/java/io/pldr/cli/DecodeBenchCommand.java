@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
       "  --res-units 2 --dense 2 --vocab 4096",
       "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
       "  --res-units 8 --dense 2 --vocab 32000",
-      "The last line is 'tokens/s: N'."
+      "Prints 'load: N s' (seconds from the JVM's start until the model is loaded) before",
+      "decoding; the last line is 'tokens/s: N'."
     })
 final class DecodeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -89,6 +90,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
     try (CachedDecoder decoder =
         new CachedDecoder(config, c.operator(config), c.attention(config))) {
       decoder.load(decoder.initialValues(1));
+      out.println(LoadTime.line());
+      out.flush();
       DecodeBenchmark.Measurement r =
           DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);
       out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);

@@ -22,7 +22,9 @@ import picocli.CommandLine.Spec;
       "Small configuration (the default): --layers 4 --heads 4 --depth 32 --a-dff 32",
       "  --res-units 2 --dense 2 --vocab 4096 --batch 8 --seq 128",
       "Paper configuration: --layers 5 --heads 14 --depth 64 --dff 2389 --a-dff 170",
-      "  --res-units 8 --dense 2 --vocab 32000 --batch 2 --seq 256"
+      "  --res-units 8 --dense 2 --vocab 32000 --batch 2 --seq 256",
+      "Prints 'load: N s' (seconds from the JVM's start until the model is loaded) before",
+      "the first step."
     })
 final class TrainBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -65,7 +67,18 @@ final class TrainBenchCommand implements Callable<Integer> {
     out.flush();
     TrainBenchmark.Measurement m =
         TrainBenchmark.run(
-            config, c.operator(config), c.attention(config), batch, seq, warmup, steps, 1);
+            config,
+            c.operator(config),
+            c.attention(config),
+            batch,
+            seq,
+            warmup,
+            steps,
+            1,
+            () -> {
+              out.println(LoadTime.line());
+              out.flush();
+            });
     out.printf("parameters: %,d%n", m.parameters());
     out.printf("step time: %.1f ms%n", m.secondsPerStep() * 1e3);
     out.printf("FLOPs per step (matrix products, forward + backward): %.3g%n", m.flopsPerStep());

@@ -43,6 +43,23 @@ public final class TrainBenchmark {
       int warmup,
       int steps,
       long seed) {
+    return run(config, operator, attention, batch, seq, warmup, steps, seed, () -> {});
+  }
+
+  /**
+   * As {@link #run(ModelConfig, TensorOperatorProvider, AttentionProvider, int, int, int, int,
+   * long)}, calling {@code loaded} once the model is loaded and ready, before the first step.
+   */
+  public static Measurement run(
+      ModelConfig config,
+      TensorOperatorProvider operator,
+      AttentionProvider attention,
+      int batch,
+      int seq,
+      int warmup,
+      int steps,
+      long seed,
+      Runnable loaded) {
     TrainingGraph graph =
         new TrainingGraph(
             config,
@@ -53,6 +70,7 @@ public final class TrainBenchmark {
             1);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
+      loaded.run();
       long params =
           graph.model().parameterSpecs().values().stream().mapToLong(p -> p.shape().size()).sum();
       SplittableRandom random = new SplittableRandom(seed);
