@@ -128,8 +128,9 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * Loads every parameter in one run; the map must hold exactly the parameters (checked, naming any
-   * tensor that is missing, unexpected, of the wrong shape or not floating-point).
+   * Loads every parameter in a constant number of runs ({@link VariableIo#assign}); the map must
+   * hold exactly the parameters (checked first, naming any tensor that is missing, unexpected, of
+   * the wrong shape or not floating-point).
    */
   public void assign(Session session, Map<String, HostTensor> values, String source) {
     VariableIo.assign(session, ops.parameters(), values, source);
