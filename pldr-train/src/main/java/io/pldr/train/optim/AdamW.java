@@ -5,6 +5,7 @@ import io.pldr.api.tensor.Initializer;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.tf.ops.ZeroFill;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -88,9 +89,8 @@ public final class AdamW {
                   ops.scalar(s.beta2()),
                   epsilonHat,
                   g));
-      Operand<org.tensorflow.types.TInt64> shape = tf.constant(p.spec().shape().dims());
-      zeros.add(tf.assign(m.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
-      zeros.add(tf.assign(v.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
+      zeros.add(ZeroFill.assign(tf, m));
+      zeros.add(ZeroFill.assign(tf, v));
     }
     this.update = tf.withControlDependencies(updates).noOp();
     this.reset = tf.withControlDependencies(zeros).noOp();
