@@ -7,6 +7,7 @@ import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeBenchmark;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.runtime.NativeLibrary;
 import io.pldr.tf.runtime.SessionConfigs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -77,6 +78,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
       // TensorFlow sizes its intra-op pool with the process's first session, which is ours
       System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());
     }
+    NativeLibrary.loadInBackground(); // while the injector is built
     CacheMode m = CacheMode.fromId(mode);
     ModelConfig config = shape.config(prompt + newTokens);
     Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);

@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.runtime.NativeLibrary;
 import io.pldr.train.bench.TrainBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,6 +58,7 @@ final class TrainBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    NativeLibrary.loadInBackground(); // while the injector is built
     ModelConfig config = shape.config(seq);
     Components c = Guice.createInjector(PldrInjectors.standard()).getInstance(Components.class);
     var out = spec.commandLine().getOut();
