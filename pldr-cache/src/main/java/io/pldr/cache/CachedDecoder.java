@@ -156,9 +156,12 @@ public final class CachedDecoder implements AutoCloseable {
     return model.initialValues(seed);
   }
 
-  /** Loads parameters (exactly the model's; checked). */
-  public void load(Map<String, HostTensor> parameters) {
-    model.assign(session, parameters, "parameters");
+  /**
+   * Loads parameters (exactly the model's; checked first) in a constant number of session runs,
+   * whatever the model's size; returns how many it made.
+   */
+  public int load(Map<String, HostTensor> parameters) {
+    return model.assign(session, parameters, "parameters");
   }
 
   /** Last-position logits {@code [B, V]} of a pass, and the caches after it. */

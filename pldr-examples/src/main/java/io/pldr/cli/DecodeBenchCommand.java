@@ -5,6 +5,7 @@ import io.pldr.api.model.ModelSpec;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeBenchmark;
 import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.runtime.NativeLibrary;
 import io.pldr.tf.runtime.SessionConfigs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
       "  --layers=5 --heads=14 --depth=64 --dff=2389 --a-dff=170 --res-units=8 --dense=2"
           + " --vocab=32000",
       "",
-      "The last line is 'tokens/s: N'."
+      "Prints 'load: N s' (the seconds from the JVM's start until the model is loaded) before"
+          + " decoding; the last line is 'tokens/s: N'."
     })
 final class DecodeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -82,6 +84,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
       // TensorFlow sizes its intra-op pool with the process's first session, which is ours
       System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());
     }
+    NativeLibrary.loadInBackground(); // while the injector is built
     CacheMode m = CacheMode.fromId(mode);
     ModelSpec model = PldrInjectors.spec(shape.config(prompt + newTokens));
     var out = spec.commandLine().getOut();
@@ -93,6 +96,8 @@ final class DecodeBenchCommand implements Callable<Integer> {
     out.flush();
     try (CachedDecoder decoder = new CachedDecoder(model)) {
       decoder.load(decoder.initialValues(1));
+      out.println(LoadTime.line());
+      out.flush();
       DecodeBenchmark.Measurement r =
           DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);
       out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);

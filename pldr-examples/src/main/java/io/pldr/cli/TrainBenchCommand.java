@@ -2,6 +2,7 @@ package io.pldr.cli;
 
 import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.PldrInjectors;
+import io.pldr.tf.runtime.NativeLibrary;
 import io.pldr.train.bench.TrainBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,10 @@ import picocli.CommandLine.Spec;
           + " --batch=8 --seq=128",
       "Paper configuration:",
       "  --layers=5 --heads=14 --depth=64 --dff=2389 --a-dff=170 --res-units=8 --dense=2"
-          + " --vocab=32000 --batch=2 --seq=256"
+          + " --vocab=32000 --batch=2 --seq=256",
+      "",
+      "Prints 'load: N s' (the seconds from the JVM's start until the model is loaded) before"
+          + " the first step."
     })
 final class TrainBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,6 +63,7 @@ final class TrainBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    NativeLibrary.loadInBackground(); // while the injector is built
     ModelSpec model = PldrInjectors.spec(shape.config(seq));
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
@@ -66,7 +71,18 @@ final class TrainBenchCommand implements Callable<Integer> {
         "batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n",
         batch, seq, warmup, steps);
     out.flush();
-    TrainBenchmark.Measurement m = TrainBenchmark.run(model, batch, seq, warmup, steps, 1);
+    TrainBenchmark.Measurement m =
+        TrainBenchmark.run(
+            model,
+            batch,
+            seq,
+            warmup,
+            steps,
+            1,
+            () -> {
+              out.println(LoadTime.line());
+              out.flush();
+            });
     out.printf("parameters: %,d%n", m.parameters());
     out.printf("step time: %.1f ms%n", m.secondsPerStep() * 1e3);
     out.printf("FLOPs per step (matrix products, forward + backward): %.3g%n", m.flopsPerStep());

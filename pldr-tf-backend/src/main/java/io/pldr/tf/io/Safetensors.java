@@ -24,8 +24,8 @@ import java.util.Map;
  * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header length, a
  * JSON header {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}}, then the raw
  * little-endian data. No Java library fits JDK 17 (see docs/architecture.md), so this is pldr's
- * own. Reads F32, F64, F16, BF16, I64, I32; writes F32, F64, I64, I32. Tensors are mapped from the
- * file, not read whole; writes are atomic.
+ * own. Reads F32, F16 and BF16 (as float32 tensors held as floats), F64, I64, I32; writes F32, F64,
+ * I64, I32. Tensors are mapped from the file, not read whole; writes are atomic.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,47 +123,46 @@ public final class Safetensors {
               + shape
               + " within the file");
     }
-    double[] v = new double[Math.toIntExact(count)];
+    int n = Math.toIntExact(count);
     MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, dataStart + begin, end - begin);
     buf.order(ByteOrder.LITTLE_ENDIAN);
-    DType type;
     switch (dtype) {
+      case "F32", "F16", "BF16" -> {
+        // float32 values stay floats: half the memory of doubles, and a bulk copy for F32
+        float[] f = new float[n];
+        if (dtype.equals("F32")) {
+          buf.asFloatBuffer().get(f);
+        } else if (dtype.equals("F16")) {
+          for (int i = 0; i < n; i++) {
+            f[i] = halfToFloat(buf.getShort(2 * i));
+          }
+        } else {
+          for (int i = 0; i < n; i++) {
+            f[i] = Float.intBitsToFloat((buf.getShort(2 * i) & 0xffff) << 16);
+          }
+        }
+        return HostTensor.wrapFloats(shape, f);
+      }
       case "F64" -> {
+        double[] v = new double[n];
         buf.asDoubleBuffer().get(v);
-        type = DType.FLOAT64;
-      }
-      case "F32" -> {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = buf.getFloat(4 * i);
-        }
-        type = DType.FLOAT32;
-      }
-      case "F16" -> {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = halfToFloat(buf.getShort(2 * i));
-        }
-        type = DType.FLOAT32;
-      }
-      case "BF16" -> {
-        for (int i = 0; i < v.length; i++) {
-          v[i] = Float.intBitsToFloat((buf.getShort(2 * i) & 0xffff) << 16);
-        }
-        type = DType.FLOAT32;
+        return HostTensor.wrap(DType.FLOAT64, shape, v);
       }
       case "I64" -> {
-        for (int i = 0; i < v.length; i++) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
           v[i] = buf.getLong(8 * i);
         }
-        type = DType.INT64;
+        return HostTensor.wrap(DType.INT64, shape, v);
       }
       default -> {
-        for (int i = 0; i < v.length; i++) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
           v[i] = buf.getInt(4 * i);
         }
-        type = DType.INT32;
+        return HostTensor.wrap(DType.INT32, shape, v);
       }
     }
-    return HostTensor.wrap(type, shape, v);
   }
 
   /**

@@ -87,8 +87,8 @@ public final class ParameterRegistry {
         tf.withName(name + "_weight").variable(org.tensorflow.ndarray.Shape.of(in, total), type);
     Variable<? extends TFloating> bias =
         tf.withName(name + "_bias").variable(org.tensorflow.ndarray.Shape.of(total), type);
-    preloads.add(zero(weight, type, in, total));
-    preloads.add(zero(bias, type, total));
+    preloads.add(allocate(weight, type, in, total));
+    preloads.add(allocate(bias, type, total));
     int offset = 0;
     for (PackedLinear.Part part : parts) {
       int end = offset + part.out();
@@ -135,9 +135,11 @@ public final class ParameterRegistry {
     return new PackedLinear(weight, bias);
   }
 
+  // Uninitialised memory (Empty, which Assign takes over without a copy): every element is written
+  // by a part's slice assignment right after, in the same load.
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Op zero(Variable variable, Class<? extends TFloating> type, long... shape) {
-    return tf.assign(variable, tf.zeros(tf.constant(shape), (Class) type));
+  private Op allocate(Variable variable, Class<? extends TFloating> type, int... shape) {
+    return tf.assign(variable, tf.empty(tf.constant(shape), (Class) type));
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -155,7 +157,8 @@ public final class ParameterRegistry {
 
   /**
    * What loading runs before the parameters' own assignments: allocating the packed variables (a
-   * slice can only be written into an initialised variable).
+   * slice can only be written into an initialised variable), without filling them, since the parts'
+   * assignments write every element.
    */
   public List<Op> preloads() {
     return Collections.unmodifiableList(preloads);

@@ -4,6 +4,8 @@ import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.ops.TfTypes;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
@@ -11,9 +13,14 @@ import org.tensorflow.types.TInt64;
 
 /**
  * Copies between {@link HostTensor}s and TensorFlow tensors, in bulk through the tensors' raw
- * buffers (NdArray's {@code copyTo} goes element by element).
+ * buffers (NdArray's {@code copyTo} goes element by element). Floating-point values go to
+ * TensorFlow in chunks of {@value #CHUNK} elements, so that no array the size of a tensor is made
+ * on the way; float32 tensors come back as floats.
  */
 public final class HostTensors {
+  /** Elements converted per bulk copy. */
+  static final int CHUNK = 1 << 14;
+
   private HostTensors() {}
 
   /** A TensorFlow tensor of {@code dtype} holding {@code t}'s values; the caller closes it. */
@@ -22,12 +29,26 @@ public final class HostTensors {
     switch (dtype) {
       case FLOAT32 -> {
         TFloat32 out = TFloat32.tensorOf(shape);
-        out.asRawTensor().data().asFloats().write(t.toFloatArray());
+        FloatDataBuffer data = out.asRawTensor().data().asFloats();
+        int n = t.size();
+        float[] chunk = new float[Math.min(n, CHUNK)];
+        for (int start = 0; start < n; start += CHUNK) {
+          int length = Math.min(CHUNK, n - start);
+          t.copyTo(start, chunk, 0, length);
+          data.offset(start).write(chunk, 0, length);
+        }
         return out;
       }
       case FLOAT64 -> {
         TFloat64 out = TFloat64.tensorOf(shape);
-        out.asRawTensor().data().asDoubles().write(t.toDoubleArray());
+        DoubleDataBuffer data = out.asRawTensor().data().asDoubles();
+        int n = t.size();
+        double[] chunk = new double[Math.min(n, CHUNK)];
+        for (int start = 0; start < n; start += CHUNK) {
+          int length = Math.min(CHUNK, n - start);
+          t.copyTo(start, chunk, 0, length);
+          data.offset(start).write(chunk, 0, length);
+        }
         return out;
       }
       case INT64 -> {
@@ -66,15 +87,13 @@ public final class HostTensors {
   public static HostTensor fromTensor(Tensor t) {
     io.pldr.api.tensor.Shape shape = TfTypes.shape(t.shape());
     int n = Math.toIntExact(t.shape().size());
-    double[] d = new double[n];
     if (t instanceof TFloat32 f) {
       float[] v = new float[n];
       f.asRawTensor().data().asFloats().read(v);
-      for (int i = 0; i < n; i++) {
-        d[i] = v[i];
-      }
-      return HostTensor.wrap(DType.FLOAT32, shape, d);
-    } else if (t instanceof TFloat64 f) {
+      return HostTensor.wrapFloats(shape, v);
+    }
+    double[] d = new double[n];
+    if (t instanceof TFloat64 f) {
       f.asRawTensor().data().asDoubles().read(d);
       return HostTensor.wrap(DType.FLOAT64, shape, d);
     } else if (t instanceof TInt64 l) {

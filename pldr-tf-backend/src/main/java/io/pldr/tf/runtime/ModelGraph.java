@@ -115,26 +115,33 @@ public final class ModelGraph implements AutoCloseable {
     return new Session(graph, config);
   }
 
-  /** First values of every parameter, reproducible from {@code seed}. */
+  /**
+   * First values of every parameter, reproducible from {@code seed}; a float32 model's as floats
+   * (half the memory, copied to TensorFlow in bulk).
+   */
   public Map<String, HostTensor> initialValues(long seed) {
     Map<String, HostTensor> initial = new LinkedHashMap<>();
     for (Parameter p : parameters().values()) {
+      String name = p.spec().name();
+      io.pldr.api.tensor.Shape shape = p.spec().shape();
       initial.put(
-          p.spec().name(),
-          HostTensor.wrap(
-              dtype,
-              p.spec().shape(),
-              Initializers.sample(p.initializer(), p.spec().shape(), seed, p.spec().name())));
+          name,
+          dtype == DType.FLOAT32
+              ? HostTensor.wrapFloats(
+                  shape, Initializers.sampleFloats(p.initializer(), shape, seed, name))
+              : HostTensor.wrap(
+                  dtype, shape, Initializers.sample(p.initializer(), shape, seed, name)));
     }
     return initial;
   }
 
   /**
-   * Loads every parameter in one run; the map must hold exactly the parameters (checked, naming any
-   * tensor that is missing, unexpected, of the wrong shape or not floating-point).
+   * Loads every parameter in a constant number of runs ({@link VariableIo#assign}); the map must
+   * hold exactly the parameters (checked first, naming any tensor that is missing, unexpected, of
+   * the wrong shape or not floating-point). Returns the number of session runs made.
    */
-  public void assign(Session session, Map<String, HostTensor> values, String source) {
-    VariableIo.assign(session, ops.parameters(), values, source);
+  public int assign(Session session, Map<String, HostTensor> values, String source) {
+    return VariableIo.assign(session, ops.parameters(), values, source);
   }
 
   /** The current value of every parameter. */

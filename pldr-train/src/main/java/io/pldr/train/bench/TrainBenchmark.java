@@ -34,11 +34,21 @@ public final class TrainBenchmark {
   /** Runs {@code warmup} untimed and {@code steps} timed steps of batch × seq tokens. */
   public static Measurement run(
       ModelSpec spec, int batch, int seq, int warmup, int steps, long seed) {
+    return run(spec, batch, seq, warmup, steps, seed, () -> {});
+  }
+
+  /**
+   * As {@link #run(ModelSpec, int, int, int, int, long)}, calling {@code loaded} once the model is
+   * loaded and ready, before the first step.
+   */
+  public static Measurement run(
+      ModelSpec spec, int batch, int seq, int warmup, int steps, long seed, Runnable loaded) {
     TrainingGraph graph =
         new TrainingGraph(
             spec, new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
+      loaded.run();
       long params =
           graph.model().parameterSpecs().values().stream().mapToLong(p -> p.shape().size()).sum();
       SplittableRandom random = new SplittableRandom(seed);

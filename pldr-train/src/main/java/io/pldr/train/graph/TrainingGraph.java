@@ -7,6 +7,7 @@ import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.tf.ops.ZeroFill;
 import io.pldr.tf.runtime.ModelGraph;
 import io.pldr.train.optim.AdamW;
 import java.util.ArrayList;
@@ -140,10 +141,7 @@ public final class TrainingGraph {
                 p.spec().shape(),
                 io.pldr.api.tensor.Initializer.zeros());
         adds.add(tf.assignAdd(acc.<TFloating>variableRef(), grads.get(i++)));
-        zeros.add(
-            tf.assign(
-                acc.<TFloating>variableRef(),
-                tf.zeros(tf.constant(p.spec().shape().dims()), ops.type())));
+        zeros.add(ZeroFill.assign(tf, acc));
         applied.add(tf.math.div(acc.<TFloating>value(), k));
       }
       this.accumulate = tf.withControlDependencies(adds).noOp();

@@ -4,11 +4,14 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.runtime.HostTensors;
 import io.pldr.tf.runtime.VariableIo;
 import io.pldr.train.graph.TrainingGraph;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.op.Op;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -50,17 +53,26 @@ public final class TrainingSession implements AutoCloseable {
     return graph;
   }
 
-  /** Loads parameters (and, if given, optimiser state; otherwise it starts from zero). */
-  public void load(Map<String, HostTensor> parameters, Map<String, HostTensor> optimizer) {
-    graph.model().assign(session, parameters, "parameters");
+  /**
+   * Loads parameters (and, if given, optimiser state; otherwise it starts from zero) and zeroes the
+   * gradient accumulators, in one session run: both sets of values are checked before anything is
+   * assigned. Returns the number of session runs made (two at most).
+   */
+  public int load(Map<String, HostTensor> parameters, Map<String, HostTensor> optimizer) {
+    List<VariableIo.Assignment> assignments = new ArrayList<>();
+    List<Op> resets = new ArrayList<>();
+    assignments.add(
+        new VariableIo.Assignment(graph.model().ops().parameters(), parameters, "parameters"));
     if (optimizer != null) {
-      VariableIo.assign(session, graph.optimizerState(), optimizer, "optimizer state");
+      assignments.add(
+          new VariableIo.Assignment(graph.optimizerState(), optimizer, "optimizer state"));
     } else {
-      session.runner().addTarget(graph.resetOptimizer()).run().close();
+      resets.add(graph.resetOptimizer());
     }
     if (graph.accumulationSteps() > 1) {
-      session.runner().addTarget(graph.resetAccumulators()).run().close();
+      resets.add(graph.resetAccumulators());
     }
+    return VariableIo.assign(session, assignments, resets);
   }
 
   /** The parameters, by reference name. */

@@ -5,6 +5,7 @@ import io.pldr.api.tensor.Initializer;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
+import io.pldr.tf.ops.ZeroFill;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,11 @@ public final class AdamW {
     DType dtype = ops.floatType();
     this.state = new ParameterRegistry(tf, dtype);
     Parameter step = state.create("adamw.step", io.pldr.api.tensor.Shape.of(), Initializer.zeros());
-    Ops gated = tf.withControlDependencies(new ArrayList<>(gradients));
+    // One node waits for every gradient, and every update waits for it: the same order as control
+    // edges from every gradient to every update, with as many edges as parameters instead of their
+    // square (which made building and preparing the graph of a large model take seconds).
+    Op gradientsReady = tf.withControlDependencies(new ArrayList<>(gradients)).noOp();
+    Ops gated = tf.withControlDependencies(List.of(gradientsReady));
     Operand<TFloating> t = gated.math.add(step.<TFloating>value(), ops.scalar(1.0));
     Operand<TFloating> beta1Power = gated.math.pow(ops.scalar(s.beta1()), t);
     Operand<TFloating> beta2Power = gated.math.pow(ops.scalar(s.beta2()), t);
@@ -88,9 +93,8 @@ public final class AdamW {
                   ops.scalar(s.beta2()),
                   epsilonHat,
                   g));
-      Operand<org.tensorflow.types.TInt64> shape = tf.constant(p.spec().shape().dims());
-      zeros.add(tf.assign(m.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
-      zeros.add(tf.assign(v.<TFloating>variableRef(), tf.zeros(shape, ops.type())));
+      zeros.add(ZeroFill.assign(tf, m));
+      zeros.add(ZeroFill.assign(tf, v));
     }
     this.update = tf.withControlDependencies(updates).noOp();
     this.reset = tf.withControlDependencies(zeros).noOp();
