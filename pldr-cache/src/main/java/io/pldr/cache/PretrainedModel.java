@@ -4,7 +4,6 @@ import com.google.inject.Module;
 import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
-import io.pldr.api.config.TokenIds;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.text.SpecialTokens;
@@ -12,6 +11,7 @@ import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.score.LogLikelihoods;
 import io.pldr.cache.score.Scorer;
+import io.pldr.cache.text.TokenizerCheck;
 import io.pldr.cache.text.Tokenizers;
 import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.PldrInjectors;
@@ -125,7 +125,7 @@ public final class PretrainedModel implements AutoCloseable {
       Tokenizer tokenizer = Tokenizers.load(tokenizerFile);
       CachedDecoder decoder = null;
       try {
-        checkTokenizer(tokenizer, tokenizerFile, spec.config());
+        TokenizerCheck.check(tokenizer, tokenizerFile, spec.config());
         Map<String, HostTensor> parameters = checkpoint.model();
         ParameterCheck.check(
             ModelGraph.parameterSpecs(spec), parameters, checkpoint.parametersSource());
@@ -138,39 +138,6 @@ public final class PretrainedModel implements AutoCloseable {
         }
         tokenizer.close();
         throw e;
-      }
-    }
-
-    private static void checkTokenizer(Tokenizer tokenizer, Path file, ModelConfig config) {
-      if (tokenizer.vocabSize() != config.getVocabSize()) {
-        throw new IllegalArgumentException(
-            file
-                + ": the tokenizer has "
-                + tokenizer.vocabSize()
-                + " ids but the model's vocab_size is "
-                + config.getVocabSize()
-                + ": they must be equal");
-      }
-      SpecialTokens ids = tokenizer.specialTokens();
-      TokenIds model = config.getTokenIds();
-      if (ids.pad() != model.getPad()
-          || ids.bos() != model.getBos()
-          || ids.eos() != model.getEos()) {
-        throw new IllegalArgumentException(
-            file
-                + ": the tokenizer's special ids (pad "
-                + ids.pad()
-                + ", bos "
-                + ids.bos()
-                + ", eos "
-                + ids.eos()
-                + ") differ from the model's token_ids (pad "
-                + model.getPad()
-                + ", bos "
-                + model.getBos()
-                + ", eos "
-                + model.getEos()
-                + ")");
       }
     }
   }
