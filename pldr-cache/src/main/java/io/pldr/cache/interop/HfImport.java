@@ -63,12 +63,12 @@ public final class HfImport {
               .build();
     }
     ModelSpec spec = PldrInjectors.spec(source.modelConfig());
+    Map<String, HostTensor> parameters = source.model();
+    ParameterCheck.check(ModelGraph.parameterSpecs(spec), parameters, source.parametersSource());
     Path tokenizerFile = source.tokenizerFile();
     try (Tokenizer tokenizer = Tokenizers.load(tokenizerFile)) {
       TokenizerCheck.check(tokenizer, tokenizerFile, config);
     }
-    Map<String, HostTensor> parameters = source.model();
-    ParameterCheck.check(ModelGraph.parameterSpecs(spec), parameters, source.parametersSource());
     CheckpointState base = source.state();
     CheckpointState state =
         base.toBuilder()

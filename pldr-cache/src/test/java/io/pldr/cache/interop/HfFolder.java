@@ -19,15 +19,16 @@ import java.util.Map;
  * Writes Hugging Face model folders of the PLDR-LLM port for tests, as the port's {@code
  * save_pretrained} lays them out: {@code config.json} with the port's field names, safetensors
  * files written here byte by byte (independently of pldr's own writer) in F32, BF16 or F16, and the
- * 256-piece SentencePiece test tokenizer.
+ * 256-piece SentencePiece test tokenizer. The reference fixture's weights make a complete folder
+ * with {@link #fixtureFolder}.
  */
-final class HfFolder {
+public final class HfFolder {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private HfFolder() {}
 
   /** The port's {@code config.json} for the reference fixture's shape. */
-  static ObjectNode fixtureConfig() {
+  public static ObjectNode fixtureConfig() {
     ObjectNode n = JSON.createObjectNode();
     n.putArray("architectures").add("PldrllmForCausalLM");
     n.put("model_type", "pldrllm");
@@ -64,7 +65,7 @@ final class HfFolder {
   }
 
   /** Writes {@code config} as {@code dir/config.json} and copies the test tokenizer beside it. */
-  static void writeConfigAndTokenizer(Path dir, ObjectNode config) throws IOException {
+  public static void writeConfigAndTokenizer(Path dir, ObjectNode config) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(
         dir.resolve("config.json"),
@@ -79,14 +80,21 @@ final class HfFolder {
    * Writes tensors as a safetensors file in {@code dtype} (F32, BF16 or F16; BOOL for tensors whose
    * name ends in {@code _status}) with metadata {@code {"format": "pt"}}.
    */
-  static void writeSafetensors(Path file, Map<String, HostTensor> tensors, String dtype)
+  public static void writeSafetensors(Path file, Map<String, HostTensor> tensors, String dtype)
+      throws IOException {
+    writeSafetensors(file, tensors, dtype, Map.of());
+  }
+
+  /** As above, with some tensors in another dtype (F64 too, to test that it is refused). */
+  public static void writeSafetensors(
+      Path file, Map<String, HostTensor> tensors, String dtype, Map<String, String> dtypes)
       throws IOException {
     ObjectNode header = JSON.createObjectNode();
     header.putObject("__metadata__").put("format", "pt");
     long offset = 0;
     Map<String, String> types = new LinkedHashMap<>();
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-      String t = e.getKey().endsWith("_status") ? "BOOL" : dtype;
+      String t = e.getKey().endsWith("_status") ? "BOOL" : dtypes.getOrDefault(e.getKey(), dtype);
       types.put(e.getKey(), t);
       ObjectNode n = header.putObject(e.getKey());
       n.put("dtype", t);
@@ -110,6 +118,7 @@ final class HfFolder {
           float f = (float) v.get(i);
           switch (t) {
             case "F32" -> b.putFloat(f);
+            case "F64" -> b.putDouble(v.get(i));
             case "BF16" -> b.putShort(toBf16(f));
             case "F16" -> b.putShort(toF16(f));
             case "BOOL" -> b.put((byte) (f != 0 ? 1 : 0));
@@ -123,6 +132,7 @@ final class HfFolder {
 
   private static int width(String dtype) {
     return switch (dtype) {
+      case "F64" -> 8;
       case "F32" -> 4;
       case "BF16", "F16" -> 2;
       case "BOOL" -> 1;
@@ -130,20 +140,30 @@ final class HfFolder {
     };
   }
 
+  /**
+   * Writes the reference fixture's learned model as a Hugging Face folder {@code dir} ({@code
+   * fixtureDir}: the extracted fixture's checkpoint folder).
+   */
+  public static Path fixtureFolder(Path dir, Path fixtureDir) throws IOException {
+    writeConfigAndTokenizer(dir, fixtureConfig());
+    Files.copy(fixtureDir.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+    return dir;
+  }
+
   /** float32 to bfloat16, rounding to nearest even (as torch's {@code .to(torch.bfloat16)}). */
-  static short toBf16(float f) {
+  public static short toBf16(float f) {
     int bits = Float.floatToRawIntBits(f);
     int rounding = 0x7fff + ((bits >>> 16) & 1);
     return (short) ((bits + rounding) >>> 16);
   }
 
   /** bfloat16 back to float32. */
-  static float fromBf16(short s) {
+  public static float fromBf16(short s) {
     return Float.intBitsToFloat((s & 0xffff) << 16);
   }
 
   /** float32 to IEEE binary16, rounding to nearest (Java 17 has no Float.floatToFloat16). */
-  static short toF16(float f) {
+  public static short toF16(float f) {
     int bits = Float.floatToRawIntBits(f);
     int sign = (bits >>> 16) & 0x8000;
     int exp = ((bits >>> 23) & 0xff) - 127 + 15;
@@ -166,7 +186,7 @@ final class HfFolder {
   }
 
   /** IEEE binary16 back to float32 (finite numbers). */
-  static float fromF16(short s) {
+  public static float fromF16(short s) {
     int h = s & 0xffff;
     int sign = (h & 0x8000) << 16;
     int exp = (h >>> 10) & 0x1f;
