@@ -191,11 +191,21 @@ public final class PretrainedModel implements AutoCloseable {
   }
 
   /**
-   * A scorer of continuations: with G-cache (each context's A_LM and G_LM computed once) or without
-   * (every input computed whole).
+   * A scorer of continuations: with G-cache (the loaded G-cache if there is one, else each
+   * context's A_LM and G_LM, computed once) or without (every input computed whole).
    */
   public Scorer scorer(boolean withGCache) {
-    return new Scorer(decoder, tokenizer, new LogLikelihoods.Options(withGCache, 16));
+    return new Scorer(
+        decoder,
+        tokenizer,
+        new LogLikelihoods.Options(withGCache, 16),
+        withGCache ? gCache : Optional.empty());
+  }
+
+  /** A scorer that scores every context with {@code gCache} (one fixed A_LM and G_LM). */
+  public Scorer scorer(GCache gCache) {
+    return new Scorer(
+        decoder, tokenizer, new LogLikelihoods.Options(true, 16), Optional.of(gCache));
   }
 
   /**

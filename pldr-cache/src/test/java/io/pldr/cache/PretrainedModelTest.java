@@ -15,7 +15,9 @@ import io.pldr.api.tensor.Shape;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
+import io.pldr.cache.score.LogLikelihoods;
 import io.pldr.cache.score.Score;
+import io.pldr.cache.score.TokenRequest;
 import io.pldr.cache.text.HfTokenizer;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.runtime.ModelGraph;
@@ -26,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,22 +82,146 @@ class PretrainedModelTest {
         TfPldrModel reference = new TfPldrModel(Specs.of(config), SEED)) {
       int[] ctx = tokenizer.encode(context);
       int[] whole = tokenizer.encode(context + continuation);
-      long[] row = new long[whole.length]; // BOS, then every token but the last
-      row[0] = 2;
+      long[] row = new long[whole.length - 1]; // every token but the last (no BOS)
       for (int i = 0; i < whole.length - 1; i++) {
-        row[i + 1] = whole[i];
+        row[i] = whole[i];
       }
       ForwardResult r = reference.forward(new long[][] {row});
       int vocab = config.getVocabSize();
       expected = 0;
       for (int pos = ctx.length; pos < whole.length; pos++) {
-        expected += logSoftmax(r.logits(), pos * vocab, vocab, whole[pos]);
+        expected += logSoftmax(r.logits(), (pos - 1) * vocab, vocab, whole[pos]);
       }
     }
     try (PretrainedModel model = PretrainedModel.load(run)) {
       Score s = model.scorer(false).score(context, continuation);
       assertThat(s.tokens()).isGreaterThan(1);
       assertThat(s.logLikelihood()).isCloseTo(expected, within(1e-4));
+    }
+  }
+
+  /** The summed log-softmax of a full pass over {@code tokens} but its last, after {@code from}. */
+  private static double fullPassScore(TfPldrModel model, long[] tokens, int from, int vocab) {
+    ForwardResult r = model.forward(new long[][] {Arrays.copyOf(tokens, tokens.length - 1)});
+    double sum = 0;
+    for (int pos = from; pos < tokens.length; pos++) {
+      sum += logSoftmax(r.logits(), (pos - 1) * vocab, vocab, (int) tokens[pos]);
+    }
+    return sum;
+  }
+
+  private static long[] longs(int[] ids) {
+    return Arrays.stream(ids).asLongStream().toArray();
+  }
+
+  @Test
+  void aWholeTextIsScoredAfterTheEndOfTextToken() throws Exception {
+    ModelConfig config = TinyCheckpoint.config("learned");
+    Path run = TinyCheckpoint.write(dir.resolve("run"), config, SEED);
+    String text = "It was the best of times";
+    double expected;
+    try (HfTokenizer tokenizer = HfTokenizer.load(TinyCheckpoint.TOKENIZER);
+        TfPldrModel reference = new TfPldrModel(Specs.of(config), SEED)) {
+      int[] ids = tokenizer.encode(text);
+      long[] tokens = new long[ids.length + 1];
+      tokens[0] = 3; // </s>, as the papers' evaluation scores an empty context
+      System.arraycopy(longs(ids), 0, tokens, 1, ids.length);
+      expected = fullPassScore(reference, tokens, 1, config.getVocabSize());
+    }
+    try (PretrainedModel model = PretrainedModel.load(run)) {
+      assertThat(model.scorer(false).score(text).logLikelihood()).isCloseTo(expected, within(1e-4));
+    }
+  }
+
+  @Test
+  void aRequestLongerThanTheContextIsTruncatedFromTheLeft() throws Exception {
+    ModelConfig config = TinyCheckpoint.config("learned");
+    Path run = TinyCheckpoint.write(dir.resolve("run"), config, SEED);
+    int max = config.getMaxSeqLen();
+    String context = "The whale follows the ship and the sea is calm. ".repeat(12) + "Call me";
+    String continuation = " Ishmael, the sailor";
+    long[] kept;
+    int contLength;
+    double expected;
+    try (HfTokenizer tokenizer = HfTokenizer.load(TinyCheckpoint.TOKENIZER);
+        TfPldrModel reference = new TfPldrModel(Specs.of(config), SEED)) {
+      long[] ctx = longs(tokenizer.encode(context));
+      long[] whole = longs(tokenizer.encode(context + continuation));
+      assertThat(whole.length).as("longer than the context").isGreaterThan(max + 1);
+      contLength = whole.length - ctx.length;
+      kept = Arrays.copyOfRange(whole, whole.length - (max + 1), whole.length); // the last 65
+      expected = fullPassScore(reference, kept, kept.length - contLength, config.getVocabSize());
+    }
+    try (PretrainedModel model = PretrainedModel.load(run)) {
+      Score s = model.scorer(false).score(context, continuation);
+      assertThat(s.tokens()).isEqualTo(contLength);
+      assertThat(s.logLikelihood()).isCloseTo(expected, within(1e-4));
+      // with G-cache: the same as the truncated request given in token ids
+      TokenRequest truncated =
+          new TokenRequest(
+              Arrays.copyOf(kept, kept.length - contLength),
+              Arrays.copyOfRange(kept, kept.length - contLength, kept.length));
+      Score direct =
+          new LogLikelihoods(model.decoder(), new LogLikelihoods.Options(true, 4))
+              .score(List.of(truncated))
+              .get(0);
+      assertThat(model.scorer(true).score(context, continuation)).isEqualTo(direct);
+    }
+  }
+
+  @Test
+  void theGCacheOfAPromptIsInferredFromItsIdsWithoutBosAndFromEosWhenEmpty() throws Exception {
+    Path run = TinyCheckpoint.write(dir.resolve("run"), TinyCheckpoint.config("learned"), SEED);
+    try (PretrainedModel model = PretrainedModel.load(run)) {
+      long[] whale = longs(model.tokenizer().encode("The whale"));
+      assertThat(values(model.inferGCache("The whale"))).isEqualTo(values(prefill(model, whale)));
+      assertThat(values(model.inferGCache(""))).isEqualTo(values(prefill(model, new long[] {3})));
+      long[] withBos = new long[whale.length + 1];
+      withBos[0] = 2;
+      System.arraycopy(whale, 0, withBos, 1, whale.length);
+      assertThat(values(model.inferGCache("The whale")))
+          .isNotEqualTo(values(prefill(model, withBos)));
+    }
+  }
+
+  private static GCache prefill(PretrainedModel model, long[] ids) {
+    try (DecodeState state = model.decoder().prefill(new long[][] {ids}).state()) {
+      return state.gCache();
+    }
+  }
+
+  /** Every layer's A_LM, then G_LM, one after the other. */
+  private static double[] values(GCache g) {
+    java.util.stream.DoubleStream all = java.util.stream.DoubleStream.empty();
+    for (int i = 0; i < g.numLayers(); i++) {
+      all =
+          java.util.stream.DoubleStream.concat(
+              all,
+              java.util.stream.DoubleStream.concat(
+                  Arrays.stream(g.layer(i).aLm().toDoubleArray()),
+                  Arrays.stream(g.layer(i).gLm().toDoubleArray())));
+    }
+    return all.toArray();
+  }
+
+  @Test
+  void aModelLoadedWithAGCacheFileScoresEveryContextWithIt() throws Exception {
+    ModelConfig config = TinyCheckpoint.config("learned");
+    Path run = TinyCheckpoint.write(dir.resolve("run"), config, SEED);
+    Path file = dir.resolve("g.safetensors");
+    String context = "It was the best of";
+    String continuation = " times, it was";
+    Score fixed;
+    Score own;
+    try (PretrainedModel model = PretrainedModel.load(run)) {
+      GCache g = model.inferGCache("The whale");
+      GCacheFile.save(file, model.config(), g);
+      fixed = model.scorer(g).score(context, continuation);
+      own = model.scorer(true).score(context, continuation);
+    }
+    assertThat(fixed.logLikelihood()).isNotCloseTo(own.logLikelihood(), within(1e-4));
+    try (PretrainedModel model = PretrainedModel.loader(run).gCache(file).load()) {
+      assertThat(model.scorer(true).score(context, continuation)).isEqualTo(fixed);
     }
   }
 

@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Score a checkpoint on zero-shot benchmarks, with and without G-cache.",
+      "Score a checkpoint on zero-shot benchmarks, with and without G-cache (and with a"
+          + " G-cache file).",
       "",
       "The benchmarks (ARC, HellaSwag, PIQA, SIQA, WinoGrande, OpenBookQA, TruthfulQA,"
           + " LAMBADA) are scored as lm-evaluation-harness v0.4.12 scores them.",
@@ -81,11 +82,21 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--g-cache",
-      negatable = true,
+      paramLabel = "FILE",
       description =
-          "Only with G-cache (--g-cache) or only without (--no-g-cache); default:"
-              + " both, and their difference.")
-  Boolean gCache;
+          "Also score with this G-cache file (pldr gcache): one fixed A_LM and G_LM for every"
+              + " context, the setting g_cache_file.")
+  Path gCacheFile;
+
+  @Option(
+      names = "--settings",
+      paramLabel = "LIST",
+      split = ",",
+      description =
+          "Settings to score: g_cache (each context's own G-cache), no_cache, g_cache_file"
+              + " (needs --g-cache FILE); default: g_cache and no_cache, and g_cache_file with"
+              + " --g-cache.")
+  List<String> settingNames;
 
   @Option(
       names = "--on-bad-line",
@@ -124,26 +135,45 @@ final class EvalCommand implements Callable<Integer> {
     err.flush();
 
     EvalReport report;
-    try (PretrainedModel model = checkpoint.loader().load();
+    List<String> chosenSettings = settings();
+    PretrainedModel.Loader loader = checkpoint.loader();
+    if (gCacheFile != null) {
+      loader.gCache(gCacheFile);
+    }
+    try (PretrainedModel model = loader.load();
         EvalProgressBar progress = EvalProgressBar.forEnvironment()) {
       CachedDecoder decoder = model.decoder();
       Tokenizer tokenizer = model.tokenizer();
       List<Evaluation.Setting> settings = new ArrayList<>();
-      if (gCache == null || gCache) {
+      for (String name : chosenSettings) {
         settings.add(
-            new Evaluation.Setting(
-                "g_cache",
-                "G-cache (kv_g)",
-                new CachedDecoderEngine(
-                    decoder, tokenizer, new CachedDecoderEngine.Options(true, batch, addBos))));
-      }
-      if (gCache == null || !gCache) {
-        settings.add(
-            new Evaluation.Setting(
-                "no_cache",
-                "no cache",
-                new CachedDecoderEngine(
-                    decoder, tokenizer, new CachedDecoderEngine.Options(false, batch, addBos))));
+            switch (name) {
+              case G_CACHE ->
+                  new Evaluation.Setting(
+                      G_CACHE,
+                      "G-cache (kv_g)",
+                      new CachedDecoderEngine(
+                          decoder,
+                          tokenizer,
+                          new CachedDecoderEngine.Options(true, batch, addBos)));
+              case G_CACHE_FILE ->
+                  new Evaluation.Setting(
+                      G_CACHE_FILE,
+                      "G-cache file (kv_g)",
+                      new CachedDecoderEngine(
+                          decoder,
+                          tokenizer,
+                          new CachedDecoderEngine.Options(true, batch, addBos),
+                          model.gCache()));
+              default ->
+                  new Evaluation.Setting(
+                      NO_CACHE,
+                      "no cache",
+                      new CachedDecoderEngine(
+                          decoder,
+                          tokenizer,
+                          new CachedDecoderEngine.Options(false, batch, addBos)));
+            });
       }
       report =
           new Evaluation(progress)
@@ -162,6 +192,56 @@ final class EvalCommand implements Callable<Integer> {
     }
     printed.flush();
     return 0;
+  }
+
+  private static final String G_CACHE = "g_cache";
+  private static final String NO_CACHE = "no_cache";
+  private static final String G_CACHE_FILE = "g_cache_file";
+
+  /**
+   * The chosen settings in the report's order: a G-cache setting first and no_cache second when
+   * both kinds are chosen, so that the difference row is "with G-cache minus without"; g_cache_file
+   * comes after g_cache (with both, the difference is g_cache's).
+   */
+  private List<String> settings() {
+    List<String> names =
+        settingNames == null
+            ? gCacheFile == null
+                ? List.of(G_CACHE, NO_CACHE)
+                : List.of(G_CACHE, NO_CACHE, G_CACHE_FILE)
+            : settingNames;
+    List<String> known = List.of(G_CACHE, NO_CACHE, G_CACHE_FILE);
+    for (String n : names) {
+      if (!known.contains(n)) {
+        throw new IllegalArgumentException(
+            "unknown setting '"
+                + n
+                + "' in --settings; known settings: "
+                + String.join(", ", known));
+      }
+    }
+    if (names.contains(G_CACHE_FILE) != (gCacheFile != null)) {
+      throw new IllegalArgumentException(
+          gCacheFile == null
+              ? "the setting g_cache_file needs a G-cache file: --g-cache FILE"
+              : "--g-cache " + gCacheFile + " is given but --settings leaves out g_cache_file");
+    }
+    List<String> ordered = new ArrayList<>();
+    if (names.contains(G_CACHE)) {
+      ordered.add(G_CACHE);
+    } else if (names.contains(G_CACHE_FILE)) {
+      ordered.add(G_CACHE_FILE);
+    }
+    if (names.contains(NO_CACHE)) {
+      ordered.add(NO_CACHE);
+    }
+    if (names.contains(G_CACHE) && names.contains(G_CACHE_FILE)) {
+      ordered.add(G_CACHE_FILE);
+    }
+    if (ordered.isEmpty()) {
+      throw new IllegalArgumentException("--settings chooses no setting");
+    }
+    return ordered;
   }
 
   private Header header(ModelFolder ckpt, ModelConfig config) {
@@ -190,6 +270,10 @@ final class EvalCommand implements Callable<Integer> {
     options.put("limit", limit);
     options.put("batch", batch);
     options.put("add_bos", addBos);
+    options.put("settings", settings());
+    if (gCacheFile != null) {
+      options.put("g_cache_file", gCacheFile.toAbsolutePath().toString());
+    }
     options.put("on_bad_line", OnBadLine.fromId(onBadLine).id());
     options.put("num_fewshot", 0);
     return Header.of(model, details, options, Instant.now().toString());

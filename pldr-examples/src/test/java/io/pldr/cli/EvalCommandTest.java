@@ -1,11 +1,16 @@
 package io.pldr.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pldr.cache.PretrainedModel;
+import io.pldr.cache.score.Scorer;
+import io.pldr.tf.io.GCacheFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,13 +80,70 @@ class EvalCommandTest {
 
   @Test
   void gCacheAloneIsOneRowWithoutDifference() {
-    CliRun r = eval(data, dir.resolve("out-g"), "--tasks", "arc_easy", "--g-cache", "--limit", "1");
+    CliRun r =
+        eval(
+            data,
+            dir.resolve("out-g"),
+            "--tasks",
+            "arc_easy",
+            "--settings",
+            "g_cache",
+            "--limit",
+            "1");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("| G-cache (kv_g) |")
         .doesNotContain("no cache")
         .doesNotContain("difference")
         .contains("ARC-e 1.");
+  }
+
+  @Test
+  void aGCacheFileScoresEveryContextWithItsOneFixedGCache() throws Exception {
+    Path file = dir.resolve("fixed.safetensors");
+    try (PretrainedModel model = PretrainedModel.load(run)) {
+      GCacheFile.save(file, model.config(), model.inferGCache("the ship and the sea"));
+    }
+    Path out = dir.resolve("out-file");
+    CliRun r = eval(data, out, "--tasks", "lambada_openai", "--g-cache", file.toString());
+    assertThat(r.status()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("| run/step-00000006 | G-cache (kv_g) |")
+        .contains("| run/step-00000006 | no cache |")
+        .contains("| run/step-00000006 | G-cache file (kv_g) |")
+        .contains("| run/step-00000006 | difference (G-cache (kv_g) − no cache) |");
+    JsonNode j = new ObjectMapper().readTree(Files.readString(out.resolve("eval.json")));
+    assertThat(j.at("/settings/2/setting").asText()).isEqualTo("g_cache_file");
+    assertThat(j.at("/header/options/g_cache_file").asText())
+        .isEqualTo(file.toAbsolutePath().toString());
+    double withFile = j.at("/settings/2/tasks/0/metrics/perplexity/value").asDouble();
+    double perContext = j.at("/settings/0/tasks/0/metrics/perplexity/value").asDouble();
+    // LAMBADA's perplexity, exp(-mean log-likelihood of the last word), from the scorer of a
+    // model loaded with the file
+    double sum = 0;
+    List<String> texts =
+        List.of(
+            "the whale follows the ship and the sea is calm",
+            "the sea is calm and the whale follows the ship");
+    try (PretrainedModel model = PretrainedModel.loader(run).gCache(file).load()) {
+      Scorer scorer = model.scorer(true);
+      for (String text : texts) {
+        int last = text.lastIndexOf(' ');
+        sum += scorer.score(text.substring(0, last), text.substring(last)).logLikelihood();
+      }
+    }
+    double expected = Math.exp(-sum / texts.size());
+    assertThat(withFile).isCloseTo(expected, within(1e-9 * expected));
+    assertThat(Math.abs(withFile - perContext))
+        .as("each context's own G-cache is another one")
+        .isGreaterThan(1e-6 * expected);
+  }
+
+  @Test
+  void theSettingGCacheFileNeedsAFile() {
+    CliRun r = eval(data, dir.resolve("out-x"), "--tasks", "piqa", "--settings", "g_cache_file");
+    assertThat(r.status()).isEqualTo(1);
+    assertThat(r.err()).contains("the setting g_cache_file needs a G-cache file: --g-cache FILE");
   }
 
   @Test
@@ -107,7 +169,8 @@ class EvalCommandTest {
             "piqa",
             "--on-bad-line",
             "skip",
-            "--no-g-cache");
+            "--settings",
+            "no_cache");
     assertThat(r.status()).as(r.err()).isZero();
     assertThat(r.err()).contains("pldr eval: skipped " + bad.resolve("piqa.jsonl") + " line 1:");
     assertThat(r.out()).contains("1 malformed lines skipped").contains("PIQA 2.");

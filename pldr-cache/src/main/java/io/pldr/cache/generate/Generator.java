@@ -150,11 +150,7 @@ public final class Generator {
     long[] ids = promptIds(tokenizer, prompt);
     if (ids.length > maxLen) {
       throw new IllegalArgumentException(
-          "the prompt is "
-              + ids.length
-              + " tokens (with the"
-              + " beginning-of-text token), longer than the model's context of "
-              + maxLen);
+          "the prompt is " + ids.length + " tokens, longer than the model's context of " + maxLen);
     }
     return ids;
   }
@@ -216,15 +212,21 @@ public final class Generator {
     return new Generation(prompt, text, fresh.size(), reason);
   }
 
-  /** A prompt's ids as the model reads them: the beginning-of-text token, then the text's. */
+  /**
+   * A prompt's ids as the model reads them, encoded as the reference encodes a prompt for
+   * generation ({@code add_bos=False}): the reference's tokenizer appends the end-of-text id and
+   * generation drops that last id again unless it is the only one. So no beginning-of-text token is
+   * added, a prompt is its text's ids, and an empty prompt is the end-of-text token alone (the
+   * token every training document ends with, so decoding from it starts a new document).
+   */
   public static long[] promptIds(Tokenizer tokenizer, String prompt) {
     int[] encoded = tokenizer.encode(prompt);
-    long[] ids = new long[encoded.length + 1];
-    ids[0] = tokenizer.specialTokens().bos();
+    long[] withEos = new long[encoded.length + 1]; // encode(prompt, add_bos=False, add_eos=True)
     for (int i = 0; i < encoded.length; i++) {
-      ids[i + 1] = encoded[i];
+      withEos[i] = encoded[i];
     }
-    return ids;
+    withEos[encoded.length] = tokenizer.specialTokens().eos();
+    return withEos.length > 1 ? Arrays.copyOf(withEos, withEos.length - 1) : withEos;
   }
 
   private static int firstStop(String text, List<String> stops) {

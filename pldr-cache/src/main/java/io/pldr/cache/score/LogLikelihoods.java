@@ -1,6 +1,7 @@
 package io.pldr.cache.score;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.cache.GCache;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeState;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -17,6 +19,9 @@ import java.util.TreeMap;
  *   <li>with G-cache: one prompt pass per distinct prompt (its keys, values, A_LM and G_LM computed
  *       once), then each of its distinct continuations in one {@code kv_g} pass from those caches:
  *       the continuation's tokens attend with the prompt's G_LM;
+ *   <li>with a fixed G-cache (a {@link GCache} given, e.g. from a G-cache file, in the setting with
+ *       G-cache): as with G-cache, but every prompt pass and continuation uses that one A_LM and
+ *       G_LM, whatever the prompt (the PLDR-LLM paper's evaluation with a G-cache);
  *   <li>without: each distinct input (prompt, then the continuation but its last token) in one full
  *       pass (mode {@code none}), A_LM and G_LM computed from that whole input; inputs of equal
  *       length share a batch (no padding, which would enter A_LM).
@@ -36,11 +41,24 @@ public final class LogLikelihoods {
 
   private final CachedDecoder decoder;
   private final Options options;
+  private final Optional<GCache> fixed;
   private final int vocab;
 
   public LogLikelihoods(CachedDecoder decoder, Options options) {
+    this(decoder, options, Optional.empty());
+  }
+
+  /**
+   * With {@code fixed} present and {@code options.gCache()}, every request is scored with that
+   * G-cache; without G-cache a fixed one is refused (the setting computes A_LM and G_LM itself).
+   */
+  public LogLikelihoods(CachedDecoder decoder, Options options, Optional<GCache> fixed) {
+    if (fixed.isPresent() && !options.gCache()) {
+      throw new IllegalArgumentException("a fixed G-cache needs the setting with G-cache");
+    }
     this.decoder = decoder;
     this.options = options;
+    this.fixed = fixed;
     this.vocab = decoder.config().getVocabSize();
   }
 
@@ -78,7 +96,9 @@ public final class LogLikelihoods {
     }
     for (Map.Entry<Ids, Map<Ids, List<Integer>>> group : byPrompt.entrySet()) {
       long[] prompt = group.getKey().ids();
-      CachedDecoder.Step first = decoder.prefill(new long[][] {prompt});
+      long[][] rows = {prompt};
+      CachedDecoder.Step first =
+          fixed.isPresent() ? decoder.prefill(rows, fixed.get()) : decoder.prefill(rows);
       try (DecodeState state = first.state()) {
         double[] firstLogits = first.logits().toDoubleArray();
         for (Map.Entry<Ids, List<Integer>> c : group.getValue().entrySet()) {

@@ -23,6 +23,31 @@ public final class TokenRequest {
     this.continuation = continuation.clone();
   }
 
+  /**
+   * The request for a context and a continuation as lm-evaluation-harness truncates it for a causal
+   * model: of context + continuation the last {@code maxSeqLen + 1} tokens are kept, so a long
+   * context loses tokens from the left while every continuation token is still scored (the last one
+   * is never fed). A continuation of more than {@code maxSeqLen} tokens fails (the harness asserts
+   * it fits); so does an empty context or continuation.
+   */
+  public static TokenRequest truncated(long[] context, long[] continuation, int maxSeqLen) {
+    if (continuation.length > maxSeqLen) {
+      throw new IllegalArgumentException(
+          "the continuation is "
+              + continuation.length
+              + " tokens, longer than the model's context of "
+              + maxSeqLen);
+    }
+    if (context.length == 0) {
+      return new TokenRequest(context, continuation); // refused by the constructor
+    }
+    long[] all = Arrays.copyOf(context, context.length + continuation.length);
+    System.arraycopy(continuation, 0, all, context.length, continuation.length);
+    int from = Math.max(0, all.length - (maxSeqLen + 1));
+    return new TokenRequest(
+        Arrays.copyOfRange(all, from, all.length - continuation.length), continuation);
+  }
+
   /** The prompt's ids. */
   public long[] prompt() {
     return prompt.clone();

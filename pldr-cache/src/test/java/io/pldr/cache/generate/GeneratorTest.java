@@ -12,6 +12,7 @@ import io.pldr.tf.operator.LearnedPlgaProvider;
 import io.pldr.tf.testing.ReferenceFixture;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,12 +70,61 @@ class GeneratorTest {
 
   @Test
   void reachingTheContextStopsCleanlyAndSaysSo() {
-    String prompt = "x".repeat(40); // 41 tokens with <s>, context 48
+    String prompt = "x".repeat(40); // 40 tokens (no <s>), context 48
     Generation g =
         generator.generate(
             prompt, new SamplingConfig(1.0, 0, 1.0, 1, 100, List.of()), CacheMode.KV_G, s -> {});
     assertThat(g.stopReason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
-    assertThat(g.newTokens()).isEqualTo(48 - 41);
+    assertThat(g.newTokens()).isEqualTo(48 - 40);
+  }
+
+  /** Greedy decoding by full passes over {@code ids}, until end of text or {@code max} tokens. */
+  private static String greedyByFullPasses(long[] ids, int max) {
+    int vocab = decoder.config().getVocabSize();
+    long[] row = ids;
+    List<Integer> fresh = new ArrayList<>();
+    for (int n = 0; n < max; n++) {
+      double[] logits = decoder.logits(new long[][] {row}).toDoubleArray();
+      int best = 0;
+      for (int v = 1; v < vocab; v++) {
+        if (logits[(row.length - 1) * vocab + v] > logits[(row.length - 1) * vocab + best]) {
+          best = v;
+        }
+      }
+      if (best == 3) { // </s>
+        break;
+      }
+      fresh.add(best);
+      row = Arrays.copyOf(row, row.length + 1);
+      row[row.length - 1] = best;
+    }
+    return new CharTokenizer().decode(fresh.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  @Test
+  void promptsAreEncodedAsTheReferenceDoesWithoutBosAndAnEmptyOneIsEos() {
+    CharTokenizer tokenizer = new CharTokenizer();
+    long[] callMe = Arrays.stream(tokenizer.encode("Call me")).asLongStream().toArray();
+    assertThat(Generator.promptIds(tokenizer, "Call me")).containsExactly(callMe);
+    assertThat(Generator.promptIds(tokenizer, "")).containsExactly(3); // </s>
+    // The ids that reach the model: generation equals greedy full passes over exactly these.
+    for (CacheMode mode : List.of(CacheMode.NONE, CacheMode.KV_G)) {
+      assertThat(generator.generate("Call me", SamplingConfig.greedy(8), mode, s -> {}).text())
+          .as(mode.toString())
+          .isEqualTo(greedyByFullPasses(callMe, 8));
+      assertThat(generator.generate("", SamplingConfig.greedy(8), mode, s -> {}).text())
+          .as(mode.toString())
+          .isEqualTo(greedyByFullPasses(new long[] {3}, 8));
+    }
+    long[] withBos = new long[callMe.length + 1];
+    withBos[0] = 2;
+    System.arraycopy(callMe, 0, withBos, 1, callMe.length);
+    int vocab = decoder.config().getVocabSize();
+    double[] own = decoder.logits(new long[][] {callMe}).toDoubleArray();
+    double[] bos = decoder.logits(new long[][] {withBos}).toDoubleArray();
+    assertThat(Arrays.copyOfRange(bos, bos.length - vocab, bos.length))
+        .as("a <s> in front changes what the model predicts")
+        .isNotEqualTo(Arrays.copyOfRange(own, own.length - vocab, own.length));
   }
 
   @Test

@@ -9,16 +9,18 @@ import java.util.Arrays;
 /**
  * Requests in token ids, as lm-evaluation-harness's causal models encode it: trailing spaces of the
  * context move to the continuation; context + continuation is encoded whole and the continuation is
- * what follows the context's own encoding; an empty context becomes the prefix token (BOS); the
- * sequence is truncated from the left to {@code max_seq_len + 1} tokens, whose last one is never
- * fed. {@code prompt} is what is fed before the continuation's first token is predicted.
+ * what follows the context's own encoding; an empty context becomes the prefix token, which is the
+ * end-of-text token (EOS) as in the PLDR-LLM papers' evaluation fork of the harness (the harness
+ * itself takes BOS); the sequence is truncated from the left to {@code max_seq_len + 1} tokens,
+ * whose last one is never fed ({@link TokenRequest#truncated}). {@code prompt} is what is fed
+ * before the continuation's first token is predicted.
  */
 final class EncodedRequest {
   private EncodedRequest() {}
 
   static TokenRequest of(
       LoglikelihoodRequest r, Tokenizer tokenizer, boolean addBos, int maxSeqLen) {
-    long prefixToken = tokenizer.specialTokens().bos();
+    long prefixToken = tokenizer.specialTokens().eos();
     long[] context;
     long[] continuation;
     if (r.context().isEmpty()) {
@@ -32,8 +34,9 @@ final class EncodedRequest {
     } else {
       String ctx = PythonText.rstrip(r.context());
       String cont = r.context().substring(ctx.length()) + r.continuation();
-      context = ids(tokenizer, ctx, addBos, prefixToken);
-      long[] whole = ids(tokenizer, ctx + cont, addBos, prefixToken);
+      long bos = tokenizer.specialTokens().bos();
+      context = ids(tokenizer, ctx, addBos, bos);
+      long[] whole = ids(tokenizer, ctx + cont, addBos, bos);
       continuation =
           Arrays.copyOfRange(whole, Math.min(context.length, whole.length), whole.length);
     }
@@ -54,12 +57,7 @@ final class EncodedRequest {
               + " tokens, longer than the model's context of "
               + maxSeqLen);
     }
-    long[] all = new long[context.length + continuation.length];
-    System.arraycopy(context, 0, all, 0, context.length);
-    System.arraycopy(continuation, 0, all, context.length, continuation.length);
-    int from = Math.max(0, all.length - (maxSeqLen + 1));
-    return new TokenRequest(
-        Arrays.copyOfRange(all, from, all.length - continuation.length), continuation);
+    return TokenRequest.truncated(context, continuation, maxSeqLen);
   }
 
   private static long[] ids(Tokenizer tokenizer, String text, boolean addBos, long bos) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An evaluation: its header, each setting's results, and, with two settings, how the first differs
- * from the second per task; the malformed lines left out.
+ * An evaluation: its header, each setting's results, and, with two settings or more, how the first
+ * differs from the second per task; the malformed lines left out.
  */
 public record EvalReport(
     Header header,
@@ -22,7 +22,7 @@ public record EvalReport(
   public static EvalReport of(
       Header header, List<SettingResult> settings, List<SkippedLine> skipped) {
     List<Comparison> comparisons = new ArrayList<>();
-    if (settings.size() == 2) {
+    if (settings.size() >= 2) {
       List<TaskResult> a = settings.get(0).tasks();
       List<TaskResult> b = settings.get(1).tasks();
       for (int i = 0; i < a.size(); i++) {

@@ -14,7 +14,8 @@ import java.util.Locale;
 
 /**
  * An {@link EvalReport} as JSON and as the paper's Markdown table: one row per setting and one for
- * their difference, one column per task (its table metric, in percent) and the average.
+ * the difference of the first two, one column per task (its table metric, in percent) and the
+ * average.
  */
 public final class ReportWriter {
   /** The JSON file {@link #write} makes. */
@@ -62,7 +63,16 @@ public final class ReportWriter {
       b.append('\n');
     }
     if (!report.comparisons().isEmpty()) {
-      b.append("| ").append(model).append(" | difference |");
+      // with more than two settings, say which two the difference is between
+      String label =
+          report.settings().size() == 2
+              ? "difference"
+              : "difference ("
+                  + report.settings().get(0).description()
+                  + " − "
+                  + report.settings().get(1).description()
+                  + ")";
+      b.append("| ").append(model).append(" | ").append(label).append(" |");
       for (Comparison c : report.comparisons()) {
         TaskResult t =
             first.stream().filter(r -> r.task().equals(c.task())).findFirst().orElseThrow();

@@ -3,12 +3,16 @@ package io.pldr.eval.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TensorOperatorSpec;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.score.LogLikelihoods;
+import io.pldr.cache.score.Score;
+import io.pldr.cache.score.Scorer;
 import io.pldr.cache.score.TokenRequest;
 import io.pldr.eval.SpaceLetterTokenizer;
 import io.pldr.eval.request.Loglikelihood;
@@ -23,6 +27,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -170,6 +175,83 @@ class CachedDecoderEngineTest {
         }
       }
     }
+  }
+
+  /** The external-operator model of a G-cache file (its parameters the decoder's). */
+  private static TfPldrModel external(Path file) {
+    ModelConfig external =
+        CONFIG.toBuilder()
+            .setTensorOperator(
+                TensorOperatorSpec.newBuilder()
+                    .setName("external")
+                    .putOptions(ExternalOperatorProvider.FILE_OPTION, file.toString()))
+            .build();
+    TfPldrModel withG =
+        new TfPldrModel(
+            new ModelSpec(
+                external, new ExternalOperatorProvider(), new PowerLawGraphAttentionProvider()),
+            SEED);
+    withG.loadParameters(only(withG, decoder.initialValues(SEED)));
+    return withG;
+  }
+
+  @Test
+  void withAFixedGCacheEveryContextAttendsWithItAsTheScorerScoresIt() throws Exception {
+    GCache fixed;
+    try (var state = decoder.prefill(new long[][] {{40, 41, 42, 43, 44, 45}}).state()) {
+      fixed = state.gCache();
+    }
+    Path file = dir.resolve("fixed.safetensors");
+    GCacheFile.save(file, CONFIG, fixed);
+    CachedDecoderEngine engine =
+        new CachedDecoderEngine(
+            decoder,
+            TOKENIZER,
+            new CachedDecoderEngine.Options(true, 8, false),
+            Optional.of(fixed));
+    assertThat(engine.setting()).isEqualTo("g_cache_file");
+    List<Loglikelihood> withFile = engine.loglikelihood(REQUESTS);
+    List<Loglikelihood> ownGCache = run(true, 8);
+    Scorer scorer =
+        new Scorer(decoder, TOKENIZER, new LogLikelihoods.Options(true, 8), Optional.of(fixed));
+    try (TfPldrModel withG = external(file)) {
+      for (int i = 0; i < REQUESTS.size(); i++) {
+        LoglikelihoodRequest r = REQUESTS.get(i);
+        // no context here ends in spaces, so the scorer encodes every request as the engine does
+        Score s = scorer.score(r.context(), r.continuation());
+        assertThat(withFile.get(i).sum()).as(r.toString()).isEqualTo(s.logLikelihood());
+        assertThat(withFile.get(i).isGreedy()).isEqualTo(s.greedy());
+        assertMatches(withFile.get(i), fullPass(withG, encoded(r)));
+      }
+    }
+    assertThat(Math.abs(withFile.get(1).sum() - ownGCache.get(1).sum()))
+        .as("each context's own G-cache is another one")
+        .isGreaterThan(1e-4);
+  }
+
+  @Test
+  void aRequestLongerThanTheContextScoresAsItsLastMaxSeqLenPlusOneTokens() {
+    LoglikelihoodRequest r = REQUESTS.get(1); // " right and up" after the long context
+    long[] context = ids(CONTEXT);
+    long[] whole = ids(CONTEXT + r.continuation());
+    int contLength = whole.length - context.length;
+    int max = CONFIG.getMaxSeqLen();
+    assertThat(whole.length).isGreaterThan(max + 1);
+    long[] kept = Arrays.copyOfRange(whole, whole.length - (max + 1), whole.length);
+    TokenRequest truncated =
+        new TokenRequest(
+            Arrays.copyOf(kept, kept.length - contLength),
+            Arrays.copyOfRange(kept, kept.length - contLength, kept.length));
+    assertMatches(run(false, 8).get(1), fullPass(reference, truncated));
+    Score direct =
+        new LogLikelihoods(decoder, new LogLikelihoods.Options(true, 8))
+            .score(List.of(truncated))
+            .get(0);
+    assertThat(run(true, 8).get(1).sum()).isEqualTo(direct.logLikelihood());
+  }
+
+  private static long[] ids(String text) {
+    return Arrays.stream(TOKENIZER.encode(text)).asLongStream().toArray();
   }
 
   @Test

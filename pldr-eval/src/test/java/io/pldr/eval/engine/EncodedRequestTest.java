@@ -38,9 +38,9 @@ class EncodedRequestTest {
   }
 
   @Test
-  void emptyContextIsThePrefixToken() {
+  void emptyContextIsTheEndOfTextToken() {
     TokenRequest e = encode("", " whale", false, 64);
-    assertThat(e.prompt()).containsExactly(2); // <s>
+    assertThat(e.prompt()).containsExactly(3); // </s>, as the papers' evaluation fork has it
     assertThat(e.continuation()).containsExactly(ids(" whale"));
   }
 
