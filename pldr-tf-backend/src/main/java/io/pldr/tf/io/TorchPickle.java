@@ -170,20 +170,20 @@ public final class TorchPickle {
   private static Storage legacyStorage(byte[] bytes) {
     try {
       InputStream in = new ByteArrayInputStream(bytes);
-      Object magic = new Unpickler().load(in);
+      Object magic = new Restricted().load(in);
       if (!(magic instanceof Number) || !new BigInteger(magic.toString()).equals(LEGACY_MAGIC)) {
         throw new PickleException("a storage without torch's legacy magic number");
       }
-      Object protocol = new Unpickler().load(in);
+      Object protocol = new Restricted().load(in);
       if (!(protocol instanceof Number n) || n.intValue() != LEGACY_PROTOCOL) {
         throw new PickleException("a storage of legacy protocol " + protocol + ", expected 1001");
       }
-      Map<?, ?> sysInfo = (Map<?, ?>) new Unpickler().load(in);
+      Map<?, ?> sysInfo = (Map<?, ?>) new Restricted().load(in);
       if (!Boolean.TRUE.equals(sysInfo.get("little_endian"))) {
         throw new PickleException("a big-endian storage");
       }
       StorageRef root = (StorageRef) new StorageUnpickler().load(in);
-      List<?> keys = (List<?>) new Unpickler().load(in);
+      List<?> keys = (List<?>) new Restricted().load(in);
       Map<String, Storage> read = new HashMap<>();
       for (Object key : keys) {
         long count = ByteBuffer.wrap(in.readNBytes(8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
