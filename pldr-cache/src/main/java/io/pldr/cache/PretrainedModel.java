@@ -4,7 +4,6 @@ import com.google.inject.Module;
 import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
-import io.pldr.api.config.TokenIds;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.text.SpecialTokens;
@@ -12,9 +11,9 @@ import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.score.LogLikelihoods;
 import io.pldr.cache.score.Scorer;
-import io.pldr.cache.text.HfTokenizer;
-import io.pldr.tf.checkpoint.Checkpoint;
-import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.cache.text.TokenizerCheck;
+import io.pldr.cache.text.Tokenizers;
+import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.runtime.ModelGraph;
@@ -27,10 +26,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A trained PLDR-LLM ready for inference, loaded from a pldr checkpoint folder in one call: its
- * configuration, tensor operator and attention (resolved by Guice, plug-ins included), its
- * parameters, its tokenizer and special ids. It gives a {@link Generator} and a {@link Scorer},
- * infers G-caches, and frees its native memory when closed. Safe for use from several threads.
+ * A trained PLDR-LLM ready for inference, loaded in one call from a pldr checkpoint folder or a
+ * Hugging Face model folder of the PLDR-LLM port ({@link ModelFolder#open}): its configuration,
+ * tensor operator and attention (resolved by Guice, plug-ins included), its parameters, its
+ * tokenizer and special ids. It gives a {@link Generator} and a {@link Scorer}, infers G-caches,
+ * and frees its native memory when closed. Safe for use from several threads.
  *
  * <pre>{@code
  * try (PretrainedModel model = PretrainedModel.load(Path.of("runs/moby-dick-small"))) {
@@ -40,14 +40,14 @@ import java.util.Optional;
  * }</pre>
  */
 public final class PretrainedModel implements AutoCloseable {
-  private final Checkpoint checkpoint;
+  private final ModelFolder checkpoint;
   private final ModelSpec spec;
   private final Tokenizer tokenizer;
   private final CachedDecoder decoder;
   private final Optional<GCache> gCache;
 
   private PretrainedModel(
-      Checkpoint checkpoint,
+      ModelFolder checkpoint,
       ModelSpec spec,
       Tokenizer tokenizer,
       CachedDecoder decoder,
@@ -59,7 +59,10 @@ public final class PretrainedModel implements AutoCloseable {
     this.gCache = gCache;
   }
 
-  /** Loads a checkpoint folder, or a run folder's newest checkpoint, as it was trained. */
+  /**
+   * Loads a checkpoint folder, a run folder's newest checkpoint or a Hugging Face model folder, as
+   * it was trained.
+   */
   public static PretrainedModel load(Path dir) throws IOException {
     return loader(dir).load();
   }
@@ -108,7 +111,7 @@ public final class PretrainedModel implements AutoCloseable {
      * the file and what was expected.
      */
     public PretrainedModel load() throws IOException {
-      Checkpoint checkpoint = CheckpointStore.open(dir);
+      ModelFolder checkpoint = ModelFolder.open(dir);
       ModelConfig config = checkpoint.modelConfig();
       if (precision.isPresent()) {
         config = config.toBuilder().setPrecision(precision.get()).build();
@@ -119,15 +122,13 @@ public final class PretrainedModel implements AutoCloseable {
         fixed = Optional.of(GCacheFile.load(gCacheFile.get(), spec.config()));
       }
       Path tokenizerFile = checkpoint.tokenizerFile();
-      Tokenizer tokenizer = HfTokenizer.load(tokenizerFile);
+      Tokenizer tokenizer = Tokenizers.load(tokenizerFile);
       CachedDecoder decoder = null;
       try {
-        checkTokenizer(tokenizer, tokenizerFile, spec.config());
+        TokenizerCheck.check(tokenizer, tokenizerFile, spec.config());
         Map<String, HostTensor> parameters = checkpoint.model();
         ParameterCheck.check(
-            ModelGraph.parameterSpecs(spec),
-            parameters,
-            checkpoint.dir().resolve(CheckpointStore.MODEL_FILE).toString());
+            ModelGraph.parameterSpecs(spec), parameters, checkpoint.parametersSource());
         decoder = new CachedDecoder(spec);
         decoder.load(parameters);
         return new PretrainedModel(checkpoint, spec, tokenizer, decoder, fixed);
@@ -137,39 +138,6 @@ public final class PretrainedModel implements AutoCloseable {
         }
         tokenizer.close();
         throw e;
-      }
-    }
-
-    private static void checkTokenizer(Tokenizer tokenizer, Path file, ModelConfig config) {
-      if (tokenizer.vocabSize() != config.getVocabSize()) {
-        throw new IllegalArgumentException(
-            file
-                + ": the tokenizer has "
-                + tokenizer.vocabSize()
-                + " ids but the model's vocab_size is "
-                + config.getVocabSize()
-                + ": they must be equal");
-      }
-      SpecialTokens ids = tokenizer.specialTokens();
-      TokenIds model = config.getTokenIds();
-      if (ids.pad() != model.getPad()
-          || ids.bos() != model.getBos()
-          || ids.eos() != model.getEos()) {
-        throw new IllegalArgumentException(
-            file
-                + ": the tokenizer's special ids (pad "
-                + ids.pad()
-                + ", bos "
-                + ids.bos()
-                + ", eos "
-                + ids.eos()
-                + ") differ from the model's token_ids (pad "
-                + model.getPad()
-                + ", bos "
-                + model.getBos()
-                + ", eos "
-                + model.getEos()
-                + ")");
       }
     }
   }
@@ -185,7 +153,7 @@ public final class PretrainedModel implements AutoCloseable {
   }
 
   /** The checkpoint it was loaded from. */
-  public Checkpoint checkpoint() {
+  public ModelFolder checkpoint() {
     return checkpoint;
   }
 

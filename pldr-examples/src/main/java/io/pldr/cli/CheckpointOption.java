@@ -10,7 +10,9 @@ final class CheckpointOption {
       names = "--checkpoint",
       required = true,
       paramLabel = "DIR",
-      description = "Checkpoint folder, or a run folder (newest checkpoint).")
+      description =
+          "Checkpoint folder, a run folder (newest checkpoint) or a Hugging Face model folder"
+              + " (config.json, model.safetensors, tokenizer.model).")
   Path dir;
 
   /** A loader of the checkpoint, its tokenizer and the operator and attention it names. */

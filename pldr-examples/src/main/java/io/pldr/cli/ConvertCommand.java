@@ -1,8 +1,8 @@
 package io.pldr.cli;
 
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.checkpoint.InferenceConversion;
@@ -47,7 +47,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Checkpoint source = CheckpointStore.open(checkpoint.dir);
+    ModelFolder source = ModelFolder.open(checkpoint.dir);
     Components components =
         PldrInjectors.forConfig(source.modelConfig()).getInstance(Components.class);
     Path written = InferenceConversion.convert(source, gCache, out, components);

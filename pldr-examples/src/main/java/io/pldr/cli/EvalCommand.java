@@ -15,7 +15,7 @@ import io.pldr.eval.task.Task;
 import io.pldr.eval.task.TaskData;
 import io.pldr.eval.task.TaskReader;
 import io.pldr.eval.task.TaskRegistry;
-import io.pldr.tf.checkpoint.Checkpoint;
+import io.pldr.tf.checkpoint.ModelFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -164,7 +164,7 @@ final class EvalCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Header header(Checkpoint ckpt, ModelConfig config) {
+  private Header header(ModelFolder ckpt, ModelConfig config) {
     Path dir = ckpt.dir().toAbsolutePath().normalize();
     Path parent = dir.getParent();
     String model =

@@ -18,13 +18,15 @@ import java.util.Map;
  * @param dir the folder
  * @param state what {@code state.textproto} holds
  */
-public record Checkpoint(Path dir, CheckpointState state) {
+public record Checkpoint(Path dir, CheckpointState state) implements ModelFolder {
   /** The model's configuration. */
+  @Override
   public ModelConfig modelConfig() {
     return state.getConfig().getModel();
   }
 
   /** The model's parameters, by the reference's names. */
+  @Override
   public Map<String, HostTensor> model() throws IOException {
     return Safetensors.read(verified(CheckpointStore.MODEL_FILE)).tensors();
   }
@@ -34,9 +36,23 @@ public record Checkpoint(Path dir, CheckpointState state) {
     return Safetensors.read(verified(CheckpointStore.OPTIMIZER_FILE)).tensors();
   }
 
-  /** The tokenizer file, checked. */
+  /**
+   * The tokenizer file ({@code tokenizer.json} or a SentencePiece {@code tokenizer.model}),
+   * checked.
+   */
+  @Override
   public Path tokenizerFile() throws IOException {
-    return verified(CheckpointStore.TOKENIZER_FILE);
+    boolean sentencePiece =
+        state.getSha256Map().containsKey(CheckpointStore.SENTENCEPIECE_FILE)
+            || (!state.getSha256Map().containsKey(CheckpointStore.TOKENIZER_FILE)
+                && Files.isRegularFile(dir.resolve(CheckpointStore.SENTENCEPIECE_FILE)));
+    return verified(
+        sentencePiece ? CheckpointStore.SENTENCEPIECE_FILE : CheckpointStore.TOKENIZER_FILE);
+  }
+
+  @Override
+  public String parametersSource() {
+    return dir.resolve(CheckpointStore.MODEL_FILE).toString();
   }
 
   /**

@@ -48,6 +48,9 @@ public final class CheckpointStore {
   /** The tokenizer the model was trained with (Hugging Face {@code tokenizer.json}). */
   public static final String TOKENIZER_FILE = "tokenizer.json";
 
+  /** The tokenizer's file when it is a SentencePiece model. */
+  public static final String SENTENCEPIECE_FILE = "tokenizer.model";
+
   /** Format, step, data position, configuration and checksums. */
   public static final String STATE_FILE = "state.textproto";
 
@@ -88,8 +91,9 @@ public final class CheckpointStore {
       Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
       Safetensors.write(tmp.resolve(MODEL_FILE), model, meta);
       Safetensors.write(tmp.resolve(OPTIMIZER_FILE), optimizer, meta);
+      String tokenizerName = tokenizerName(tokenizer);
       AtomicFiles.write(
-          tmp.resolve(TOKENIZER_FILE),
+          tmp.resolve(tokenizerName),
           out -> {
             try (FileChannel in = FileChannel.open(tokenizer, StandardOpenOption.READ)) {
               in.transferTo(0, in.size(), out);
@@ -97,7 +101,7 @@ public final class CheckpointStore {
           });
       CheckpointState.Builder s =
           state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION).clearSha256();
-      for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, TOKENIZER_FILE)) {
+      for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, tokenizerName)) {
         s.putSha256(f, sha256(tmp.resolve(f)));
       }
       byte[] text = TextFormat.printer().printToString(s.build()).getBytes(StandardCharsets.UTF_8);
@@ -115,6 +119,16 @@ public final class CheckpointStore {
         deleteTree(tmp);
       }
     }
+  }
+
+  /**
+   * The name a tokenizer file takes in a checkpoint: {@value #SENTENCEPIECE_FILE} for a
+   * SentencePiece model ({@code .model}), {@value #TOKENIZER_FILE} otherwise.
+   */
+  public static String tokenizerName(Path tokenizer) {
+    return tokenizer.getFileName().toString().endsWith(".model")
+        ? SENTENCEPIECE_FILE
+        : TOKENIZER_FILE;
   }
 
   /** The complete checkpoint folders, oldest first (temporary folders are not among them). */

@@ -61,21 +61,57 @@ public final class GCacheFile {
             config.getTensorOperator().getName()));
   }
 
+  /**
+   * The Hugging Face port's buffer of predefined deductive outputs, {@code [layers, 3, 1, heads, d,
+   * d]} (A, A_LM, G_LM per layer), which a weights file of a model with {@code custom_G_type}
+   * holds.
+   */
+  public static final String PAST_G = "decoder.past_G_values";
+
+  private static GCache pastGValues(Path file, HostTensor t, ModelConfig config)
+      throws IOException {
+    int l = config.getNumLayers();
+    int h = config.getNumHeads();
+    int d = config.getDModel() / h;
+    Shape want = Shape.of(l, 3, 1, h, d, d);
+    if (!t.shape().equals(want)) {
+      throw new IOException(
+          file + ": tensor '" + PAST_G + "' has shape " + t.shape() + ", expected " + want);
+    }
+    float[] all = t.toFloatArray();
+    int block = h * d * d;
+    List<LayerDeductive> layers = new ArrayList<>();
+    for (int i = 0; i < l; i++) {
+      float[] a = java.util.Arrays.copyOfRange(all, (3 * i + 1) * block, (3 * i + 2) * block);
+      float[] g = java.util.Arrays.copyOfRange(all, (3 * i + 2) * block, (3 * i + 3) * block);
+      layers.add(
+          new LayerDeductive(
+              HostTensor.wrapFloats(Shape.of(1, h, d, d), a),
+              HostTensor.wrapFloats(Shape.of(1, h, d, d), g)));
+    }
+    return new GCache(layers);
+  }
+
   private static HostTensor firstRow(HostTensor t, int h, int d) {
     double[] v = java.util.Arrays.copyOf(t.toDoubleArray(), h * d * d);
     return HostTensor.wrap(t.dtype(), Shape.of(1, h, d, d), v);
   }
 
   /**
-   * Reads a G-cache for a model of {@code config}: a G-cache file, or the reference's pickled G
-   * file (name ending in {@code .pkl}); a file of another format, or from a model of another shape,
-   * fails naming the file and both shapes.
+   * Reads a G-cache for a model of {@code config}: a pldr G-cache file, a Hugging Face weights file
+   * holding {@value #PAST_G} (its A_LM and G_LM), or the reference's pickled G file (name ending in
+   * {@code .pkl}). A file of another format, or from a model of another shape, fails naming the
+   * file and both shapes.
    */
   public static GCache load(Path file, ModelConfig config) throws IOException {
     if (isPickle(file)) {
       return fromPickle(file, config);
     }
-    Safetensors.Contents c = Safetensors.read(file);
+    Safetensors.Contents c =
+        Safetensors.read(file, name -> name.startsWith("layer") || name.equals(PAST_G));
+    if (c.tensors().containsKey(PAST_G)) {
+      return pastGValues(file, c.tensors().get(PAST_G), config);
+    }
     if (!FORMAT.equals(c.metadata().get("format"))) {
       throw new IOException(
           file

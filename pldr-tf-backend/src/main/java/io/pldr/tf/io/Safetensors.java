@@ -19,13 +19,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header length, a
  * JSON header {@code {name: {dtype, shape, data_offsets}, "__metadata__": {...}}}, then the raw
  * little-endian data. No Java library fits JDK 17 (see docs/architecture.md), so this is pldr's
- * own. Reads F32, F16 and BF16 (as float32 tensors held as floats), F64, I64, I32; writes F32, F64,
- * I64, I32. Tensors are mapped from the file, not read whole; writes are atomic.
+ * own. Reads F32, F16 and BF16 (as float32 tensors held as floats), F64, I64, I32 and BOOL (as
+ * INT32 0 or 1); writes F32, F64, I64, I32 and, for tensors named so, BOOL. Tensors are mapped from
+ * the file, not read whole; writes are atomic.
  */
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,11 +36,23 @@ public final class Safetensors {
 
   private Safetensors() {}
 
-  /** A file's tensors, in header order, and its {@code __metadata__}. */
-  public record Contents(Map<String, HostTensor> tensors, Map<String, String> metadata) {}
+  /**
+   * A file's tensors, in header order, its {@code __metadata__}, and each tensor's dtype as the
+   * file stores it ({@code F32}, {@code BF16}, ...).
+   */
+  public record Contents(
+      Map<String, HostTensor> tensors, Map<String, String> metadata, Map<String, String> dtypes) {}
 
   /** Reads every tensor of a file; errors name the file and the tensor. */
   public static Contents read(Path file) throws IOException {
+    return read(file, name -> true);
+  }
+
+  /**
+   * Reads the tensors of a file whose names {@code include} accepts (the others are neither read
+   * nor checked); errors name the file and the tensor.
+   */
+  public static Contents read(Path file, Predicate<String> include) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < 8) {
@@ -67,14 +82,22 @@ public final class Safetensors {
       long dataStart = 8 + headerLength;
       Map<String, HostTensor> tensors = new LinkedHashMap<>();
       Map<String, String> metadata = new LinkedHashMap<>();
+      Map<String, String> dtypes = new LinkedHashMap<>();
+      if (root == null || !root.isObject()) {
+        throw new IOException(file + ": the safetensors header is not a JSON object");
+      }
       for (Map.Entry<String, JsonNode> e : root.properties()) {
         if (e.getKey().equals("__metadata__")) {
           e.getValue().properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
           continue;
         }
+        if (!include.test(e.getKey())) {
+          continue;
+        }
         tensors.put(e.getKey(), tensor(file, ch, dataStart, size, e.getKey(), e.getValue()));
+        dtypes.put(e.getKey(), e.getValue().path("dtype").asText());
       }
-      return new Contents(tensors, metadata);
+      return new Contents(tensors, metadata, dtypes);
     }
   }
 
@@ -98,12 +121,13 @@ public final class Safetensors {
           case "F64", "I64" -> 8;
           case "F32", "I32" -> 4;
           case "F16", "BF16" -> 2;
+          case "BOOL" -> 1;
           default ->
               throw new IOException(
                   where
                       + ": unsupported dtype '"
                       + dtype
-                      + "' (expected F32, F64, F16, BF16, I64 or I32)");
+                      + "' (expected F32, F64, F16, BF16, I64, I32 or BOOL)");
         };
     long begin = offsets.get(0).asLong();
     long end = offsets.get(1).asLong();
@@ -155,6 +179,13 @@ public final class Safetensors {
         }
         return HostTensor.wrap(DType.INT64, shape, v);
       }
+      case "BOOL" -> {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+          v[i] = buf.get(i) != 0 ? 1 : 0;
+        }
+        return HostTensor.wrap(DType.INT32, shape, v);
+      }
       default -> {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -172,6 +203,17 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, HostTensor> tensors, Map<String, String> metadata)
       throws IOException {
+    write(file, tensors, metadata, Set.of());
+  }
+
+  /**
+   * Writes as {@link #write(Path, Map, Map)} does, the tensors named in {@code bools} as BOOL (one
+   * byte each, nonzero values true). Tensors are laid out in map order with no gaps, so put wider
+   * element types first to keep every tensor aligned to its element size.
+   */
+  public static void write(
+      Path file, Map<String, HostTensor> tensors, Map<String, String> metadata, Set<String> bools)
+      throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -179,18 +221,21 @@ public final class Safetensors {
     }
     long offset = 0;
     List<HostTensor> order = new ArrayList<>();
+    List<Boolean> asBool = new ArrayList<>();
     for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
       HostTensor t = e.getValue();
       ObjectNode n = header.putObject(e.getKey());
-      n.put("dtype", code(t.dtype()));
+      boolean bool = bools.contains(e.getKey());
+      n.put("dtype", bool ? "BOOL" : code(t.dtype()));
       var shape = n.putArray("shape");
       for (long d : t.shape().dims()) {
         shape.add(d);
       }
-      long bytes = (long) t.size() * t.dtype().byteSize();
+      long bytes = (long) t.size() * (bool ? 1 : t.dtype().byteSize());
       n.putArray("data_offsets").add(offset).add(offset + bytes);
       offset += bytes;
       order.add(t);
+      asBool.add(bool);
     }
     byte[] json = JSON.writeValueAsBytes(header);
     int padded = (json.length + 7) / 8 * 8;
@@ -203,14 +248,14 @@ public final class Safetensors {
             head.put((byte) ' ');
           }
           out.write(head.flip());
-          for (HostTensor t : order) {
-            writeData(out, t);
+          for (int i = 0; i < order.size(); i++) {
+            writeData(out, order.get(i), asBool.get(i));
           }
         });
   }
 
-  private static void writeData(FileChannel out, HostTensor t) throws IOException {
-    int width = t.dtype().byteSize();
+  private static void writeData(FileChannel out, HostTensor t, boolean bool) throws IOException {
+    int width = bool ? 1 : t.dtype().byteSize();
     int chunk = 1 << 16;
     ByteBuffer buf = ByteBuffer.allocate(chunk * width).order(ByteOrder.LITTLE_ENDIAN);
     for (int start = 0; start < t.size(); start += chunk) {
@@ -218,6 +263,10 @@ public final class Safetensors {
       int end = Math.min(t.size(), start + chunk);
       for (int i = start; i < end; i++) {
         double v = t.get(i);
+        if (bool) {
+          buf.put((byte) (v != 0 ? 1 : 0));
+          continue;
+        }
         switch (t.dtype()) {
           case FLOAT32 -> buf.putFloat((float) v);
           case FLOAT64 -> buf.putDouble(v);

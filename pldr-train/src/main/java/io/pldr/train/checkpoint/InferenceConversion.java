@@ -5,8 +5,8 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TrainConfig;
 import io.pldr.api.tensor.HostTensor;
-import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.ExternalOperatorModule;
 import io.pldr.tf.io.GCacheFile;
@@ -31,7 +31,7 @@ public final class InferenceConversion {
   private InferenceConversion() {}
 
   /** Writes the inference model into the run folder {@code out}; returns its checkpoint. */
-  public static Path convert(Checkpoint source, Path gCache, Path out, Components components)
+  public static Path convert(ModelFolder source, Path gCache, Path out, Components components)
       throws IOException {
     ModelConfig learned = source.state().getConfig().getModel();
     GCacheFile.load(gCache, learned);
@@ -49,9 +49,10 @@ public final class InferenceConversion {
                 .build(),
             "converted model");
     Map<String, HostTensor> kept = new LinkedHashMap<>();
+    Map<String, HostTensor> all = source.model();
     try (ModelGraph graph = new ModelGraph(components.spec(inference))) {
       for (String name : graph.parameterSpecs().keySet()) {
-        kept.put(name, source.model().get(name));
+        kept.put(name, all.get(name));
       }
     }
     TrainConfig config =
