@@ -198,6 +198,67 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
+   * Every deductive output of the prompt pass over {@code row} (batch 1): per layer A (when the
+   * operator computes one), A_LM, A_P (when it computes one), G_LM and the attention weights E. One
+   * run of the prompt pass's graph ({@code none}), fetching tensors it computes anyway: no graph is
+   * built or changed for it.
+   */
+  public DeductiveTensors deductive(long[] row) {
+    long[][] rows = {row};
+    InputCheck.tokens(rows, model.config());
+    int h = model.config().getNumHeads();
+    int d = model.config().getDModel() / h;
+    io.pldr.api.tensor.Shape square = io.pldr.api.tensor.Shape.of(1, h, d, d);
+    List<Operand<TFloating>> fetches = new ArrayList<>();
+    List<int[]> at = new ArrayList<>(); // per layer: indices of A, A_LM, A_P, G_LM, E (−1: absent)
+    for (PldrDecoder.LayerGraph l : steps.get(CacheMode.NONE).outputs().layers()) {
+      at.add(
+          new int[] {
+            l.refinedMetric().map(t -> index(fetches, t)).orElse(-1),
+            index(fetches, l.aLm()),
+            l.potential().map(t -> index(fetches, t)).orElse(-1),
+            index(fetches, l.gLm()),
+            index(fetches, l.attentionWeights())
+          });
+    }
+    Session.Runner r = session.runner();
+    fetches.forEach(r::fetch);
+    try (TInt64 t = HostTensors.tokens(rows);
+        Result res = r.feed(tokens, t).run()) {
+      List<HostTensor> host = new ArrayList<>();
+      for (int i = 0; i < fetches.size(); i++) {
+        host.add(HostTensors.fromTensor(res.get(i)));
+      }
+      List<DeductiveTensors.Layer> layers = new ArrayList<>();
+      for (int[] i : at) {
+        layers.add(
+            new DeductiveTensors.Layer(
+                i[0] < 0 ? Optional.empty() : Optional.of(host.get(i[0]).reshape(square)),
+                host.get(i[1]).reshape(square),
+                i[2] < 0 ? Optional.empty() : Optional.of(host.get(i[2]).reshape(square)),
+                host.get(i[3]).reshape(square),
+                host.get(i[4])));
+      }
+      List<Long> ids = new ArrayList<>();
+      for (long id : row) {
+        ids.add(id);
+      }
+      return new DeductiveTensors(ids, layers);
+    }
+  }
+
+  /** The index of {@code t} in {@code fetches}, added if absent (each tensor fetched once). */
+  private static int index(List<Operand<TFloating>> fetches, Operand<TFloating> t) {
+    for (int i = 0; i < fetches.size(); i++) {
+      if (fetches.get(i) == t) {
+        return i;
+      }
+    }
+    fetches.add(t);
+    return fetches.size() - 1;
+  }
+
+  /**
    * The prompt pass with a G-cache inferred earlier (a {@link GCacheFile}): every layer uses the
    * given A_LM and G_LM, so not even the prompt runs the metric tensor, the metric learner or the
    * power law. The returned state continues in any mode but {@code kv} (which needs the prompt's

@@ -219,6 +219,16 @@ public final class PretrainedModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Every deductive output of a prompt's pass, per layer: A, A_LM, A_P, G_LM and the attention
+   * weights E (A and A_P absent for a constant operator, which has neither). The prompt is encoded
+   * as {@link #inferGCache} encodes it, so A_LM and G_LM are that G-cache's; the model's own deep
+   * net computes them, whatever G-cache the model was loaded with.
+   */
+  public DeductiveTensors deductiveOutputs(String prompt) {
+    return decoder.deductive(Generator.promptIds(tokenizer, prompt));
+  }
+
   /** Frees the model's native memory (graphs, session, tensors) and the tokenizer's. */
   @Override
   public void close() {

@@ -144,6 +144,35 @@ public abstract class AttentionContract {
   }
 
   @Test
+  void theWeightsAreEachQuerysDistributionOverItsUnmaskedKeys() {
+    try (OperatorHarness h = harness(DType.FLOAT64)) {
+      Feed f = feed(h, 4);
+      AttentionResult r =
+          attention(h.ops(), metricOperator(h.ops()))
+              .attend(AttentionInputs.of(f.q(), f.k(), f.v(), mask(h.ops())));
+      HostTensor e = h.eval(r.weights(), f.values());
+      assertThat(e.shape()).isEqualTo(Shape.of(B, H, T, S));
+      for (int b = 0; b < B; b++) {
+        for (int head = 0; head < H; head++) {
+          for (int i = 0; i < T; i++) {
+            double sum = 0;
+            for (int j = 0; j < S; j++) {
+              double w = e.get(((b * H + head) * T + i) * S + j);
+              boolean masked = j > S - T + i || (b == 1 && j == 0);
+              assertThat(w).as("weight of key %d for query %d", j, i).isBetween(0.0, 1.0);
+              if (masked) {
+                assertThat(w).as("masked key %d of query %d", j, i).isLessThan(1e-12);
+              }
+              sum += w;
+            }
+            assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(TOLERANCE));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void maskedKeysAndValuesDoNotChangeTheOutput() {
     try (OperatorHarness h = harness(DType.FLOAT64)) {
       Feed f = feed(h, 3);

@@ -55,7 +55,7 @@ public final class PowerLawGraphAttention implements Attention {
             ops.matmul(ops.matmul(in.queries(), d.outputs().gLm()), in.keys(), false, true), scale);
     Tensor weights = ops.softmax(ops.add(logits, ops.scale(in.mask(), MASK_PENALTY)));
     Tensor output = ops.matmul(weights, in.values());
-    return new AttentionResult(output, logits, d.outputs(), d.metric());
+    return new AttentionResult(output, logits, weights, d.outputs(), d.metric());
   }
 
   /** Deductive outputs, and the refined metric tensor computed for them (if any). */

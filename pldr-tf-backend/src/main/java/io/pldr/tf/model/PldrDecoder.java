@@ -45,15 +45,16 @@ public final class PldrDecoder {
       Operand<TFloating> logits, Operand<TFloating> decoderOutput, List<LayerGraph> layers) {}
 
   /**
-   * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits, keys and values
-   * {@code [B, H, N, d]} (cached ones included), the refined metric tensor it computed (absent when
-   * it had none to compute), and the potential tensor A_P (absent unless the operator has one and
-   * computed it).
+   * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits and weights E {@code
+   * [B, H, T, N]} (E the softmax of the masked logits), keys and values {@code [B, H, N, d]}
+   * (cached ones included), the refined metric tensor it computed (absent when it had none to
+   * compute), and the potential tensor A_P (absent unless the operator has one and computed it).
    */
   public record LayerGraph(
       Operand<TFloating> aLm,
       Operand<TFloating> gLm,
       Operand<TFloating> attentionLogits,
+      Operand<TFloating> attentionWeights,
       Operand<TFloating> keys,
       Operand<TFloating> values,
       Optional<Operand<TFloating>> refinedMetric,
@@ -156,6 +157,7 @@ public final class PldrDecoder {
         ops.unwrap(d.aLm()),
         ops.unwrap(d.gLm()),
         ops.unwrap(att.logits()),
+        ops.unwrap(att.weights()),
         o.keys(),
         o.values(),
         att.metric().map(ops::<TFloating>unwrap),

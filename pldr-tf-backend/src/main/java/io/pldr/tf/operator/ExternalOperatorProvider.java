@@ -13,7 +13,9 @@ import java.util.List;
 /**
  * Provides {@link ExternalOperator} (the Hugging Face port's {@code external}: a G_LM read from a
  * file): {@code tensor_operator { name: "external" options { key: "file" value: "g.safetensors" }
- * }}, the file a {@link GCacheFile} of a model of the same shape.
+ * }}, the file a {@link GCacheFile} of a model of the same shape, or the reference's pickled G file
+ * ({@code .pkl}, e.g. its {@code ablation/predefined-G_LM} files; A_LM zero where it holds G_LM
+ * alone).
  */
 public final class ExternalOperatorProvider implements TensorOperatorProvider {
   /** The option naming the G-cache file. */

@@ -1,0 +1,68 @@
+package io.pldr.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pldr.api.cache.CacheMode;
+import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.TensorOperatorSpec;
+import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.tf.testing.Specs;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fetching every deductive output leaves the decoding steps as they were: on {@code bench decode}'s
+ * small model a step executes the node counts docs/benchmarks.md records (kv_g 352, kv 409, g 328,
+ * none 945), before and after a {@link CachedDecoder#deductive} run.
+ */
+class DecodeGraphNodesTest {
+  private static final Map<CacheMode, Integer> DOCUMENTED =
+      new EnumMap<>(
+          Map.of(CacheMode.KV_G, 352, CacheMode.KV, 409, CacheMode.G, 328, CacheMode.NONE, 945));
+
+  /** {@code bench decode}'s default (small) model: 4 layers, 4 heads of depth 32, learned. */
+  private static ModelConfig small() {
+    return ModelConfig.newBuilder()
+        .setNumLayers(4)
+        .setDModel(128)
+        .setNumHeads(4)
+        .setDff(128 * 8 / 3)
+        .setVocabSize(4096)
+        .setADff(32)
+        .setNumReslayerA(2)
+        .setNumDenseA(2)
+        .setMaxSeqLen(64)
+        .setTensorOperator(TensorOperatorSpec.newBuilder().setName("learned"))
+        .build();
+  }
+
+  @Test
+  void decodingStepsExecuteTheDocumentedNodeCounts() {
+    ModelConfig config = small();
+    try (CachedDecoder decoder = new CachedDecoder(Specs.of(config))) {
+      try (ModelGraph g = new ModelGraph(Specs.of(config))) {
+        decoder.load(g.initialValues(7));
+      }
+      long[] row = {1, 17, 42, 99, 7, 300, 5, 8, 21};
+      long[][] prompt = {Arrays.copyOf(row, 8)};
+      long[][] next = {row};
+      try (DecodeState state = decoder.prefill(prompt).state()) {
+        Map<CacheMode, Integer> before = counts(decoder, state, next);
+        DeductiveTensors all = decoder.deductive(row);
+        assertThat(all.layers()).hasSize(4);
+        assertThat(counts(decoder, state, next)).isEqualTo(before).isEqualTo(DOCUMENTED);
+      }
+    }
+  }
+
+  private static Map<CacheMode, Integer> counts(
+      CachedDecoder decoder, DecodeState state, long[][] next) {
+    Map<CacheMode, Integer> n = new EnumMap<>(CacheMode.class);
+    for (CacheMode mode : CacheMode.values()) {
+      n.put(mode, decoder.executedNodes(state, next, mode).size());
+    }
+    return n;
+  }
+}

@@ -1,0 +1,57 @@
+package io.pldr.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pldr.api.tensor.HostTensor;
+import io.pldr.api.tensor.Shape;
+import io.pldr.tf.io.Safetensors;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pldr gcache --all}: every deductive output of a prompt's pass, in one safetensors file.
+ */
+class GCacheCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void allWritesAALmAPGLmAndEPerLayerBesideTheGCachesALmAndGLm() throws Exception {
+    Path run = TinyTraining.train(dir);
+    Path all = dir.resolve("all.safetensors");
+    Path gcache = dir.resolve("g.safetensors");
+    CliRun withAll = gcache(run, "--all", "--out", all.toString());
+    assertThat(withAll.status()).as(withAll.err()).isZero();
+    assertThat(withAll.out()).contains("deductive outputs");
+    CliRun gOnly = gcache(run, "--out", gcache.toString());
+    assertThat(gOnly.status()).as(gOnly.err()).isZero();
+    Safetensors.Contents c = Safetensors.read(all);
+    Map<String, String> meta = c.metadata();
+    assertThat(meta)
+        .containsEntry("format", "pldr-deductive-outputs")
+        .containsEntry("absent", "none");
+    assertThat(meta.get("checkpoint")).startsWith(run.toAbsolutePath().toString());
+    String ids = meta.get("token_ids");
+    assertThat(ids).startsWith("[").endsWith("]");
+    int t = ids.split(",").length;
+    Shape square = Shape.of(1, 2, 8, 8);
+    assertThat(c.tensors().keySet())
+        .containsExactlyInAnyOrder(
+            "layers.0.A", "layers.0.A_LM", "layers.0.A_P", "layers.0.G_LM", "layers.0.E");
+    for (String n : new String[] {"A", "A_LM", "A_P", "G_LM"}) {
+      assertThat(c.tensors().get("layers.0." + n).shape()).isEqualTo(square);
+    }
+    assertThat(c.tensors().get("layers.0.E").shape()).isEqualTo(Shape.of(1, 2, t, t));
+    Map<String, HostTensor> g = Safetensors.read(gcache).tensors();
+    assertThat(c.tensors().get("layers.0.A_LM").maxAbsDiff(g.get("layer0.A_LM"))).isLessThan(1e-6);
+    assertThat(c.tensors().get("layers.0.G_LM").maxAbsDiff(g.get("layer0.G_LM"))).isLessThan(1e-6);
+  }
+
+  private static CliRun gcache(Path run, String... more) {
+    String[] args = {"gcache", "--checkpoint", run.toString(), "--prompt", "the whale"};
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return CliRun.of(all);
+  }
+}
