@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code pldr import}, {@code export} and {@code tokenize} on Hugging Face folders. */
 class InteropCommandsTest {
   @TempDir Path tmp;
+  private ReferenceFixture fixture;
   private Path fixtureDir;
   private Map<String, HostTensor> weights;
 
   @BeforeEach
   void extract() throws IOException {
-    fixtureDir =
-        ReferenceFixture.extractTo(Files.createDirectories(tmp.resolve("fixture"))).checkpointDir();
+    fixture = ReferenceFixture.extractTo(Files.createDirectories(tmp.resolve("fixture")));
+    fixtureDir = fixture.checkpointDir();
     weights = ReferenceCheckpoint.read(fixtureDir, Precision.FLOAT32).tensors();
   }
 
@@ -91,6 +92,39 @@ class InteropCommandsTest {
         CliRun.of("tokenize", "--checkpoint", dir.toString(), "--text", "Call me Ishmael.");
     assertThat(text.out().trim())
         .isEqualTo(Files.readAllLines(golden.resolve("ids.txt")).get(0).trim());
+  }
+
+  @Test
+  void referenceRunReadsAHuggingFaceFolderAsTheReferenceCheckpoint() throws Exception {
+    Path inputs = fixture.ioFile();
+    Path a = tmp.resolve("a.safetensors");
+    Path b = tmp.resolve("b.safetensors");
+    CliRun ref =
+        CliRun.of(
+            "reference-run",
+            "--checkpoint",
+            fixtureDir.toString(),
+            "--io",
+            inputs.toString(),
+            "--out",
+            a.toString());
+    CliRun hf =
+        CliRun.of(
+            "reference-run",
+            "--checkpoint",
+            hf("hf-ref").toString(),
+            "--io",
+            inputs.toString(),
+            "--out",
+            b.toString());
+    assertThat(ref.status()).as(ref.err()).isZero();
+    assertThat(hf.status()).as(hf.err()).isZero();
+    Map<String, HostTensor> expected = io.pldr.tf.io.Safetensors.read(a).tensors();
+    Map<String, HostTensor> got = io.pldr.tf.io.Safetensors.read(b).tensors();
+    assertThat(got.keySet()).isEqualTo(expected.keySet());
+    for (String k : expected.keySet()) {
+      assertThat(got.get(k).maxAbsDiff(expected.get(k))).as(k).isZero();
+    }
   }
 
   // ---- bad input: one clear line naming the file and the field or tensor, nothing written ----

@@ -40,8 +40,16 @@ public final class ReferenceCheckpoint {
     this.tensors = tensors;
   }
 
-  /** Reads a checkpoint folder for a model of the given precision (learned operator). */
+  /**
+   * Reads a checkpoint folder for a model of the given precision: the reference's own (learned
+   * operator) or a Hugging Face folder of the PLDR-LLM port ({@link HfCheckpoint}).
+   */
   public static ReferenceCheckpoint read(Path dir, Precision precision) throws IOException {
+    if (HfCheckpoint.isHfFolder(dir)) {
+      HfCheckpoint hf = HfCheckpoint.open(dir);
+      ModelConfig config = hf.modelConfig().toBuilder().setPrecision(precision).build();
+      return new ReferenceCheckpoint(dir, config, hf.model());
+    }
     Path configFile = dir.resolve(CONFIG_FILE);
     Path weights = dir.resolve(WEIGHTS_FILE);
     if (!Files.isRegularFile(configFile)) {
