@@ -17,6 +17,9 @@ public final class ModelConfigs {
   /** The attention variant used when a configuration names none. */
   public static final String DEFAULT_ATTENTION = "power_law_graph";
 
+  /** The base of the rotary frequencies when {@code rope_theta} is unset: the reference's. */
+  public static final double DEFAULT_ROPE_THETA = 10000.0;
+
   private ModelConfigs() {}
 
   /** Reads and validates a text-format file. */
@@ -70,6 +73,19 @@ public final class ModelConfigs {
           prefix + "d_model",
           "d_model / num_heads must be even for the" + " rotary embedding, found depth " + depth);
     }
+    if (c.getRotaryLayout() == RotaryLayout.UNRECOGNIZED) {
+      throw new ConfigException(
+          source,
+          prefix + "rotary_layout",
+          "must be INTERLEAVED or HALF, found " + c.getRotaryLayoutValue());
+    }
+    double theta = c.getRopeTheta();
+    if (theta != 0 && !(Double.isFinite(theta) && theta > 1)) {
+      throw new ConfigException(
+          source,
+          prefix + "rope_theta",
+          "must be a finite number greater than 1 (or unset: 10000), found " + theta);
+    }
     ModelConfig.Builder b = c.toBuilder();
     if (b.getPrecision() == Precision.PRECISION_UNSPECIFIED) {
       b.setPrecision(Precision.FLOAT32);
@@ -104,6 +120,18 @@ public final class ModelConfigs {
   /** Head depth d = d_model / num_heads. */
   public static int depth(ModelConfig c) {
     return c.getDModel() / c.getNumHeads();
+  }
+
+  /** The rotary layout: {@code rotary_layout}, {@link RotaryLayout#INTERLEAVED} when unset. */
+  public static RotaryLayout rotaryLayout(ModelConfig c) {
+    return c.getRotaryLayout() == RotaryLayout.ROTARY_LAYOUT_UNSPECIFIED
+        ? RotaryLayout.INTERLEAVED
+        : c.getRotaryLayout();
+  }
+
+  /** The base of the rotary frequencies: {@code rope_theta}, 10000 when unset. */
+  public static double ropeTheta(ModelConfig c) {
+    return c.getRopeTheta() == 0 ? DEFAULT_ROPE_THETA : c.getRopeTheta();
   }
 
   private static void positive(String source, String field, int value) {

@@ -70,4 +70,34 @@ class ModelConfigsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("token_ids.eos");
   }
+
+  @Test
+  void rotaryLayoutAndBaseAreTheReferencesUnlessSet() {
+    ModelConfig unset = ModelConfigs.parse(VALID, "f");
+    assertThat(ModelConfigs.rotaryLayout(unset)).isEqualTo(RotaryLayout.INTERLEAVED);
+    assertThat(ModelConfigs.ropeTheta(unset)).isEqualTo(10000.0);
+    ModelConfig v52 = ModelConfigs.parse(VALID + "rotary_layout: HALF\nrope_theta: 500000\n", "g");
+    assertThat(ModelConfigs.rotaryLayout(v52)).isEqualTo(RotaryLayout.HALF);
+    assertThat(ModelConfigs.ropeTheta(v52)).isEqualTo(500000.0);
+    assertThat(ModelConfigs.parse(ModelConfigs.toText(v52), "round trip")).isEqualTo(v52);
+  }
+
+  @Test
+  void ropeThetaThatIsNotAFiniteNumberAboveOneFailsNamingTheField() {
+    for (String theta : new String[] {"1", "0.5", "-10000", "inf", "nan"}) {
+      assertThatThrownBy(() -> ModelConfigs.parse(VALID + "rope_theta: " + theta, "h.textproto"))
+          .as("rope_theta: %s", theta)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("h.textproto")
+          .hasMessageContaining("rope_theta");
+    }
+  }
+
+  @Test
+  void unknownRotaryLayoutNumberFailsNamingTheField() {
+    ModelConfig c = ModelConfigs.parse(VALID, "i").toBuilder().setRotaryLayoutValue(7).build();
+    assertThatThrownBy(() -> ModelConfigs.validate(c, "i.textproto"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("rotary_layout");
+  }
 }

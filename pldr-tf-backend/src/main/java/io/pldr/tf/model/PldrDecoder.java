@@ -76,9 +76,7 @@ public final class PldrDecoder {
     }
     this.embeddingNorm = new LayerNorm(ops, "decoder.layernorm1", d);
     this.output = layout.output(ops, config);
-    this.rotary =
-        new RotaryEmbedding(
-            ops, d / config.getNumHeads(), config.getMaxSeqLen(), layout.rotaryParts());
+    this.rotary = RotaryEmbedding.of(ops, config, layout.rotaryParts());
     this.masks = new Masks(ops);
   }
 

@@ -1,6 +1,8 @@
 package io.pldr.tf.testing;
 
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.ModelConfigs;
+import io.pldr.api.config.RotaryLayout;
 import io.pldr.api.tensor.HostTensor;
 import java.util.Map;
 
@@ -91,14 +93,19 @@ public final class NaiveSdpaTransformer {
     return out;
   }
 
+  // pair i of each head, (x[2i], x[2i+1]) interleaved or (x[i], x[i+d/2]) half, turned by
+  // position·rope_theta^(−2i/d)
   private double[] rotate(double[] x, int position) {
+    boolean half = ModelConfigs.rotaryLayout(c) == RotaryLayout.HALF;
+    double base = ModelConfigs.ropeTheta(c);
     double[] y = x.clone();
     for (int h = 0; h < heads; h++) {
       for (int i = 0; i < depth / 2; i++) {
-        double angle = position * Math.pow(10000, -2.0 * i / depth);
-        int a = h * depth + 2 * i;
-        y[a] = x[a] * Math.cos(angle) - x[a + 1] * Math.sin(angle);
-        y[a + 1] = x[a + 1] * Math.cos(angle) + x[a] * Math.sin(angle);
+        double angle = position * Math.pow(base, -2.0 * i / depth);
+        int a = h * depth + (half ? i : 2 * i);
+        int b = half ? a + depth / 2 : a + 1;
+        y[a] = x[a] * Math.cos(angle) - x[b] * Math.sin(angle);
+        y[b] = x[b] * Math.cos(angle) + x[a] * Math.sin(angle);
       }
     }
     return y;
