@@ -64,6 +64,36 @@ class HfCheckpointTest {
     }
   }
 
+  /**
+   * A v52 folder ({@code reference_rope: false}, here with {@code rope_theta} 500000) runs the half
+   * rotation: its logits are those of pldr's HALF layout with that base (whose rotation is checked
+   * against the formulas in RotaryEmbeddingTest), not the interleaved ones.
+   */
+  @Test
+  void aV52FolderRunsTheHalfRotation() throws Exception {
+    ObjectNode config =
+        HfFolder.fixtureConfig().put("reference_rope", false).put("rope_theta", 500000.0);
+    Path dir = folder("v52", config, weights, "F32");
+    HostTensor got;
+    try (PretrainedModel model = PretrainedModel.load(dir)) {
+      assertThat(model.config().getRotaryLayout()).isEqualTo(io.pldr.api.config.RotaryLayout.HALF);
+      assertThat(model.config().getRopeTheta()).isEqualTo(500000.0);
+      got = model.decoder().logits(fixture.tokens());
+    }
+    ModelConfig learned =
+        ReferenceCheckpoint.read(fixture.checkpointDir(), Precision.FLOAT32).config();
+    ModelConfig half =
+        learned.toBuilder()
+            .setRotaryLayout(io.pldr.api.config.RotaryLayout.HALF)
+            .setRopeTheta(500000)
+            .build();
+    try (CachedDecoder reference = new CachedDecoder(PldrInjectors.spec(half))) {
+      reference.load(weights);
+      assertThat(got.maxAbsDiff(reference.logits(fixture.tokens()))).isLessThan(1e-6);
+    }
+    assertThat(got.maxAbsDiff(fixture.io("full.logits"))).isGreaterThan(1e-2);
+  }
+
   @Test
   void bfloat16AndFloat16WeightsLoadAsTheirFloat32Values() throws Exception {
     for (String dtype : new String[] {"BF16", "F16"}) {

@@ -100,6 +100,25 @@ class HfRoundTripTest {
     }
   }
 
+  @Test
+  void aHalfRotationModelIsWrittenAsV52AndReadBack() throws Exception {
+    ModelConfig config =
+        TinyCheckpoint.config("learned").toBuilder()
+            .setRotaryLayout(io.pldr.api.config.RotaryLayout.HALF)
+            .setRopeTheta(500000)
+            .build();
+    Path run = TinyCheckpoint.write(tmp.resolve("run-v52"), config, 3);
+    Path hf = tmp.resolve("hf-v52");
+    HfExport.run(run, hf);
+    JsonNode json = JSON.readTree(hf.resolve("config.json").toFile());
+    assertThat(json.get("reference_rope").asBoolean()).isFalse();
+    assertThat(json.get("rope_theta").asDouble()).isEqualTo(500000.0);
+    ModelConfig read = ModelFolder.open(hf).modelConfig();
+    assertThat(read.getRotaryLayout()).isEqualTo(io.pldr.api.config.RotaryLayout.HALF);
+    assertThat(read.getRopeTheta()).isEqualTo(500000.0);
+    assertThat(greedy(hf)).isEqualTo(greedy(run));
+  }
+
   /**
    * The exported weights hold exactly the tensors, by name and shape, of the reference's own
    * state_dict (the fixture's model.safetensors was written from the reference's PLDR_Model), with

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
+import io.pldr.api.config.RotaryLayout;
 import io.pldr.api.config.TokenIds;
 import io.pldr.tf.model.LayerNorm;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.Optional;
  * The {@code config.json} of the Hugging Face port of PLDR-LLM ({@code PldrllmConfig}, model type
  * {@value #MODEL_TYPE}), mapped onto a {@link ModelConfig} and back. Every field pldr cannot honour
  * is refused naming it: {@code rope_scaling}, tied embeddings, an activation other than SiLU, a
- * layer-norm epsilon other than 1e-6.
+ * layer-norm epsilon other than 1e-6. {@code reference_rope} false (v52) is the {@link
+ * RotaryLayout#HALF} layout; {@code rope_theta} is the rotary base.
  *
  * @param model the model, its operator {@code learned} or, with {@link #customG}, {@code external}
  *     (the file that holds G_LM is named by {@link HfCheckpoint})
@@ -129,15 +131,18 @@ public record HfConfig(
           "tie_word_embeddings",
           "true is not supported: PLDR-LLM's final layer is not tied to the embedding");
     }
+    JsonNode thetaNode = root.get("rope_theta");
+    if (thetaNode != null && !thetaNode.isNull() && !thetaNode.isNumber()) {
+      throw new ConfigException(src, "rope_theta", thetaNode + ", expected a number");
+    }
     double theta = root.path("rope_theta").asDouble(ROPE_THETA);
-    if (theta != ROPE_THETA) {
-      throw new ConfigException(
-          src, "rope_theta", theta + " is not supported: expected " + (long) ROPE_THETA);
+    JsonNode ropeNode = root.get("reference_rope");
+    if (ropeNode != null && !ropeNode.isNull() && !ropeNode.isBoolean()) {
+      throw new ConfigException(src, "reference_rope", ropeNode + ", expected true or false");
     }
-    if (!root.path("reference_rope").asBoolean(true)) {
-      throw new ConfigException(
-          src, "reference_rope", "false (half rotation) is not supported yet: expected true");
-    }
+    // true: the reference's interleaved pairs (v51); false: the Llama-style half rotation (v52)
+    RotaryLayout layout =
+        root.path("reference_rope").asBoolean(true) ? RotaryLayout.INTERLEAVED : RotaryLayout.HALF;
     Optional<CustomG> customG = customG(root, src);
     ModelConfig.Builder b =
         ModelConfig.newBuilder()
@@ -147,6 +152,8 @@ public record HfConfig(
             .setDff(positive(root, src, "intermediate_size"))
             .setVocabSize(positive(root, src, "vocab_size"))
             .setMaxSeqLen(positive(root, src, "max_position_embeddings"))
+            .setRotaryLayout(layout)
+            .setRopeTheta(theta)
             // the port's defaults; a model with a predefined G_LM has no metric learner to size
             .setADff(
                 customG.isPresent() ? intOr(root, src, "A_dff", 170) : positive(root, src, "A_dff"))
@@ -208,14 +215,14 @@ public record HfConfig(
     n.put("eos_token_id", config.getTokenIds().getEos());
     n.put("hidden_act", "silu");
     n.put("layer_norm_eps", LayerNorm.EPSILON);
-    n.put("rope_theta", ROPE_THETA);
+    n.put("rope_theta", ModelConfigs.ropeTheta(config));
     n.putNull("rope_scaling");
     n.put("attention_bias", true);
     n.put("glu_bias", true);
     n.put("final_bias", true);
     n.put("attention_dropout", 0.0);
     n.put("tie_word_embeddings", false);
-    n.put("reference_rope", true);
+    n.put("reference_rope", ModelConfigs.rotaryLayout(config) != RotaryLayout.HALF);
     if (customG.isPresent()) {
       n.put("custom_G_type", customG.get().json());
     } else {
