@@ -3,7 +3,9 @@ package io.pldr.train.data;
 import io.pldr.api.config.DataConfig;
 import io.pldr.api.config.TokenizerConfig;
 import io.pldr.api.config.TrainConfig;
-import io.pldr.cache.text.HfTokenizer;
+import io.pldr.api.text.Tokenizer;
+import io.pldr.cache.text.Tokenizers;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.tokenizer.BpeModel;
 import io.pldr.train.tokenizer.BpeTrainer;
@@ -33,7 +35,8 @@ public final class TrainingData implements AutoCloseable {
   public static final String TRAINER_VERSION = "pldr-bpe-1";
 
   private final Corpus corpus;
-  private final HfTokenizer tokenizer;
+  private final Tokenizer tokenizer;
+  private final Path tokenizerFile;
   private final TokenFile tokens;
   private final PackedSequences sequences;
   private final UnigramEntropy unigramEntropy;
@@ -43,13 +46,15 @@ public final class TrainingData implements AutoCloseable {
 
   private TrainingData(
       Corpus corpus,
-      HfTokenizer tokenizer,
+      Tokenizer tokenizer,
+      Path tokenizerFile,
       TokenFile tokens,
       PackedSequences sequences,
       UnigramEntropy unigramEntropy,
       TrainConfig config) {
     this.corpus = corpus;
     this.tokenizer = tokenizer;
+    this.tokenizerFile = tokenizerFile;
     this.tokens = tokens;
     this.sequences = sequences;
     this.unigramEntropy = unigramEntropy;
@@ -74,9 +79,11 @@ public final class TrainingData implements AutoCloseable {
     DataConfig data = config.getData();
     Corpus corpus = Corpus.fromConfig(data);
     Path tokenizerFile = tokenizerFile(config, corpus, cacheDir);
-    HfTokenizer tokenizer = HfTokenizer.load(tokenizerFile);
+    Tokenizer tokenizer = Tokenizers.load(tokenizerFile);
     try {
-      TokenFile tokens = new TokenStore(cacheDir.resolve("tokens")).open(corpus, tokenizer);
+      TokenFile tokens =
+          new TokenStore(cacheDir.resolve("tokens"))
+              .open(corpus, tokenizer, Fingerprint.ofFile(tokenizerFile));
       PackedSequences sequences =
           new PackedSequences(
               tokens,
@@ -94,7 +101,7 @@ public final class TrainingData implements AutoCloseable {
           sequences.validationWindows(),
           sequences.seqLen(),
           String.format("%.4f", entropy.nats()));
-      return new TrainingData(corpus, tokenizer, tokens, sequences, entropy, config);
+      return new TrainingData(corpus, tokenizer, tokenizerFile, tokens, sequences, entropy, config);
     } catch (IOException | RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -109,14 +116,29 @@ public final class TrainingData implements AutoCloseable {
   public static Path tokenizerFile(TrainConfig config, Corpus corpus, Path cacheDir)
       throws IOException {
     TokenizerConfig tc = config.getData().getTokenizer();
-    Path runCopy =
-        config.getOutDir().isEmpty() ? null : Path.of(config.getOutDir()).resolve(TOKENIZER_FILE);
+    Path outDir = config.getOutDir().isEmpty() ? null : Path.of(config.getOutDir());
+    Path runCopy = outDir == null ? null : outDir.resolve(TOKENIZER_FILE);
     Path source;
     if (!tc.getPath().isEmpty()) {
       source = Path.of(tc.getPath());
       if (!Files.isRegularFile(source)) {
         throw new IOException("tokenizer file " + source + " (data.tokenizer.path) not found");
       }
+      String name = source.getFileName().toString();
+      if (!name.endsWith(".model") && !name.endsWith(".json")) {
+        throw new IOException(
+            source
+                + " (data.tokenizer.path): expected a SentencePiece model (.model) or a Hugging"
+                + " Face tokenizer.json (.json)");
+      }
+      if (outDir != null) {
+        runCopy = outDir.resolve(CheckpointStore.tokenizerName(source));
+      }
+    } else if (outDir != null
+        && Files.isRegularFile(outDir.resolve(CheckpointStore.SENTENCEPIECE_FILE))) {
+      LOG.info(
+          "Reusing the run's tokenizer {}", outDir.resolve(CheckpointStore.SENTENCEPIECE_FILE));
+      return outDir.resolve(CheckpointStore.SENTENCEPIECE_FILE);
     } else if (runCopy != null && Files.isRegularFile(runCopy)) {
       LOG.info("Reusing the run's tokenizer {}", runCopy);
       return runCopy;
@@ -169,8 +191,13 @@ public final class TrainingData implements AutoCloseable {
   }
 
   /** The tokenizer (owned by this object). */
-  public HfTokenizer tokenizer() {
+  public Tokenizer tokenizer() {
     return tokenizer;
+  }
+
+  /** The tokenizer's file: a {@code tokenizer.json} or a SentencePiece {@code tokenizer.model}. */
+  public Path tokenizerFile() {
+    return tokenizerFile;
   }
 
   /** The encoded corpus. */

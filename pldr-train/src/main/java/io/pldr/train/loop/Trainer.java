@@ -112,7 +112,7 @@ public final class Trainer {
       if (data.tokenizer().vocabSize() != model.getVocabSize()) {
         throw new IllegalArgumentException(
             "the tokenizer "
-                + data.tokenizer().file()
+                + data.tokenizerFile()
                 + " has "
                 + data.tokenizer().vocabSize()
                 + " ids but model.vocab_size is "
@@ -384,8 +384,7 @@ public final class Trainer {
             .setTokensSeen(tokensSeen)
             .setCreated(Instant.now().toString())
             .build();
-    return store.write(
-        state, session.parameters(), session.optimizerState(), data.tokenizer().file());
+    return store.write(state, session.parameters(), session.optimizerState(), data.tokenizerFile());
   }
 
   private List<String> sample(TrainConfig config, TrainingSession session, TrainingData data) {

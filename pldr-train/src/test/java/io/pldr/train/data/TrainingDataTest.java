@@ -52,7 +52,7 @@ class TrainingDataTest {
     List<long[][]> firstRun = new ArrayList<>();
     try (TrainingData data = TrainingData.prepare(cfg, cache)) {
       Path runTokenizer = dir.resolve("run").resolve(TrainingData.TOKENIZER_FILE);
-      assertThat(data.tokenizer().file()).isEqualTo(runTokenizer);
+      assertThat(data.tokenizerFile()).isEqualTo(runTokenizer);
       assertThat(data.tokenizer().vocabSize()).isEqualTo(280);
       assertThat(data.sequences().seqLen()).isEqualTo(8);
       assertThat(data.sequences().validationWindows())
@@ -118,8 +118,8 @@ class TrainingDataTest {
             .addTrainFiles(text.toString())
             .setTokenizer(TokenizerConfig.newBuilder().setPath(tok.toString()));
     try (TrainingData d = TrainingData.prepare(config(data.build(), 4, 2), dir.resolve("c"))) {
-      assertThat(Files.readAllBytes(d.tokenizer().file())).isEqualTo(Files.readAllBytes(tok));
-      assertThat(d.tokenizer().file().getParent()).isEqualTo(dir.resolve("run"));
+      assertThat(Files.readAllBytes(d.tokenizerFile())).isEqualTo(Files.readAllBytes(tok));
+      assertThat(d.tokenizerFile().getParent()).isEqualTo(dir.resolve("run"));
     }
     Path missing = dir.resolve("nope.json");
     data.setTokenizer(TokenizerConfig.newBuilder().setPath(missing.toString()));
