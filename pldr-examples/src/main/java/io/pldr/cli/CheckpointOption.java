@@ -10,9 +10,7 @@ final class CheckpointOption {
       names = "--checkpoint",
       required = true,
       paramLabel = "DIR",
-      description =
-          "Checkpoint folder, a run folder (newest checkpoint) or a Hugging Face model folder"
-              + " (config.json, model.safetensors, tokenizer.model).")
+      description = "Checkpoint folder, a run folder (newest checkpoint) or a Hugging Face folder.")
   Path dir;
 
   /** A loader of the checkpoint, its tokenizer and the operator and attention it names. */

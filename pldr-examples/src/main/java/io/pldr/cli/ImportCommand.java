@@ -13,12 +13,13 @@ import picocli.CommandLine.Spec;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
-      "Write a Hugging Face PLDR-LLM folder (config.json, model.safetensors or shards,"
-          + " tokenizer.model or tokenizer.json) as a pldr run folder.",
+      "Write a Hugging Face PLDR-LLM folder as a pldr run folder.",
       "",
-      "Every command that takes --checkpoint also reads such a folder directly; importing checks"
-          + " it once and keeps a pldr checkpoint with checksums. Nothing is written when the"
-          + " folder fails a check."
+      "The folder holds config.json, model.safetensors (or shards with an index) and"
+          + " tokenizer.model or tokenizer.json, as the Hugging Face port of PLDR-LLM writes them."
+          + " Every command that takes --checkpoint also reads such a folder directly; importing"
+          + " checks it once and keeps a pldr checkpoint with checksums. Nothing is written when"
+          + " the folder fails a check."
     })
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
