@@ -69,6 +69,43 @@ class InteropCommandsTest {
     assertThat(refused.err()).contains(exported.toString()).contains("not an empty folder");
   }
 
+  /** gcache, convert-gi and deductive-report take a Hugging Face folder as --checkpoint. */
+  @Test
+  void theCheckpointCommandsReadAHuggingFaceFolder() throws Exception {
+    Path hf = hf("hf-cmds");
+    Path g = tmp.resolve("g.safetensors");
+    CliRun gcache =
+        CliRun.of(
+            "gcache", "--checkpoint", hf.toString(), "--prompt", "Call me", "--out", g.toString());
+    assertThat(gcache.status()).as(gcache.err()).isZero();
+    Path gi = tmp.resolve("gi");
+    CliRun convert =
+        CliRun.of(
+            "convert-gi",
+            "--checkpoint",
+            hf.toString(),
+            "--g-cache",
+            g.toString(),
+            "--out",
+            gi.toString());
+    assertThat(convert.status()).as(convert.err()).isZero();
+    assertThat(convert.out()).contains("operator external");
+    String[] gen = {
+      "generate", "--prompt", "The sea", "--max-new-tokens", "8", "--temperature", "0"
+    };
+    CliRun fixed = CliRun.of(concat(gen, "--checkpoint", hf.toString(), "--g-cache", g.toString()));
+    CliRun converted = CliRun.of(concat(gen, "--checkpoint", gi.toString()));
+    assertThat(converted.status()).as(converted.err()).isZero();
+    assertThat(converted.out()).isEqualTo(fixed.out());
+    Path prompts = tmp.resolve("prompts.txt");
+    Files.writeString(prompts, "Call me Ishmael.\nThe whale surfaced.\nSome years ago\n");
+    CliRun report =
+        CliRun.of(
+            "deductive-report", "--checkpoint", hf.toString(), "--prompts", prompts.toString());
+    assertThat(report.status()).as(report.err()).isZero();
+    assertThat(report.out()).contains("G_LM");
+  }
+
   @Test
   void tokenizePrintsTheIdsOfSpmEncode() throws Exception {
     Path dir = hf("tok");
