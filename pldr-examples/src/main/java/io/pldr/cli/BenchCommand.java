@@ -2,10 +2,10 @@ package io.pldr.cli;
 
 import picocli.CommandLine.Command;
 
-/** Benchmarks: {@code pldr bench train}. */
+/** Benchmarks: {@code pldr bench train}, {@code decode}, {@code import}. */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure speed and memory (see docs/benchmarks.md): train, decode.",
-    subcommands = {TrainBenchCommand.class, DecodeBenchCommand.class})
+    description = "Measure speed and memory (see docs/benchmarks.md): train, decode, import.",
+    subcommands = {TrainBenchCommand.class, DecodeBenchCommand.class, ImportBenchCommand.class})
 final class BenchCommand {}

@@ -13,6 +13,7 @@ import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.operator.ExternalOperatorProvider;
 import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.tf.runtime.NativeLibrary;
 import io.pldr.tf.runtime.ParameterCheck;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -39,6 +40,9 @@ public final class HfImport {
       throw new IOException(
           from + ": not a Hugging Face model folder (expected a config.json with a model_type)");
     }
+    // TensorFlow's library (one to three seconds) is needed only by the parameter check: it loads
+    // while the weights are read
+    NativeLibrary.loadInBackground();
     HfCheckpoint source = HfCheckpoint.open(from);
     Path target = out.toAbsolutePath().normalize();
     ModelConfig config = source.modelConfig();

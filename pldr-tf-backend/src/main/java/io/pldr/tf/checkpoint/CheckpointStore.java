@@ -89,8 +89,10 @@ public final class CheckpointStore {
     Path tmp = AtomicFiles.createTempDirectory(root, "." + name + ".tmp-");
     try {
       Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
-      Safetensors.write(tmp.resolve(MODEL_FILE), model, meta);
-      Safetensors.write(tmp.resolve(OPTIMIZER_FILE), optimizer, meta);
+      // the tensor files' checksums are computed as they are written, not by reading them again
+      String modelSha = Safetensors.writeWithSha256(tmp.resolve(MODEL_FILE), model, meta);
+      String optimizerSha =
+          Safetensors.writeWithSha256(tmp.resolve(OPTIMIZER_FILE), optimizer, meta);
       String tokenizerName = tokenizerName(tokenizer);
       AtomicFiles.write(
           tmp.resolve(tokenizerName),
@@ -101,9 +103,9 @@ public final class CheckpointStore {
           });
       CheckpointState.Builder s =
           state.toBuilder().setFormat(FORMAT).setFormatVersion(VERSION).clearSha256();
-      for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, tokenizerName)) {
-        s.putSha256(f, sha256(tmp.resolve(f)));
-      }
+      s.putSha256(MODEL_FILE, modelSha);
+      s.putSha256(OPTIMIZER_FILE, optimizerSha);
+      s.putSha256(tokenizerName, sha256(tmp.resolve(tokenizerName)));
       byte[] text = TextFormat.printer().printToString(s.build()).getBytes(StandardCharsets.UTF_8);
       AtomicFiles.write(tmp.resolve(STATE_FILE), out -> out.write(ByteBuffer.wrap(text)));
       Path target = root.resolve(name);

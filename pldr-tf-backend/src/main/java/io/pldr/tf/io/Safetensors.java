@@ -15,7 +15,10 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ import java.util.function.Predicate;
 public final class Safetensors {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_HEADER = 100L << 20;
+
+  /** Elements per chunk of a tensor's data on its way to the file. */
+  private static final int CHUNK = 1 << 16;
 
   private Safetensors() {}
 
@@ -214,6 +220,32 @@ public final class Safetensors {
   public static void write(
       Path file, Map<String, HostTensor> tensors, Map<String, String> metadata, Set<String> bools)
       throws IOException {
+    write(file, tensors, metadata, bools, null);
+  }
+
+  /**
+   * Writes as {@link #write(Path, Map, Map)} does and returns the SHA-256 (hex) of the file's
+   * bytes, computed on their way out instead of by reading the file again.
+   */
+  public static String writeWithSha256(
+      Path file, Map<String, HostTensor> tensors, Map<String, String> metadata) throws IOException {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    write(file, tensors, metadata, Set.of(), sha);
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static void write(
+      Path file,
+      Map<String, HostTensor> tensors,
+      Map<String, String> metadata,
+      Set<String> bools,
+      MessageDigest digest)
+      throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (!metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -247,38 +279,82 @@ public final class Safetensors {
           while (head.hasRemaining()) {
             head.put((byte) ' ');
           }
-          out.write(head.flip());
+          writeFully(out, head.flip(), digest);
+          Chunks chunks = new Chunks();
           for (int i = 0; i < order.size(); i++) {
-            writeData(out, order.get(i), asBool.get(i));
+            writeData(out, order.get(i), asBool.get(i), chunks, digest);
           }
         });
   }
 
-  private static void writeData(FileChannel out, HostTensor t, boolean bool) throws IOException {
-    int width = bool ? 1 : t.dtype().byteSize();
-    int chunk = 1 << 16;
-    ByteBuffer buf = ByteBuffer.allocate(chunk * width).order(ByteOrder.LITTLE_ENDIAN);
-    for (int start = 0; start < t.size(); start += chunk) {
+  /**
+   * One file's write buffers, reused from tensor to tensor: a direct buffer (a channel copies a
+   * heap buffer into a temporary direct one first) and the arrays floating-point values are copied
+   * out through in bulk.
+   */
+  private static final class Chunks {
+    final ByteBuffer bytes =
+        ByteBuffer.allocateDirect(CHUNK * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    float[] floats;
+    double[] doubles;
+  }
+
+  private static void writeData(
+      FileChannel out, HostTensor t, boolean bool, Chunks chunks, MessageDigest digest)
+      throws IOException {
+    ByteBuffer buf = chunks.bytes;
+    for (int start = 0; start < t.size(); start += CHUNK) {
       buf.clear();
-      int end = Math.min(t.size(), start + chunk);
-      for (int i = start; i < end; i++) {
-        double v = t.get(i);
-        if (bool) {
-          buf.put((byte) (v != 0 ? 1 : 0));
-          continue;
+      int end = Math.min(t.size(), start + CHUNK);
+      int n = end - start;
+      if (bool) {
+        for (int i = start; i < end; i++) {
+          buf.put((byte) (t.get(i) != 0 ? 1 : 0));
         }
+      } else {
         switch (t.dtype()) {
-          case FLOAT32 -> buf.putFloat((float) v);
-          case FLOAT64 -> buf.putDouble(v);
-          case INT64 -> buf.putLong((long) v);
-          case INT32 -> buf.putInt((int) v);
+          case FLOAT32 -> {
+            // in bulk: the float's bits as they are (through a double they would be the same)
+            if (chunks.floats == null) {
+              chunks.floats = new float[CHUNK];
+            }
+            t.copyTo(start, chunks.floats, 0, n);
+            buf.asFloatBuffer().put(chunks.floats, 0, n);
+            buf.position(n * Float.BYTES);
+          }
+          case FLOAT64 -> {
+            if (chunks.doubles == null) {
+              chunks.doubles = new double[CHUNK];
+            }
+            t.copyTo(start, chunks.doubles, 0, n);
+            buf.asDoubleBuffer().put(chunks.doubles, 0, n);
+            buf.position(n * Double.BYTES);
+          }
+          case INT64 -> {
+            for (int i = start; i < end; i++) {
+              buf.putLong((long) t.get(i));
+            }
+          }
+          case INT32 -> {
+            for (int i = start; i < end; i++) {
+              buf.putInt((int) t.get(i));
+            }
+          }
           default -> throw new IllegalStateException();
         }
       }
-      buf.flip();
-      while (buf.hasRemaining()) {
-        out.write(buf);
-      }
+      writeFully(out, buf.flip(), digest);
+    }
+  }
+
+  /** Writes all of {@code buf}, its bytes added to {@code digest} first (if any). */
+  private static void writeFully(FileChannel out, ByteBuffer buf, MessageDigest digest)
+      throws IOException {
+    if (digest != null) {
+      digest.update(buf.duplicate());
+    }
+    while (buf.hasRemaining()) {
+      out.write(buf);
     }
   }
 

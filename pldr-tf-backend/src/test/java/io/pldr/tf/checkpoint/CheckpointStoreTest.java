@@ -47,6 +47,12 @@ class CheckpointStoreTest {
     assertThat(c.state().getFormat()).isEqualTo(CheckpointStore.FORMAT);
     assertThat(c.state().getSha256Map())
         .containsKeys("model.safetensors", "optimizer.safetensors", "tokenizer.json");
+    // the tensor files' checksums, computed while writing, are those of the files written
+    for (var e : c.state().getSha256Map().entrySet()) {
+      assertThat(e.getValue())
+          .as(e.getKey())
+          .isEqualTo(CheckpointStore.sha256(store.latest().orElseThrow().resolve(e.getKey())));
+    }
     assertThat(c.model()).isEqualTo(model);
     assertThat(c.optimizer()).isEqualTo(optimizer);
     assertThat(Files.readString(c.tokenizerFile())).isEqualTo("{\"model\": {}}");

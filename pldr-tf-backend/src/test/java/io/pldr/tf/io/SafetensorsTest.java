@@ -44,6 +44,54 @@ class SafetensorsTest {
   }
 
   @Test
+  void writesEveryElementAsItsTypesBytesAcrossChunksAndReturnsTheFilesSha256() throws Exception {
+    // more elements than one chunk of the writer (65,536), floats held as floats and as doubles
+    int n = 70_001;
+    java.util.Random random = new java.util.Random(7);
+    float[] floats = new float[n];
+    double[] doubles = new double[n];
+    for (int i = 0; i < n; i++) {
+      floats[i] = (float) random.nextGaussian();
+      doubles[i] = random.nextGaussian() * 1e100;
+    }
+    float[] special = {-0f, Float.MIN_VALUE, Float.MAX_VALUE, Float.NEGATIVE_INFINITY, Float.NaN};
+    System.arraycopy(special, 0, floats, n - special.length, special.length);
+    Map<String, HostTensor> tensors = new LinkedHashMap<>();
+    tensors.put("f32", HostTensor.wrapFloats(Shape.of(n), floats));
+    tensors.put("f64", HostTensor.wrap(DType.FLOAT64, Shape.of(n), doubles));
+    tensors.put("f32d", HostTensor.of(DType.FLOAT32, Shape.of(3), new double[] {1.5, -0.0, 3e-8f}));
+    tensors.put("i64", HostTensor.of(DType.INT64, Shape.of(2), new double[] {-5, 1L << 40}));
+    tensors.put("i32", HostTensor.of(DType.INT32, Shape.of(2), new double[] {7, -8}));
+    Path file = dir.resolve("big.safetensors");
+    String sha = Safetensors.writeWithSha256(file, tensors, Map.of("format", "pt"));
+
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(sha)
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes)));
+    Path plain = dir.resolve("plain.safetensors");
+    Safetensors.write(plain, tensors, Map.of("format", "pt"));
+    assertThat(Files.readAllBytes(plain)).isEqualTo(bytes);
+
+    // the data, element by element: each value's bits in its type, little-endian
+    ByteBuffer expected =
+        ByteBuffer.allocate(n * 4 + n * 8 + 3 * 4 + 2 * 8 + 2 * 4).order(ByteOrder.LITTLE_ENDIAN);
+    for (float f : floats) {
+      expected.putInt(Float.floatToRawIntBits(f));
+    }
+    for (double d : doubles) {
+      expected.putLong(Double.doubleToRawLongBits(d));
+    }
+    expected.putFloat(1.5f).putFloat(-0f).putFloat(3e-8f);
+    expected.putLong(-5).putLong(1L << 40).putInt(7).putInt(-8);
+    long headerLength = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    assertThat(java.util.Arrays.copyOfRange(bytes, (int) (8 + headerLength), bytes.length))
+        .isEqualTo(expected.array());
+    assertThat(Safetensors.read(file).tensors()).containsExactlyEntriesOf(tensors);
+  }
+
+  @Test
   void readsTheReferenceFixtureWithItsNamesShapesAndTypes() throws IOException {
     ReferenceFixture fixture = ReferenceFixture.extractTo(dir);
     Safetensors.Contents c = Safetensors.read(fixture.checkpointDir().resolve("model.safetensors"));
