@@ -41,8 +41,9 @@ class HfRoundTripTest {
   @TempDir Path tmp;
 
   private Path run(String operator) throws IOException {
-    ModelConfig config = TinyCheckpoint.config(operator.equals("external") ? "learned" : operator);
-    if (operator.equals("external")) {
+    boolean fromFile = operator.equals("external") || operator.equals("transferred");
+    ModelConfig config = TinyCheckpoint.config(fromFile ? "learned" : operator);
+    if (fromFile) {
       Path g = Files.createDirectories(tmp.resolve("g")).resolve("g.safetensors");
       GCacheFile.save(g, config, RandomGCache.of(config, 5, DType.FLOAT32));
       config =
@@ -66,7 +67,7 @@ class HfRoundTripTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"learned", "identity", "random", "external"})
+  @ValueSource(strings = {"learned", "identity", "random", "external", "transferred"})
   void exportThenImportIsTheSameModel(String operator) throws Exception {
     Path run = run(operator);
     Checkpoint source = CheckpointStore.open(run);
@@ -80,7 +81,8 @@ class HfRoundTripTest {
     JsonNode config = JSON.readTree(hf.resolve("config.json").toFile());
     assertThat(config.get("custom_G_type").isNull()).isEqualTo(operator.equals("learned"));
     if (!operator.equals("learned")) {
-      assertThat(config.get("custom_G_type").asText()).isEqualTo(operator);
+      assertThat(config.get("custom_G_type").asText())
+          .isEqualTo(operator.equals("transferred") ? "external" : operator);
     }
     String text = greedy(run);
     assertThat(text).isNotEmpty();
