@@ -11,6 +11,8 @@ public record Generation(String prompt, String text, int newTokens, StopReason s
     /** The maximum number of new tokens was generated. */
     MAX_TOKENS,
     /** The sequence filled the model's context (max_seq_len). */
-    CONTEXT_LIMIT
+    CONTEXT_LIMIT,
+    /** The request was cancelled (its client left, or the server shut down). */
+    CANCELLED
   }
 }
