@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       AblateCommand.class,
       GenerateCommand.class,
+      ServeCommand.class,
       GCacheCommand.class,
       ConvertCommand.class,
       ImportCommand.class,
