@@ -163,6 +163,9 @@ public final class Generator {
       String prompt, SamplingConfig sampling, CacheMode mode, Consumer<String> stream) {
     int maxLen = decoder.config().getMaxSeqLen();
     long[] ids = checkedPromptIds(prompt, maxLen);
+    if (ids.length >= maxLen) { // the prompt fills the context: no room for a new token
+      return new Generation(prompt, "", 0, Generation.StopReason.CONTEXT_LIMIT);
+    }
     Sampler sampler = new Sampler(sampling);
     long[] row = Arrays.copyOf(ids, maxLen);
     int length = ids.length;

@@ -78,6 +78,15 @@ class GeneratorTest {
     assertThat(g.newTokens()).isEqualTo(48 - 40);
   }
 
+  @Test
+  void aPromptThatFillsTheContextGetsNoNewTokenAndSaysSo() {
+    Generation g =
+        generator.generate("x".repeat(48), SamplingConfig.greedy(5), CacheMode.KV_G, s -> {});
+    assertThat(g.stopReason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
+    assertThat(g.newTokens()).isZero();
+    assertThat(g.text()).isEmpty();
+  }
+
   /** Greedy decoding by full passes over {@code ids}, until end of text or {@code max} tokens. */
   private static String greedyByFullPasses(long[] ids, int max) {
     int vocab = decoder.config().getVocabSize();
