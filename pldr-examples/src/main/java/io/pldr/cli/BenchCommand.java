@@ -7,5 +7,10 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure speed and memory (see docs/benchmarks.md): train, decode, import.",
-    subcommands = {TrainBenchCommand.class, DecodeBenchCommand.class, ImportBenchCommand.class})
+    subcommands = {
+      TrainBenchCommand.class,
+      DecodeBenchCommand.class,
+      ImportBenchCommand.class,
+      ServeBenchCommand.class
+    })
 final class BenchCommand {}
