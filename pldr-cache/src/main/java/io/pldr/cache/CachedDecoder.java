@@ -146,6 +146,14 @@ public final class CachedDecoder implements AutoCloseable {
     return tf.placeholder(model.ops().type(), Placeholder.shape(shape));
   }
 
+  /**
+   * Whether the model's operator computes a refined metric tensor (a metric operator): then mode
+   * {@code kv} needs a prompt pass that computed it, which a pass with a G-cache does not.
+   */
+  public boolean refinesMetric() {
+    return hasMetric;
+  }
+
   /** The model's configuration. */
   public ModelConfig config() {
     return model.config();
