@@ -288,17 +288,34 @@ public final class BatchingEngine implements CompletionEngine {
     }
     parts.addAll(promptPasses(joining));
     runningCount = parts.stream().mapToInt(p -> p.rows().size()).sum();
+    try {
+      chooseMergeAndStep(parts);
+    } catch (RuntimeException e) {
+      // only what no other path handles (a failing log-sum-exp pass, a bug): end every row
+      log.error("a step boundary failed; its {} rows end with the error", runningCount, e);
+      parts.forEach(p -> fail(p.rows(), e));
+      if (current != null) {
+        fail(current.rows(), e);
+        current.state().close();
+        current = null;
+      }
+      runningCount = 0;
+    }
+  }
+
+  private void chooseMergeAndStep(List<Part> parts) {
     List<Sequence> next = new ArrayList<>();
     List<int[]> keep = new ArrayList<>();
     boolean all = true;
     for (Part part : parts) {
+      double[] logSumExp = decoder.logSumExp(part.logits());
       List<Integer> kept = new ArrayList<>();
       for (int b = 0; b < part.rows().size(); b++) {
         Sequence s = part.rows().get(b);
         if (s.request.cancelled) {
           s.reason = StopReason.CANCELLED;
         } else {
-          s.accept(part.logits(), b);
+          s.accept(part.logits(), logSumExp, b);
         }
         if (s.reason == null) {
           kept.add(b);
@@ -469,9 +486,9 @@ public final class BatchingEngine implements CompletionEngine {
     }
 
     /** Chooses the next token from row {@code row} of {@code logits}, as Generator does. */
-    void accept(HostTensor logits, int row) {
+    void accept(HostTensor logits, double[] logSumExp, int row) {
       int next = sampler.next(logits, row);
-      double[] lp = logSoftmax(logits, row);
+      LogSoftmax lp = new LogSoftmax(logits, row, (int) logits.shape().dim(-1), logSumExp[row]);
       TokenLogprob chosen = logprob(next, lp);
       List<TokenLogprob> top = top(lp, request.request.topLogprobs());
       String delta;
@@ -557,23 +574,24 @@ public final class BatchingEngine implements CompletionEngine {
     }
   }
 
-  private TokenLogprob logprob(int id, double[] lp) {
-    return new TokenLogprob(id, tokenizer.decode(new int[] {id}), lp[id]);
+  private TokenLogprob logprob(int id, LogSoftmax lp) {
+    return new TokenLogprob(id, tokenizer.decode(new int[] {id}), lp.at(id));
   }
 
   /** The {@code k} most likely tokens, most likely first (ties: lower id first). */
-  private List<TokenLogprob> top(double[] lp, int k) {
+  private List<TokenLogprob> top(LogSoftmax logSoftmax, int k) {
     if (k == 0) {
       return List.of();
     }
-    int[] best = new int[Math.min(k, lp.length)];
+    int[] best = new int[Math.min(k, logSoftmax.vocab())];
     int n = 0;
-    for (int i = 0; i < lp.length; i++) {
-      if (n == best.length && lp[i] <= lp[best[n - 1]]) {
+    for (int i = 0; i < logSoftmax.vocab(); i++) {
+      double x = logSoftmax.at(i);
+      if (n == best.length && x <= logSoftmax.at(best[n - 1])) {
         continue;
       }
       int at = n == best.length ? n - 1 : n++;
-      while (at > 0 && lp[best[at - 1]] < lp[i]) {
+      while (at > 0 && logSoftmax.at(best[at - 1]) < x) {
         best[at] = best[at - 1];
         at--;
       }
@@ -581,28 +599,18 @@ public final class BatchingEngine implements CompletionEngine {
     }
     List<TokenLogprob> out = new ArrayList<>();
     for (int j = 0; j < n; j++) {
-      out.add(logprob(best[j], lp));
+      out.add(logprob(best[j], logSoftmax));
     }
     return out;
   }
 
-  /** Log-softmax of row {@code row} of {@code logits [B, V]}, in double precision. */
-  static double[] logSoftmax(HostTensor logits, int row) {
-    int v = (int) logits.shape().dim(-1);
-    double[] z = new double[v];
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < v; i++) {
-      z[i] = logits.get(row * v + i);
-      max = Math.max(max, z[i]);
+  /**
+   * Log-softmax of row {@code row} of {@code logits [B, V]}: the logits and the row's log-sum-exp
+   * ({@link CachedDecoder#logSumExp}, computed once per pass for all rows).
+   */
+  private record LogSoftmax(HostTensor logits, int row, int vocab, double logSumExp) {
+    double at(int i) {
+      return logits.get(row * vocab + i) - logSumExp;
     }
-    double sum = 0;
-    for (int i = 0; i < v; i++) {
-      sum += Math.exp(z[i] - max);
-    }
-    double log = max + Math.log(sum);
-    for (int i = 0; i < v; i++) {
-      z[i] -= log;
-    }
-    return z;
   }
 }
