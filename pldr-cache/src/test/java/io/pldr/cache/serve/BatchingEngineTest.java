@@ -341,6 +341,60 @@ class BatchingEngineTest {
     assertSame(got, solo, "after shutdown with grace");
   }
 
+  @Test
+  void textDeltasHoldBackStopStringPrefixesAndIncompleteCharacters() throws Exception {
+    List<Collector> solo = solo(Optional.empty(), CacheMode.KV_G);
+    Generator generator = new Generator(model.decoder(), model.tokenizer());
+    int replacementHeld = 0;
+    for (int i = 0; i < PROMPTS.size(); i++) {
+      String text = solo.get(i).get().text();
+      System.out.printf("%d: %s%n", i, text.replace("\n", "\\n"));
+      if (text.length() < 8) {
+        continue;
+      }
+      String stop = text.substring(text.length() / 2, text.length() / 2 + 3);
+      SamplingConfig sampling =
+          new SamplingConfig(0, 0, 1.0, 0, MAX.get(i), List.of("\u0000", stop));
+      Generation alone = generator.generate(PROMPTS.get(i), sampling, CacheMode.KV_G, x -> {});
+      List<Collector> got = new ArrayList<>();
+      try (BatchingEngine e = engine(Optional.empty(), 8, 16)) {
+        for (int j = 0; j < PROMPTS.size(); j++) {
+          got.add(new Collector());
+          e.submit(
+              j == i
+                  ? new CompletionRequest(
+                      Generator.promptIds(model.tokenizer(), PROMPTS.get(i)),
+                      sampling,
+                      CacheMode.KV_G,
+                      0)
+                  : request(j, CacheMode.KV_G),
+              got.get(j));
+        }
+        Completion c = got.get(i).get();
+        assertThat(c.reason()).isEqualTo(Generation.StopReason.STOP_STRING);
+        assertThat(c.text()).isEqualTo(alone.text()).doesNotContain(stop);
+        assertThat(got.get(i).deltas.toString()).isEqualTo(c.text());
+        for (int j = 0; j < PROMPTS.size(); j++) {
+          List<GeneratedToken> tokens = got.get(j).tokens;
+          StringBuilder sent = new StringBuilder();
+          for (int t = 0; t < tokens.size() - 1; t++) {
+            String delta = tokens.get(t).textDelta();
+            assertThat(delta).as("an incomplete character is held back").doesNotEndWith("\uFFFD");
+            sent.append(delta);
+            if (j == i) {
+              assertThat(sent.toString())
+                  .as("a stop string's start is held back")
+                  .isEqualTo(c.text().substring(0, sent.length()));
+            }
+          }
+          replacementHeld += (int) tokens.stream().filter(t -> t.textDelta().isEmpty()).count();
+        }
+      }
+    }
+    System.out.printf("tokens whose text was held back: %d%n", replacementHeld);
+    assertThat(replacementHeld).isPositive();
+  }
+
   /**
    * In mode {@code none} every step is a full forward pass; in {@code kv_g} (batched) a step is a
    * full pass with the prompt's A_LM and G_LM ({@code g}, the cached-decoding contract): each
