@@ -56,8 +56,6 @@ public final class CachedDecoder implements AutoCloseable {
   private final Placeholder<TInt32> cachedLength;
   private final PlaceholderWithDefault<TInt32> offsets;
   private final boolean hasMetric;
-  private final Placeholder<TFloating> rowsIn;
-  private final Operand<TFloating> rowsLogSumExp;
   private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
 
   /** One subgraph: its cache inputs per layer, its last-position logits and new caches. */
@@ -92,15 +90,6 @@ public final class CachedDecoder implements AutoCloseable {
       for (CacheMode mode : List.of(CacheMode.KV_G, CacheMode.KV, CacheMode.G)) {
         steps.put(mode, build(mode, hasMetric));
       }
-      // log Σ exp of each row of logits: log-probabilities for a server, with TensorFlow's
-      // vectorised exp (a pass of its own; no step computes or fetches it)
-      this.rowsIn = input(tf, Shape.of(-1, -1));
-      Operand<TFloating> max =
-          tf.reduceMax(rowsIn, tf.constant(1), org.tensorflow.op.core.ReduceMax.keepDims(true));
-      this.rowsLogSumExp =
-          tf.math.add(
-              tf.squeeze(max, org.tensorflow.op.core.Squeeze.axis(List.of(1L))),
-              tf.math.log(tf.reduceSum(tf.math.exp(tf.math.sub(rowsIn, max)), tf.constant(1))));
       this.session = model.openSession(SessionConfigs.decoding());
     } catch (RuntimeException e) {
       model.close();
@@ -478,17 +467,6 @@ public final class CachedDecoder implements AutoCloseable {
               state.offsets().orElse(null)));
     } finally {
       temporary.forEach(Tensor::close);
-    }
-  }
-
-  /**
-   * log Σ exp of each row of {@code logits [B, V]} (what a step returns), in the model's precision:
-   * row b's log-probabilities are its logits minus entry b. One small run of its own.
-   */
-  public double[] logSumExp(HostTensor logits) {
-    try (Tensor in = HostTensors.toTensor(logits, model.dtype());
-        Result res = session.runner().feed(rowsIn, in).fetch(rowsLogSumExp).run()) {
-      return HostTensors.fromTensor(res.get(0)).toDoubleArray();
     }
   }
 
