@@ -291,7 +291,7 @@ public final class BatchingEngine implements CompletionEngine {
     try {
       chooseMergeAndStep(parts);
     } catch (RuntimeException e) {
-      // only what no other path handles (a failing log-sum-exp pass, a bug): end every row
+      // what no other path handles (a tokenizer or sampler failure, a bug): end every row
       log.error("a step boundary failed; its {} rows end with the error", runningCount, e);
       parts.forEach(p -> fail(p.rows(), e));
       if (current != null) {
@@ -376,6 +376,11 @@ public final class BatchingEngine implements CompletionEngine {
     for (Request r : joining) {
       if (r.cancelled) {
         completeUnstarted(r);
+      } else if (r.request.promptIds().length >= maxLen) {
+        // the prompt fills the context: no room for a new token (as Generator)
+        Sequence full = new Sequence(r);
+        full.reason = StopReason.CONTEXT_LIMIT;
+        full.complete();
       } else {
         byLength.computeIfAbsent(r.request.promptIds().length, n -> new ArrayList<>()).add(r);
       }

@@ -253,6 +253,31 @@ class BatchingEngineTest {
   }
 
   @Test
+  void aPromptThatFillsTheContextEndsAtOnceAndALongerOneIsRefused() throws Exception {
+    int context = model.config().getMaxSeqLen();
+    long[] full = new long[context];
+    Arrays.fill(full, 40);
+    try (BatchingEngine e = engine(Optional.empty(), 4, 4)) {
+      Collector c = new Collector();
+      e.submit(new CompletionRequest(full, SamplingConfig.greedy(5), CacheMode.KV_G, 0), c);
+      Collector next = new Collector();
+      e.submit(request(0, CacheMode.KV_G), next);
+      assertThat(c.get().reason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
+      assertThat(c.get().tokens()).isEmpty();
+      assertThat(next.get().reason()).isEqualTo(Generation.StopReason.MAX_TOKENS);
+      assertThat(e.promptPasses()).isEqualTo(1);
+      long[] longer = Arrays.copyOf(full, context + 1);
+      assertThatThrownBy(
+              () ->
+                  e.submit(
+                      new CompletionRequest(longer, SamplingConfig.greedy(5), CacheMode.KV_G, 0),
+                      new Collector()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("longer than the model's context of " + context);
+    }
+  }
+
+  @Test
   void aCancelledWaitingRequestNeverReachesTheDecoder() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
