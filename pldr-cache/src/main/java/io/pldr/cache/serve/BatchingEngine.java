@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>waiting requests join (up to {@code maxBatch} running): their prompt passes run, prompts of
  *       equal length in one pass, each prompt's metric tensor its own (A is a sum over a prompt's
- *       positions, so prompts of different lengths never share a padded pass);
+ *       positions, so prompts of different lengths never share a padded pass); with a fixed G-cache
+ *       no pass computes A, and every joining prompt shares one pass, padded on the left ({@link
+ *       CachedDecoder#prefillPadded});
  *   <li>every row of the running batch and every joined prompt chooses its next token with its own
  *       sampler; a row that ends (end of text, stop string, its token budget, the context) or was
  *       cancelled leaves;
@@ -382,7 +384,9 @@ public final class BatchingEngine implements CompletionEngine {
         full.reason = StopReason.CONTEXT_LIMIT;
         full.complete();
       } else {
-        byLength.computeIfAbsent(r.request.promptIds().length, n -> new ArrayList<>()).add(r);
+        // with a fixed G-cache no pass computes A: prompts of any lengths share one padded pass
+        int key = gCache.isPresent() ? 0 : r.request.promptIds().length;
+        byLength.computeIfAbsent(key, n -> new ArrayList<>()).add(r);
       }
     }
     List<Part> parts = new ArrayList<>();
@@ -394,9 +398,14 @@ public final class BatchingEngine implements CompletionEngine {
         sequences.add(new Sequence(group.get(b)));
       }
       prompts.addAndGet(rows.length);
+      boolean ragged = Arrays.stream(rows).anyMatch(row -> row.length != rows[0].length);
       try {
         CachedDecoder.Step step =
-            gCache.isPresent() ? decoder.prefill(rows, gCache.get()) : decoder.prefill(rows);
+            gCache.isEmpty()
+                ? decoder.prefill(rows)
+                : ragged
+                    ? decoder.prefillPadded(Arrays.asList(rows), gCache.get())
+                    : decoder.prefill(rows, gCache.get());
         parts.add(new Part(step.state(), step.logits(), sequences));
       } catch (RuntimeException e) {
         log.error("a prompt pass of {} prompts failed", rows.length, e);
