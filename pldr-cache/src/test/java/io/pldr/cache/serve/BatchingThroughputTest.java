@@ -73,7 +73,7 @@ class BatchingThroughputTest {
                 .setADff(32)
                 .setNumReslayerA(2)
                 .setNumDenseA(2)
-                .setMaxSeqLen(PROMPT + NEW)
+                .setMaxSeqLen(PROMPT + 32 + NEW)
                 .setTensorOperator(TensorOperatorSpec.newBuilder().setName("learned"))
                 .build(),
             "small");
@@ -86,14 +86,15 @@ class BatchingThroughputTest {
       try (BatchingEngine engine =
           new BatchingEngine(decoder, new IdTokenizer(), Optional.empty(), 16, 64)) {
         // warm up the JIT and TensorFlow's executors for both batch shapes
-        run(engine, random, 1, 6);
-        run(engine, random, 16, 1);
-        double one = run(engine, random, 1, 4);
-        double sixteen = run(engine, random, 16, 2);
+        run(engine, random, 1, 6, 0);
+        run(engine, random, 16, 1, 0);
+        double one = run(engine, random, 1, 4, 0);
+        double sixteen = run(engine, random, 16, 2, 0);
+        double ragged = run(engine, random, 16, 2, 32);
         System.out.printf(
             "engine, kv_g, prompt %d, %d new tokens: 1 request %.1f tokens/s, 16 concurrent %.1f"
-                + " tokens/s, ratio %.2f%n",
-            PROMPT, NEW, one, sixteen, sixteen / one);
+                + " tokens/s, ratio %.2f; 16 concurrent of prompts %d ± 32: %.1f tokens/s%n",
+            PROMPT, NEW, one, sixteen, sixteen / one, PROMPT, ragged);
       }
       for (int b : new int[] {1, 16, 1, 16}) {
         raw(decoder, random, b);
@@ -134,14 +135,16 @@ class BatchingThroughputTest {
 
   /** {@code rounds} rounds of {@code concurrent} requests submitted at once: tokens/s. */
   private static double run(
-      BatchingEngine engine, SplittableRandom random, int concurrent, int rounds) throws Exception {
+      BatchingEngine engine, SplittableRandom random, int concurrent, int rounds, int spread)
+      throws Exception {
     long tokens = 0;
     long t0 = System.nanoTime();
     for (int round = 0; round < rounds; round++) {
       List<CompletableFuture<Completion>> done = new ArrayList<>();
       for (int i = 0; i < concurrent; i++) {
-        long[] prompt = new long[PROMPT];
-        for (int j = 0; j < PROMPT; j++) {
+        long[] prompt =
+            new long[spread == 0 ? PROMPT : PROMPT - spread + random.nextInt(2 * spread + 1)];
+        for (int j = 0; j < prompt.length; j++) {
           prompt[j] = 4 + random.nextInt(4096 - 4);
         }
         CompletableFuture<Completion> f = new CompletableFuture<>();
