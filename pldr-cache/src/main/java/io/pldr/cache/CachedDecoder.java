@@ -146,6 +146,14 @@ public final class CachedDecoder implements AutoCloseable {
     return tf.placeholder(model.ops().type(), Placeholder.shape(shape));
   }
 
+  /**
+   * Whether the model's operator computes a refined metric tensor (a metric operator): then mode
+   * {@code kv} needs a prompt pass that computed it, which a pass with a G-cache does not.
+   */
+  public boolean refinesMetric() {
+    return hasMetric;
+  }
+
   /** The model's configuration. */
   public ModelConfig config() {
     return model.config();
@@ -265,6 +273,39 @@ public final class CachedDecoder implements AutoCloseable {
    * refined metric).
    */
   public Step prefill(long[][] rows, GCache gCache) {
+    return prefill(rows, gCache, null);
+  }
+
+  /**
+   * The prompt pass of prompts of different lengths with a G-cache, in one pass: rows padded on the
+   * left to the longest prompt, each row's tokens at their own positions (the offsets fed). With
+   * A_LM and G_LM given no row computes a metric tensor, so padding changes nothing a row computes
+   * (padding keys are masked), and the state continues as after {@link #prefill(List, GCache)}:
+   * steps take rows padded the same way. Every row shares the G-cache's A_LM and G_LM ({@code [1,
+   * H, d, d]}). Logits {@code [B, V]} are each row's last position's.
+   */
+  public Step prefillPadded(List<long[]> prompts, GCache gCache) {
+    int longest =
+        prompts.stream()
+            .mapToInt(p -> p.length)
+            .max()
+            .orElseThrow(() -> new IllegalArgumentException("no prompts"));
+    long pad = model.config().getTokenIds().getPad();
+    long[][] rows = new long[prompts.size()][longest];
+    int[] pads = new int[prompts.size()];
+    for (int b = 0; b < rows.length; b++) {
+      long[] p = prompts.get(b);
+      pads[b] = longest - p.length;
+      java.util.Arrays.fill(rows[b], 0, pads[b], pad);
+      System.arraycopy(p, 0, rows[b], pads[b], p.length);
+    }
+    return prefill(rows, gCache, pads);
+  }
+
+  /**
+   * The pass of {@code prefill(rows, gCache)}, rows padded on the left by {@code pads} (or none).
+   */
+  private Step prefill(long[][] rows, GCache gCache, int[] pads) {
     InputCheck.tokens(rows, model.config());
     if (gCache.numLayers() != model.config().getNumLayers()) {
       throw new IllegalArgumentException(
@@ -276,12 +317,16 @@ public final class CachedDecoder implements AutoCloseable {
     Graphs g = steps.get(CacheMode.G);
     Session.Runner r = session.runner().fetch(g.lastLogits());
     List<Tensor> given = new ArrayList<>();
-    try (TInt64 t = HostTensors.tokens(rows)) {
+    try (TInt64 t = HostTensors.tokens(rows);
+        TInt32 o = pads == null ? null : TInt32.vectorOf(pads)) {
       r.feed(tokens, t);
+      if (o != null) {
+        r.feed(offsets, o);
+      }
       for (int i = 0; i < g.inputs().size(); i++) {
         Tensor a = HostTensors.toTensor(gCache.layer(i).aLm(), model.dtype());
-        Tensor gl = HostTensors.toTensor(gCache.layer(i).gLm(), model.dtype());
         given.add(a);
+        Tensor gl = HostTensors.toTensor(gCache.layer(i).gLm(), model.dtype());
         given.add(gl);
         r.feed(g.inputs().get(i).aLm().orElseThrow(), a)
             .feed(g.inputs().get(i).gLm().orElseThrow(), gl);
@@ -301,7 +346,7 @@ public final class CachedDecoder implements AutoCloseable {
                 given.get(2 * i),
                 given.get(2 * i + 1)));
       }
-      return new Step(logits, new DecodeState(layers, rows[0].length));
+      return new Step(logits, new DecodeState(layers, rows[0].length, pads));
     } catch (RuntimeException e) {
       given.forEach(Tensor::close);
       throw e;

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.buffer.ByteDataBuffer;
+import org.tensorflow.types.family.TType;
 
 /**
  * The caches of one batch being decoded, in native memory: per layer the KV-cache (keys, values,
@@ -53,6 +55,152 @@ public final class DecodeState implements AutoCloseable {
 
   List<LayerState> layers() {
     return layers;
+  }
+
+  /** Rows in this state's batch. */
+  public int batchSize() {
+    return (int) layers.get(0).keys().shape().get(0);
+  }
+
+  /**
+   * Rows of several states as one new batch, for continuous batching: {@code rows.get(p)} are the
+   * rows taken from {@code parts.get(p)}, in order, and the result's rows are those of every part
+   * one after the other. Each row keeps its cached positions, padded on the left with zero keys and
+   * values to the longest row; columns that are padding in every row taken are dropped, so the
+   * result is as short as its longest row. Each row's A_LM, G_LM and refined metric tensor come
+   * along. Steps then take each row's tokens padded on the left by {@link #offsets()}: every row
+   * computes what it computes alone, as after {@link CachedDecoder#prefill(List)}. A state whose
+   * KV-cache does not follow its tokens (after steps in {@code g} or {@code none}) cannot be
+   * merged. The parts stay valid and unchanged (the copies are native-to-native, no host round
+   * trip); close them and the result separately.
+   */
+  public static DecodeState merge(List<DecodeState> parts, List<int[]> rows) {
+    if (parts.size() != rows.size() || parts.isEmpty()) {
+      throw new IllegalArgumentException(
+          parts.size() + " states but " + rows.size() + " row selections");
+    }
+    List<int[]> source = new ArrayList<>(); // {part, row, first cached column, cached positions}
+    int longest = 0;
+    for (int p = 0; p < parts.size(); p++) {
+      DecodeState part = parts.get(p);
+      int[] offsets = part.offsets == null ? new int[part.batchSize()] : part.offsets;
+      for (int b : rows.get(p)) {
+        if (b < 0 || b >= part.batchSize()) {
+          throw new IllegalArgumentException(
+              "row " + b + " of a state of " + part.batchSize() + " rows");
+        }
+        int cached = part.length - offsets[b];
+        source.add(new int[] {p, b, offsets[b], cached});
+        longest = Math.max(longest, cached);
+      }
+    }
+    if (source.isEmpty()) {
+      throw new IllegalArgumentException("no rows to merge");
+    }
+    int[] newOffsets = new int[source.size()];
+    for (int r = 0; r < source.size(); r++) {
+      newOffsets[r] = longest - source.get(r)[3];
+    }
+    int numLayers = parts.get(0).layers.size();
+    List<LayerState> layers = new ArrayList<>();
+    List<Tensor> made = new ArrayList<>();
+    try {
+      for (int i = 0; i < numLayers; i++) {
+        int layer = i;
+        List<LayerState> ls = parts.stream().map(s -> s.layers.get(layer)).toList();
+        Tensor keys =
+            track(made, columns(ls.stream().map(LayerState::keys).toList(), source, longest));
+        Tensor values =
+            track(made, columns(ls.stream().map(LayerState::values).toList(), source, longest));
+        Optional<Tensor> refined =
+            ls.get(0).refinedMetric().isPresent()
+                ? Optional.of(
+                    track(
+                        made,
+                        stacked(
+                            ls.stream().map(l -> l.refinedMetric().orElseThrow()).toList(),
+                            source)))
+                : Optional.empty();
+        Tensor aLm = track(made, stacked(ls.stream().map(LayerState::aLm).toList(), source));
+        boolean shared = ls.stream().allMatch(l -> l.aLm() == l.gLm());
+        Tensor gLm =
+            shared ? aLm : track(made, stacked(ls.stream().map(LayerState::gLm).toList(), source));
+        layers.add(new LayerState(keys, values, refined, aLm, gLm));
+      }
+    } catch (RuntimeException e) {
+      made.forEach(Tensor::close);
+      throw e;
+    }
+    return new DecodeState(layers, longest, newOffsets);
+  }
+
+  private static Tensor track(List<Tensor> made, Tensor t) {
+    made.add(t);
+    return t;
+  }
+
+  /**
+   * Keys or values {@code [B_p, H, S_p, d]} of each part to {@code [R, H, longest, d]}: row r's
+   * cached positions copied to its last columns, zeros before them.
+   */
+  private static Tensor columns(List<Tensor> parts, List<int[]> source, int longest) {
+    Tensor first = parts.get(0);
+    long heads = first.shape().get(1);
+    long depth = first.shape().get(3);
+    long element = elementBytes(first);
+    long columnBytes = depth * element;
+    Tensor out =
+        Tensor.of(
+            ((TType) first).type(),
+            org.tensorflow.ndarray.Shape.of(source.size(), heads, longest, depth));
+    ByteDataBuffer dst = out.asRawTensor().data();
+    int maxPad = source.stream().mapToInt(s -> longest - s[3]).max().orElse(0);
+    byte[] zeros = new byte[Math.toIntExact(maxPad * columnBytes)];
+    for (int r = 0; r < source.size(); r++) {
+      int[] s = source.get(r);
+      Tensor from = parts.get(s[0]);
+      long fromLength = from.shape().get(2);
+      ByteDataBuffer src = from.asRawTensor().data();
+      int pad = longest - s[3];
+      for (long h = 0; h < heads; h++) {
+        long to = ((r * heads + h) * longest) * columnBytes;
+        if (pad > 0) {
+          dst.offset(to).write(zeros, 0, Math.toIntExact(pad * columnBytes));
+        }
+        long at = ((s[1] * heads + h) * fromLength + s[2]) * columnBytes;
+        long size = s[3] * columnBytes;
+        src.slice(at, size).copyTo(dst.slice(to + pad * columnBytes, size), size);
+      }
+    }
+    return out;
+  }
+
+  /** Per-row tensors {@code [B_p, ...]} of each part to {@code [R, ...]}, the rows selected. */
+  private static Tensor stacked(List<Tensor> parts, List<int[]> source) {
+    Tensor first = parts.get(0);
+    long[] dims = first.shape().asArray().clone();
+    long rowBytes = first.numBytes() / dims[0];
+    dims[0] = source.size();
+    Tensor out = Tensor.of(((TType) first).type(), org.tensorflow.ndarray.Shape.of(dims));
+    ByteDataBuffer dst = out.asRawTensor().data();
+    for (int r = 0; r < source.size(); r++) {
+      int[] s = source.get(r);
+      Tensor from = parts.get(s[0]);
+      if (from.numBytes() != rowBytes * from.shape().get(0)) {
+        throw new IllegalArgumentException("tensors of different shapes: " + from.shape());
+      }
+      // a tensor of one row may serve a whole batch (broadcast): its row 0 then
+      long row = from.shape().get(0) == 1 ? 0 : s[1];
+      from.asRawTensor()
+          .data()
+          .slice(row * rowBytes, rowBytes)
+          .copyTo(dst.slice(r * rowBytes, rowBytes), rowBytes);
+    }
+    return out;
+  }
+
+  private static long elementBytes(Tensor t) {
+    return t.numBytes() / t.shape().size();
   }
 
   /** Frees every tensor (each once, even where layers share one). */

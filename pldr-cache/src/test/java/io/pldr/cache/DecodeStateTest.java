@@ -50,4 +50,110 @@ class DecodeStateTest {
       assertThat(other.logits().maxAbsDiff(continued.logits())).isGreaterThan(1e-3);
     }
   }
+
+  /** Row b of logits {@code [B, V]}. */
+  private static double[] row(HostTensor logits, int b) {
+    int v = (int) logits.shape().dim(1);
+    return Arrays.copyOfRange(logits.toDoubleArray(), b * v, (b + 1) * v);
+  }
+
+  private static double maxAbsDiff(double[] a, double[] b) {
+    double worst = 0;
+    for (int i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    }
+    return worst;
+  }
+
+  @Test
+  void mergedRowsOfSeveralStatesStepAsEachRowAlone() throws Exception {
+    for (Precision precision : List.of(Precision.FLOAT32, Precision.FLOAT64)) {
+      try (FixtureDecoder fd =
+          FixtureDecoder.open(
+              java.nio.file.Files.createDirectories(dir.resolve(precision.name())), precision)) {
+        CachedDecoder decoder = fd.decoder();
+        long[] t = fd.row0();
+        long[] a = Arrays.copyOf(t, 9);
+        long[] b = Arrays.copyOfRange(t, 2, 5);
+        long[] c = Arrays.copyOfRange(t, 1, 6);
+        // one state of a (9) and b (3) padded, stepped once; another of c (5) alone
+        DecodeState ab = decoder.prefill(List.of(a, b)).state();
+        long[][] abNext = {Arrays.copyOf(t, 10), new long[10]};
+        System.arraycopy(t, 2, abNext[1], 6, 4); // b and one more token, 6 columns of padding
+        ab = decoder.step(ab, abNext, CacheMode.KV_G).state();
+        assertThat(ab.length()).isEqualTo(10);
+        assertThat(ab.offsets().orElseThrow()).containsExactly(0, 6);
+        DecodeState cs = decoder.prefill(new long[][] {c}).state();
+        // keep b and c, drop a: the longest row left has 5 positions, so 5 columns
+        DecodeState merged =
+            DecodeState.merge(List.of(ab, cs), List.of(new int[] {1}, new int[] {0}));
+        assertThat(merged.length()).isEqualTo(5);
+        assertThat(merged.offsets().orElseThrow()).containsExactly(1, 0);
+        assertThat(merged.batchSize()).isEqualTo(2);
+        long[] bAll = Arrays.copyOfRange(t, 2, 7); // b, its step token, one more
+        long[] cAll = Arrays.copyOfRange(t, 1, 7);
+        long[][] next = {new long[6], cAll};
+        System.arraycopy(bAll, 0, next[0], 1, 5);
+        CachedDecoder.Step stepped = decoder.step(merged, next, CacheMode.KV_G);
+        double worst = 0;
+        for (int r = 0; r < 2; r++) {
+          long[] alone = r == 0 ? bAll : cAll;
+          long[] prompt = r == 0 ? b : c;
+          CachedDecoder.Step one = decoder.prefill(new long[][] {prompt});
+          DecodeState s = one.state();
+          for (int n = prompt.length + 1; n <= alone.length; n++) {
+            one = decoder.step(s, new long[][] {Arrays.copyOf(alone, n)}, CacheMode.KV_G);
+            s = one.state();
+          }
+          s.close();
+          worst = Math.max(worst, maxAbsDiff(row(stepped.logits(), r), row(one.logits(), 0)));
+        }
+        stepped.state().close();
+        ab.close();
+        cs.close();
+        System.out.printf("%s: merged step against alone: max|Δ| %.2e%n", precision, worst);
+        assertThat(worst).isLessThan(precision == Precision.FLOAT64 ? 1e-12 : 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void aPaddedPromptPassWithAGCacheGivesEachPromptWhatItGetsAlone() throws Exception {
+    try (FixtureDecoder fd =
+        FixtureDecoder.open(
+            java.nio.file.Files.createDirectories(dir.resolve("padded")), Precision.FLOAT64)) {
+      CachedDecoder decoder = fd.decoder();
+      long[] t = fd.row0();
+      GCache g;
+      try (DecodeState s = decoder.prefill(new long[][] {Arrays.copyOf(t, 7)}).state()) {
+        g = s.gCache();
+      }
+      List<long[]> prompts =
+          List.of(Arrays.copyOf(t, 3), Arrays.copyOfRange(t, 1, 9), Arrays.copyOfRange(t, 4, 5));
+      CachedDecoder.Step batch = decoder.prefillPadded(prompts, g);
+      assertThat(batch.state().offsets().orElseThrow()).containsExactly(5, 0, 7);
+      long[][] next = new long[3][9];
+      for (int b = 0; b < 3; b++) {
+        long[] p = prompts.get(b);
+        System.arraycopy(p, 0, next[b], 8 - p.length, p.length);
+        next[b][8] = 30 + b;
+      }
+      CachedDecoder.Step stepped = decoder.step(batch.state(), next, CacheMode.KV_G);
+      double worst = 0;
+      for (int b = 0; b < 3; b++) {
+        long[] p = prompts.get(b);
+        CachedDecoder.Step one = decoder.prefill(new long[][] {p}, g);
+        worst = Math.max(worst, maxAbsDiff(row(batch.logits(), b), row(one.logits(), 0)));
+        long[] longer = Arrays.copyOf(p, p.length + 1);
+        longer[p.length] = 30 + b;
+        CachedDecoder.Step oneStep =
+            decoder.step(one.state(), new long[][] {longer}, CacheMode.KV_G);
+        oneStep.state().close();
+        worst = Math.max(worst, maxAbsDiff(row(stepped.logits(), b), row(oneStep.logits(), 0)));
+      }
+      stepped.state().close();
+      System.out.printf("padded prompt pass with a G-cache against alone: max|Δ| %.2e%n", worst);
+      assertThat(worst).isLessThan(1e-12);
+    }
+  }
 }

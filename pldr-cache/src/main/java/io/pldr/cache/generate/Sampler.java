@@ -23,13 +23,13 @@ public final class Sampler {
 
   /** The next token for row {@code row} of {@code logits [B, V]}. */
   public int next(HostTensor logits, int row) {
+    if (config.temperature() == 0) {
+      return argMax(logits, row);
+    }
     int vocab = (int) logits.shape().dim(-1);
     double[] z = new double[vocab];
     for (int i = 0; i < vocab; i++) {
       z[i] = logits.get(row * vocab + i);
-    }
-    if (config.temperature() == 0) {
-      return argMax(logits, row);
     }
     for (int i = 0; i < vocab; i++) {
       z[i] /= config.temperature();
@@ -94,9 +94,12 @@ public final class Sampler {
   public static int argMax(HostTensor logits, int row) {
     int vocab = (int) logits.shape().dim(-1);
     int best = 0;
+    double top = logits.get(row * vocab);
     for (int i = 1; i < vocab; i++) {
-      if (logits.get(row * vocab + i) > logits.get(row * vocab + best)) {
+      double x = logits.get(row * vocab + i);
+      if (x > top) {
         best = i;
+        top = x;
       }
     }
     return best;
