@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.serve.BatchingEngine;
 import io.pldr.cache.serve.CompletionEngine;
 import io.pldr.serve.CompletionServer;
 import io.pldr.serve.NumberTokenizer;
-import io.pldr.serve.SerialEngine;
 import io.pldr.serve.ServedModel;
 import io.pldr.tf.inject.PldrInjectors;
 import java.io.PrintWriter;
@@ -90,6 +90,13 @@ final class ServeBenchCommand implements Callable<Integer> {
       description = "Cache mode of every request (default: ${DEFAULT-VALUE}).")
   String mode;
 
+  @Option(
+      names = "--max-batch",
+      paramLabel = "N",
+      defaultValue = "16",
+      description = "Sequences the engine decodes together at most (default: ${DEFAULT-VALUE}).")
+  int maxBatch;
+
   private final ObjectMapper json = new ObjectMapper();
 
   /** One request's times: first token after the request was sent, and the gaps between tokens. */
@@ -112,8 +119,9 @@ final class ServeBenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     int maxClients = Collections.max(clients);
     out.printf(
-        "model: %s; prompt %d tokens, %d new tokens, greedy, mode %s; %d requests per client%n",
-        shape.describe(), prompt, newTokens, m.id(), requests);
+        "model: %s; prompt %d tokens, %d new tokens, greedy, mode %s; %d requests per client,"
+            + " batches of at most %d%n",
+        shape.describe(), prompt, newTokens, m.id(), requests, maxBatch);
     out.flush();
     NumberTokenizer tokenizer = new NumberTokenizer(model.config().getVocabSize());
     try (CachedDecoder decoder = new CachedDecoder(model);
@@ -123,7 +131,7 @@ final class ServeBenchCommand implements Callable<Integer> {
                 .start()) {
       decoder.load(decoder.initialValues(1));
       CompletionEngine engine =
-          new SerialEngine(decoder, tokenizer, Optional.empty(), maxClients * requests);
+          new BatchingEngine(decoder, tokenizer, Optional.empty(), maxBatch, maxClients * requests);
       server.ready(
           new ServedModel("bench", tokenizer, model.config().getMaxSeqLen(), List.of(m)), engine);
       HttpClient http = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();

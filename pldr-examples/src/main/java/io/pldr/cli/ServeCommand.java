@@ -2,9 +2,9 @@ package io.pldr.cli;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.cache.PretrainedModel;
+import io.pldr.cache.serve.BatchingEngine;
 import io.pldr.cache.serve.CompletionEngine;
 import io.pldr.serve.CompletionServer;
-import io.pldr.serve.SerialEngine;
 import io.pldr.serve.ServedModel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,10 +65,8 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--max-batch",
       paramLabel = "N",
-      defaultValue = "8",
-      description =
-          "Sequences decoded together at most (default: ${DEFAULT-VALUE}); the serial engine"
-              + " decodes one at a time.")
+      defaultValue = "16",
+      description = "Sequences decoded together at most (default: ${DEFAULT-VALUE}).")
   int maxBatch;
 
   @Option(
@@ -112,7 +110,7 @@ final class ServeCommand implements Callable<Integer> {
       server.close();
       throw e;
     }
-    CompletionEngine engine = SerialEngine.of(model, maxQueue);
+    CompletionEngine engine = new BatchingEngine(model, maxBatch, maxQueue);
     String id = servedModelName != null ? servedModelName : modelName(checkpoint.dir);
     server.ready(
         new ServedModel(

@@ -13,6 +13,7 @@ import io.pldr.api.cache.CacheMode;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.SamplingConfig;
+import io.pldr.cache.serve.BatchingEngine;
 import io.pldr.cache.serve.CompletionListener;
 import io.pldr.cache.serve.CompletionRequest;
 import io.pldr.cache.serve.GeneratedToken;
@@ -37,7 +38,7 @@ class OpenAiClientTest {
 
   @TempDir static Path dir;
   private static PretrainedModel model;
-  private static SerialEngine engine;
+  private static BatchingEngine engine;
   private static CompletionServer server;
   private static OpenAIClient client;
 
@@ -45,7 +46,7 @@ class OpenAiClientTest {
   static void start() throws Exception {
     Path run = TinyModel.write(dir.resolve("tiny-run"), 7);
     model = PretrainedModel.load(run);
-    engine = SerialEngine.of(model, 16);
+    engine = new BatchingEngine(model, 8, 16);
     server =
         new CompletionServer(new CompletionServer.Options("127.0.0.1", 0, Duration.ofSeconds(5)))
             .start();
@@ -136,8 +137,8 @@ class OpenAiClientTest {
   }
 
   @Test
-  void theSerialEngineRefusesPastItsQueueAndCancelsAWaitingRequest() throws Exception {
-    try (SerialEngine small = SerialEngine.of(model, 1)) {
+  void theEngineRefusesPastItsQueueAndCancelsAWaitingRequest() throws Exception {
+    try (BatchingEngine small = new BatchingEngine(model, 1, 1)) {
       CountDownLatch release = new CountDownLatch(1);
       CompletableFuture<io.pldr.cache.serve.Completion> first = new CompletableFuture<>();
       small.submit(request(), listener(first, release));
@@ -150,10 +151,10 @@ class OpenAiClientTest {
       assertThat(small.queued()).isEqualTo(1);
       assertThatThrownBy(() -> small.submit(request(), listener(new CompletableFuture<>(), null)))
           .isInstanceOf(QueueFullException.class);
-      waiting.cancel();
+      waiting.cancel(); // told at the engine's next step boundary, once the first token is out
+      release.countDown();
       assertThat(second.get(5, TimeUnit.SECONDS).reason())
           .isEqualTo(Generation.StopReason.CANCELLED);
-      release.countDown();
       small.shutdown(Duration.ofSeconds(5));
       assertThat(first.get(5, TimeUnit.SECONDS).reason())
           .isNotEqualTo(Generation.StopReason.CANCELLED);
