@@ -64,11 +64,25 @@ public final class TinyCheckpoint {
     return run;
   }
 
+  /**
+   * A resource as a file: itself when the classes are a folder, else (read from this module's
+   * test-jar) a copy in a temporary file.
+   */
   private static Path resource(String name) {
     try {
-      return Path.of(TinyCheckpoint.class.getResource(name).toURI());
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException(e);
+      java.net.URI uri = TinyCheckpoint.class.getResource(name).toURI();
+      if (uri.getScheme().equals("file")) {
+        return Path.of(uri);
+      }
+      Path copy =
+          java.nio.file.Files.createTempFile("pldr-test-", "-" + Path.of(name).getFileName());
+      copy.toFile().deleteOnExit();
+      try (java.io.InputStream in = TinyCheckpoint.class.getResourceAsStream(name)) {
+        java.nio.file.Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      return copy;
+    } catch (java.net.URISyntaxException | IOException e) {
+      throw new IllegalStateException("cannot read the test resource " + name, e);
     }
   }
 }

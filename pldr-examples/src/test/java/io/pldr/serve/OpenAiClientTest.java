@@ -44,7 +44,9 @@ class OpenAiClientTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Path run = TinyModel.write(dir.resolve("tiny-run"), 7);
+    Path run =
+        io.pldr.cache.TinyCheckpoint.write(
+            dir.resolve("tiny-run"), io.pldr.cache.TinyCheckpoint.config("learned"), 7);
     model = PretrainedModel.load(run);
     engine = new BatchingEngine(model, 8, 16);
     server =

@@ -33,7 +33,9 @@ class ServeProcessTest {
 
   @Test
   void sigtermEndsEveryRequestCleanlyAndExitsInTime() throws Exception {
-    Path run = TinyModel.write(tmp.resolve("run"), 3);
+    Path run =
+        io.pldr.cache.TinyCheckpoint.write(
+            tmp.resolve("run"), io.pldr.cache.TinyCheckpoint.config("learned"), 3);
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p =
         new ProcessBuilder(
