@@ -35,19 +35,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
 
   @Mixin ModelShapeOptions shape;
 
-  @Option(
-      names = "--prompt",
-      paramLabel = "N",
-      defaultValue = "128",
-      description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
-  int prompt;
-
-  @Option(
-      names = "--new-tokens",
-      paramLabel = "N",
-      defaultValue = "64",
-      description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
-  int newTokens;
+  @Mixin SequenceLengthOptions lengths;
 
   @Option(
       names = "--mode",
@@ -86,20 +74,20 @@ final class DecodeBenchCommand implements Callable<Integer> {
     }
     NativeLibrary.loadInBackground(); // while the injector is built
     CacheMode m = CacheMode.fromId(mode);
-    ModelSpec model = PldrInjectors.spec(shape.config(prompt + newTokens));
+    ModelSpec model = PldrInjectors.spec(shape.config(lengths.prompt + lengths.newTokens));
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(
         "prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d,"
             + " %d intra-op threads%n",
-        prompt, newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
+        lengths.prompt, lengths.newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
     out.flush();
     try (CachedDecoder decoder = new CachedDecoder(model)) {
       decoder.load(decoder.initialValues(1));
       out.println(LoadTime.line());
       out.flush();
       DecodeBenchmark.Measurement r =
-          DecodeBenchmark.run(decoder, m, prompt, newTokens, warmup, rounds, 1);
+          DecodeBenchmark.run(decoder, m, lengths.prompt, lengths.newTokens, warmup, rounds, 1);
       out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);
       out.printf("per new token: %.2f ms%n", r.msPerToken());
       out.printf("CPU of the decoding thread per new token: %.3f ms%n", r.cpuMsPerToken());

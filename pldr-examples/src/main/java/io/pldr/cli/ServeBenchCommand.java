@@ -54,19 +54,7 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Mixin ModelShapeOptions shape;
 
-  @Option(
-      names = "--prompt",
-      paramLabel = "N",
-      defaultValue = "128",
-      description = "Prompt tokens (default: ${DEFAULT-VALUE}).")
-  int prompt;
-
-  @Option(
-      names = "--new-tokens",
-      paramLabel = "N",
-      defaultValue = "64",
-      description = "New tokens per request (default: ${DEFAULT-VALUE}).")
-  int newTokens;
+  @Mixin SequenceLengthOptions lengths;
 
   @Option(
       names = "--clients",
@@ -115,13 +103,13 @@ final class ServeBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CacheMode m = CacheMode.fromId(mode);
-    ModelSpec model = PldrInjectors.spec(shape.config(prompt + newTokens));
+    ModelSpec model = PldrInjectors.spec(shape.config(lengths.prompt + lengths.newTokens));
     PrintWriter out = spec.commandLine().getOut();
     int maxClients = Collections.max(clients);
     out.printf(
         "model: %s; prompt %d tokens, %d new tokens, greedy, mode %s; %d requests per client,"
             + " batches of at most %d%n",
-        shape.describe(), prompt, newTokens, m.id(), requests, maxBatch);
+        shape.describe(), lengths.prompt, lengths.newTokens, m.id(), requests, maxBatch);
     out.flush();
     NumberTokenizer tokenizer = new NumberTokenizer(model.config().getVocabSize());
     try (CachedDecoder decoder = new CachedDecoder(model);
@@ -208,7 +196,7 @@ final class ServeBenchCommand implements Callable<Integer> {
   private Timing request(HttpClient http, URI uri, long seed, CacheMode m) throws Exception {
     Random random = new Random(seed);
     String text =
-        IntStream.range(0, prompt)
+        IntStream.range(0, lengths.prompt)
             .mapToObj(i -> Integer.toString(4 + random.nextInt(shape.vocab - 4)))
             .collect(Collectors.joining(" "));
     String body =
@@ -216,7 +204,7 @@ final class ServeBenchCommand implements Callable<Integer> {
             json.createObjectNode()
                 .put("model", "bench")
                 .put("prompt", text)
-                .put("max_tokens", newTokens)
+                .put("max_tokens", lengths.newTokens)
                 .put("temperature", 0)
                 .put("stream", true)
                 .put("cache_mode", m.id()));
