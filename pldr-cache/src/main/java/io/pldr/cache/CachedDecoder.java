@@ -599,6 +599,37 @@ public final class CachedDecoder implements AutoCloseable {
    * show what a mode computes. Fetches only the logits: {@code state} stays valid.
    */
   java.util.Set<String> executedNodes(DecodeState state, long[][] rows, CacheMode mode) {
+    java.util.Set<String> names = new java.util.TreeSet<>();
+    traceStep(state, rows, mode, false)
+        .getDevStatsList()
+        .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));
+    return names;
+  }
+
+  /**
+   * Per graph node ("name label"): the microseconds one step of {@code mode} spent in it, from
+   * TensorFlow's full trace of that step (for {@code StepProfileTest}; tracing slows the step).
+   * {@code state} stays valid.
+   */
+  java.util.Map<String, Long> nodeMicros(DecodeState state, long[][] rows, CacheMode mode) {
+    java.util.Map<String, Long> micros = new java.util.HashMap<>();
+    traceStep(state, rows, mode, true)
+        .getDevStatsList()
+        .forEach(
+            d ->
+                d.getNodeStatsList()
+                    .forEach(
+                        n ->
+                            micros.merge(
+                                n.getNodeName() + " " + n.getTimelineLabel(),
+                                n.getAllEndRelMicros(),
+                                Long::sum)));
+    return micros;
+  }
+
+  /** One traced step: the logits, and with {@code caches} its new keys and values, fetched. */
+  private org.tensorflow.proto.StepStats traceStep(
+      DecodeState state, long[][] rows, CacheMode mode, boolean caches) {
     Session.Runner r =
         session
             .runner()
@@ -607,17 +638,16 @@ public final class CachedDecoder implements AutoCloseable {
                 org.tensorflow.proto.RunOptions.newBuilder()
                     .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.FULL_TRACE)
                     .build());
+    if (caches && mode.usesKvCache()) {
+      for (PldrDecoder.LayerGraph out : steps.get(mode).outputs().layers()) {
+        r.fetch(out.keys()).fetch(out.values());
+      }
+    }
     try (TInt64 t = HostTensors.tokens(rows);
         TInt32 s = TInt32.scalarOf(state.length());
         TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null)) {
       try (Result res = feedStep(r, mode, state, t, s, o).runAndFetchMetadata()) {
-        java.util.Set<String> names = new java.util.TreeSet<>();
-        res.getMetadata()
-            .orElseThrow()
-            .getStepStats()
-            .getDevStatsList()
-            .forEach(d -> d.getNodeStatsList().forEach(n -> names.add(n.getNodeName())));
-        return names;
+        return res.getMetadata().orElseThrow().getStepStats();
       }
     }
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.config.TensorOperatorSpec;
 import io.pldr.tf.runtime.ModelGraph;
 import io.pldr.tf.testing.Specs;
 import java.util.Arrays;
@@ -22,25 +21,9 @@ class DecodeGraphNodesTest {
       new EnumMap<>(
           Map.of(CacheMode.KV_G, 352, CacheMode.KV, 409, CacheMode.G, 328, CacheMode.NONE, 945));
 
-  /** {@code bench decode}'s default (small) model: 4 layers, 4 heads of depth 32, learned. */
-  private static ModelConfig small() {
-    return ModelConfig.newBuilder()
-        .setNumLayers(4)
-        .setDModel(128)
-        .setNumHeads(4)
-        .setDff(128 * 8 / 3)
-        .setVocabSize(4096)
-        .setADff(32)
-        .setNumReslayerA(2)
-        .setNumDenseA(2)
-        .setMaxSeqLen(64)
-        .setTensorOperator(TensorOperatorSpec.newBuilder().setName("learned"))
-        .build();
-  }
-
   @Test
   void decodingStepsExecuteTheDocumentedNodeCounts() {
-    ModelConfig config = small();
+    ModelConfig config = SmallShape.config(64);
     try (CachedDecoder decoder = new CachedDecoder(Specs.of(config))) {
       try (ModelGraph g = new ModelGraph(Specs.of(config))) {
         decoder.load(g.initialValues(7));

@@ -46,8 +46,9 @@ import picocli.CommandLine.Spec;
       "",
       "The server runs in this process on a loopback port with random weights of the given shape"
           + " (the small bench shape by default); for each number of clients C every client sends"
-          + " its requests one after another. Prints aggregate generated tokens/s, time to first"
-          + " token and per-token latency (p50, p99) for each C."
+          + " its requests one after another, after one uncounted warm-up request each. Prints"
+          + " aggregate generated tokens/s, time to first token and per-token latency (p50, p99)"
+          + " for each C."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -124,7 +125,6 @@ final class ServeBenchCommand implements Callable<Integer> {
           new ServedModel("bench", tokenizer, model.config().getMaxSeqLen(), List.of(m)), engine);
       HttpClient http = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
-      run(http, uri, 1, 1, m); // warm-up: the JIT, the graphs' first runs
       out.printf(
           "%8s %10s %12s %12s %12s %12s %8s%n",
           "clients",
@@ -135,6 +135,9 @@ final class ServeBenchCommand implements Callable<Integer> {
           "tpot p99 ms",
           "errors");
       for (int c : clients) {
+        // not counted: one request per client first, so that the JIT and the kernels of this
+        // concurrency's batch shapes (oneDNN prepares one per shape) are warm when measuring
+        run(http, uri, c, 1, m);
         Row r = run(http, uri, c, requests, m);
         out.printf(
             "%8d %10.1f %12.1f %12.1f %12.2f %12.2f %8d%n",

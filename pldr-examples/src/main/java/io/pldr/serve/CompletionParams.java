@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pldr.api.cache.CacheMode;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
+import io.pldr.cache.serve.CompletionRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -48,7 +49,7 @@ public record CompletionParams(
   public static final int MAX_N = 128;
 
   /** The most log-probabilities per token a request may ask for. */
-  public static final int MAX_LOGPROBS = 20;
+  public static final int MAX_LOGPROBS = CompletionRequest.MAX_TOP_LOGPROBS;
 
   public CompletionParams {
     prompts = List.copyOf(prompts);

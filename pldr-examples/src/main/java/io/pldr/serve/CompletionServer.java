@@ -48,6 +48,7 @@ public final class CompletionServer implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final ServerMetrics metrics;
   private final Javalin app;
+  private final ClientWatch clients = new ClientWatch();
 
   /** A server with {@code options}; nothing listens before {@link #start}. */
   public CompletionServer(Options options) {
@@ -172,7 +173,7 @@ public final class CompletionServer implements AutoCloseable {
             "The body is not valid JSON: " + e.getOriginalMessage());
       }
       CompletionParams params = CompletionParams.parse(body, b.model());
-      b.endpoint().answer(params, ctx.res(), arrival);
+      b.endpoint().answer(params, ctx.res(), arrival, gone -> clients.watch(ctx.req(), gone));
     } finally {
       active.decrementAndGet();
     }
@@ -226,6 +227,7 @@ public final class CompletionServer implements AutoCloseable {
         Thread.sleep(10);
       }
       app.stop();
+      clients.close();
       LOG.info("stopped");
     } finally {
       stopped.countDown();

@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code POST /v1/completions} on one engine: submits a validated request's sequences (every prompt
@@ -79,19 +80,31 @@ final class CompletionsEndpoint {
 
   /**
    * Answers {@code params} on {@code response}, blocking this thread until every choice ended.
+   * {@code watchClient} is given the action that cancels every choice, to run if the client leaves
+   * first, and returns what stops watching (run before the answer's last write).
    *
    * @throws ApiException 429 when the engine's queue is full, 503 when it is shut down
    */
-  void answer(CompletionParams params, HttpServletResponse response, long arrival)
+  void answer(
+      CompletionParams params,
+      HttpServletResponse response,
+      long arrival,
+      UnaryOperator<Runnable> watchClient)
       throws IOException, InterruptedException {
     String id = "cmpl-" + UUID.randomUUID().toString().replace("-", "");
     long created = System.currentTimeMillis() / 1000;
     BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     List<Choice> choices = submit(params, events, arrival);
-    if (params.stream()) {
-      stream(params, response, id, created, choices, events);
-    } else {
-      whole(params, response, id, created, choices, events);
+    Runnable stopWatching = watchClient.apply(() -> cancel(choices));
+    try {
+      if (params.stream()) {
+        stream(params, response, id, created, choices, events, stopWatching);
+      } else {
+        whole(params, response, id, created, choices, events, stopWatching);
+      }
+    } finally {
+      // before an error answer is written too
+      stopWatching.run();
     }
   }
 
@@ -104,7 +117,7 @@ final class CompletionsEndpoint {
           choices.add(c);
           CompletionRequest request =
               new CompletionRequest(
-                  p.idArray(), params.sampling(i), params.mode(), params.logprobs().orElse(0));
+                  p.idArray(), params.sampling(i), params.mode(), params.logprobs());
           c.handle = engine.submit(request, listener(c, events));
         }
       }
@@ -164,7 +177,8 @@ final class CompletionsEndpoint {
       String id,
       long created,
       List<Choice> choices,
-      BlockingQueue<Event> events)
+      BlockingQueue<Event> events,
+      Runnable stopWatching)
       throws IOException, InterruptedException {
     int open = choices.size();
     Throwable failure = null;
@@ -208,9 +222,11 @@ final class CompletionsEndpoint {
     }
     out.set("usage", responses.usage(promptTokens(params), completionTokens));
     metrics.request(cancelled ? ServerMetrics.Outcome.CANCELLED : ServerMetrics.Outcome.SUCCESS);
+    byte[] answer = json.writeValueAsBytes(out);
+    stopWatching.run();
     response.setStatus(200);
     response.setContentType("application/json");
-    response.getOutputStream().write(json.writeValueAsBytes(out));
+    response.getOutputStream().write(answer);
   }
 
   /** The tokens a completion counts: all but the end-of-text token that ended it. */
@@ -232,7 +248,8 @@ final class CompletionsEndpoint {
       String id,
       long created,
       List<Choice> choices,
-      BlockingQueue<Event> events)
+      BlockingQueue<Event> events,
+      Runnable stopWatching)
       throws IOException, InterruptedException {
     response.setStatus(200);
     response.setCharacterEncoding("UTF-8");
@@ -260,43 +277,54 @@ final class CompletionsEndpoint {
           out.flush();
           continue;
         }
-        Choice c = choices.get(e.choice());
-        if (e instanceof TokenEvent t) {
-          GeneratedToken token = t.token();
-          if (isEndOfText(token)) {
-            if (!token.textDelta().isEmpty()) {
-              chunk(out, id, created, token.textDelta(), c.index, null, null);
+        // one event per token, but what waits goes out in one write (a slow reader falls behind
+        // by fewer system calls)
+        do {
+          Choice c = choices.get(e.choice());
+          if (e instanceof TokenEvent t) {
+            GeneratedToken token = t.token();
+            if (isEndOfText(token)) {
+              if (!token.textDelta().isEmpty()) {
+                chunk(out, id, created, token.textDelta(), c.index, null, null);
+              }
+              continue;
             }
-            continue;
+            completionTokens++;
+            ObjectNode logprobs = null;
+            if (params.logprobs().isPresent()) {
+              logprobs = responses.logprobs();
+              responses.addToken(logprobs, token, c.offset);
+            }
+            c.offset += token.chosen().text().length();
+            chunk(out, id, created, token.textDelta(), c.index, logprobs, null);
+          } else if (e instanceof DoneEvent d) {
+            open--;
+            cancelled |= d.completion().reason() == Generation.StopReason.CANCELLED;
+            chunk(
+                out,
+                id,
+                created,
+                "",
+                c.index,
+                null,
+                Responses.finishReason(d.completion().reason()));
+          } else if (e instanceof FailedEvent f) {
+            open--;
+            ObjectNode error =
+                responses.error(
+                    new ApiException(
+                        500, "server_error", null, null, "decoding failed: " + f.error()));
+            out.write(("data: " + json.writeValueAsString(error) + "\n\n").getBytes(UTF8));
           }
-          completionTokens++;
-          ObjectNode logprobs = null;
-          if (params.logprobs().isPresent()) {
-            logprobs = responses.logprobs();
-            responses.addToken(logprobs, token, c.offset);
-          }
-          c.offset += token.chosen().text().length();
-          chunk(out, id, created, token.textDelta(), c.index, logprobs, null);
-        } else if (e instanceof DoneEvent d) {
-          open--;
-          cancelled |= d.completion().reason() == Generation.StopReason.CANCELLED;
-          chunk(
-              out, id, created, "", c.index, null, Responses.finishReason(d.completion().reason()));
-        } else if (e instanceof FailedEvent f) {
-          open--;
-          ObjectNode error =
-              responses.error(
-                  new ApiException(
-                      500, "server_error", null, null, "decoding failed: " + f.error()));
-          out.write(("data: " + json.writeValueAsString(error) + "\n\n").getBytes(UTF8));
-          out.flush();
-        }
+        } while ((e = events.poll()) != null);
+        out.flush();
       }
       if (params.includeUsage()) {
         ObjectNode usage = responses.completion(id, created, model.id());
         usage.set("usage", responses.usage(promptTokens(params), completionTokens));
         out.write(("data: " + json.writeValueAsString(usage) + "\n\n").getBytes(UTF8));
       }
+      stopWatching.run();
       out.write("data: [DONE]\n\n".getBytes(UTF8));
       out.flush();
       metrics.request(cancelled ? ServerMetrics.Outcome.CANCELLED : ServerMetrics.Outcome.SUCCESS);
@@ -327,6 +355,5 @@ final class CompletionsEndpoint {
     ObjectNode c = responses.completion(id, created, model.id());
     c.withArray("choices").add(responses.choice(text, index, logprobs, finishReason));
     out.write(("data: " + json.writeValueAsString(c) + "\n\n").getBytes(UTF8));
-    out.flush();
   }
 }

@@ -211,6 +211,39 @@ class CompletionServerTest {
   }
 
   @Test
+  void aClientThatLeavesBeforeAWholeAnswerCancelsItsGeneration() throws Exception {
+    // 50 tokens, one per 200 ms: the answer would take 10 s
+    ScriptedEngine engine = serve(Duration.ofMillis(200), 4);
+    String body = "{\"model\": \"tiny\", \"prompt\": \"a\", \"max_tokens\": 50}";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body)
+                  .getBytes(StandardCharsets.UTF_8));
+      socket.getOutputStream().flush();
+      long started = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (engine.submittedCount() == 0 && System.nanoTime() < started) {
+        Thread.sleep(10);
+      }
+      assertThat(engine.submittedCount()).isEqualTo(1);
+    }
+    long closed = System.nanoTime();
+    while (engine.cancelled.get() == 0 && System.nanoTime() - closed < 3_000_000_000L) {
+      Thread.sleep(10);
+    }
+    assertThat(engine.cancelled.get())
+        .as("the generation is cancelled when the client leaves, not when the answer is written")
+        .isEqualTo(1);
+    System.out.printf(
+        "non-streaming client gone: cancelled after %.0f ms%n", (System.nanoTime() - closed) / 1e6);
+  }
+
+  @Test
   void aStreamSendsOneChunkPerTokenThenDone() throws Exception {
     serve(Duration.ofMillis(1), 4);
     HttpResponse<String> r =

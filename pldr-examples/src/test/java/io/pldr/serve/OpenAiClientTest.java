@@ -167,8 +167,7 @@ class OpenAiClientTest {
     return new CompletionRequest(
         io.pldr.cache.generate.Generator.promptIds(model.tokenizer(), PROMPT),
         SamplingConfig.greedy(20),
-        CacheMode.KV_G,
-        0);
+        CacheMode.KV_G);
   }
 
   /** Completes {@code done}; its first token waits for {@code release} (holding the engine). */

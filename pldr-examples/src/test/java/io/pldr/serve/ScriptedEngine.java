@@ -29,6 +29,10 @@ final class ScriptedEngine implements CompletionEngine {
   final List<CompletionRequest> submitted = new ArrayList<>();
   private final ConcurrentHashMap<Thread, AtomicBoolean> threads = new ConcurrentHashMap<>();
 
+  synchronized int submittedCount() {
+    return submitted.size();
+  }
+
   ScriptedEngine(Duration interval, int capacity) {
     this.interval = interval;
     this.capacity = capacity;

@@ -501,9 +501,16 @@ public final class BatchingEngine implements CompletionEngine {
     /** Chooses the next token from row {@code row} of {@code logits}, as Generator does. */
     void accept(HostTensor logits, int row) {
       int next = sampler.next(logits, row);
-      LogSoftmax lp = LogSoftmax.of(logits, row);
-      TokenLogprob chosen = logprob(next, lp);
-      List<TokenLogprob> top = top(lp, request.request.topLogprobs());
+      TokenLogprob chosen;
+      List<TokenLogprob> top;
+      if (request.request.logprobs().isPresent()) {
+        LogSoftmax lp = LogSoftmax.of(logits, row);
+        chosen = logprob(next, lp);
+        top = top(lp, request.request.topLogprobs());
+      } else {
+        chosen = new TokenLogprob(next, tokenizer.decode(new int[] {next}), Double.NaN);
+        top = List.of();
+      }
       String delta;
       if (next == eos) {
         reason = StopReason.END_OF_TEXT;
@@ -618,26 +625,28 @@ public final class BatchingEngine implements CompletionEngine {
   }
 
   /**
-   * Log-softmax of row {@code row} of {@code logits [B, V]}: the logits and the row's log-sum-exp
-   * (in double precision; a TensorFlow pass of its own for it was no faster on 16 rows of 4096 and
-   * slower on fewer rows).
+   * Log-softmax of row {@code row} of {@code logits [B, V]}: the row (copied out once) and its
+   * log-sum-exp (in double precision; a TensorFlow pass of its own for it was no faster on 16 rows
+   * of 4096 and slower on fewer rows).
    */
-  private record LogSoftmax(HostTensor logits, int row, int vocab, double logSumExp) {
+  private record LogSoftmax(double[] logits, int vocab, double logSumExp) {
     static LogSoftmax of(HostTensor logits, int row) {
       int v = (int) logits.shape().dim(-1);
+      double[] z = new double[v];
+      logits.copyTo(row * v, z, 0, v);
       double max = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < v; i++) {
-        max = Math.max(max, logits.get(row * v + i));
+        max = Math.max(max, z[i]);
       }
       double sum = 0;
       for (int i = 0; i < v; i++) {
-        sum += Math.exp(logits.get(row * v + i) - max);
+        sum += Math.exp(z[i] - max);
       }
-      return new LogSoftmax(logits, row, v, max + Math.log(sum));
+      return new LogSoftmax(z, v, max + Math.log(sum));
     }
 
     double at(int i) {
-      return logits.get(row * vocab + i) - logSumExp;
+      return logits[i] - logSumExp;
     }
   }
 }

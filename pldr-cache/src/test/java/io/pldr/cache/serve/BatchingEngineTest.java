@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -91,10 +92,10 @@ class BatchingEngineTest {
   }
 
   private static CompletionRequest request(int i, CacheMode mode) {
-    return request(i, mode, 0);
+    return request(i, mode, OptionalInt.empty());
   }
 
-  private static CompletionRequest request(int i, CacheMode mode, int logprobs) {
+  private static CompletionRequest request(int i, CacheMode mode, OptionalInt logprobs) {
     return new CompletionRequest(
         Generator.promptIds(model.tokenizer(), PROMPTS.get(i)),
         SamplingConfig.greedy(MAX.get(i)),
@@ -259,7 +260,7 @@ class BatchingEngineTest {
     Arrays.fill(full, 40);
     try (BatchingEngine e = engine(Optional.empty(), 4, 4)) {
       Collector c = new Collector();
-      e.submit(new CompletionRequest(full, SamplingConfig.greedy(5), CacheMode.KV_G, 0), c);
+      e.submit(new CompletionRequest(full, SamplingConfig.greedy(5), CacheMode.KV_G), c);
       Collector next = new Collector();
       e.submit(request(0, CacheMode.KV_G), next);
       assertThat(c.get().reason()).isEqualTo(Generation.StopReason.CONTEXT_LIMIT);
@@ -270,7 +271,7 @@ class BatchingEngineTest {
       assertThatThrownBy(
               () ->
                   e.submit(
-                      new CompletionRequest(longer, SamplingConfig.greedy(5), CacheMode.KV_G, 0),
+                      new CompletionRequest(longer, SamplingConfig.greedy(5), CacheMode.KV_G),
                       new Collector()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("longer than the model's context of " + context);
@@ -390,8 +391,7 @@ class BatchingEngineTest {
                   ? new CompletionRequest(
                       Generator.promptIds(model.tokenizer(), PROMPTS.get(i)),
                       sampling,
-                      CacheMode.KV_G,
-                      0)
+                      CacheMode.KV_G)
                   : request(j, CacheMode.KV_G),
               got.get(j));
         }
@@ -428,20 +428,28 @@ class BatchingEngineTest {
   @Test
   void logprobsAreThoseOfAFullForwardPass() throws Exception {
     int k = 5;
+    OptionalInt none = OptionalInt.empty();
     for (CacheMode mode : List.of(CacheMode.NONE, CacheMode.KV_G)) {
       List<Collector> got = new ArrayList<>();
       try (BatchingEngine e = engine(Optional.empty(), 8, 16)) {
         for (int i = 0; i < 3; i++) {
           got.add(new Collector());
-          e.submit(request(i, mode, i == 0 ? k : 0), got.get(i));
+          e.submit(
+              request(i, mode, i == 0 ? OptionalInt.of(k) : i == 1 ? OptionalInt.of(0) : none),
+              got.get(i));
         }
-        got.get(0).get();
-        got.get(1).get();
+        for (Collector c : got) {
+          c.get();
+        }
       }
       long[] prompt = Generator.promptIds(model.tokenizer(), PROMPTS.get(0));
       List<GeneratedToken> tokens = got.get(0).tokens;
       assertThat(tokens).hasSizeGreaterThan(3);
       assertThat(got.get(1).tokens.get(0).top()).isEmpty();
+      assertThat(got.get(1).tokens.get(0).chosen().logprob()).isFinite().isNegative();
+      assertThat(got.get(2).tokens)
+          .as("no logprobs asked, none computed")
+          .allSatisfy(t -> assertThat(t.chosen().logprob()).isNaN());
       double worst = 0;
       io.pldr.cache.DecodeState promptState =
           model.decoder().prefill(new long[][] {prompt}).state();

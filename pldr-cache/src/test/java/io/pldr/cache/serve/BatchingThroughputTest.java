@@ -2,15 +2,12 @@ package io.pldr.cache.serve;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
-import io.pldr.api.config.ModelConfigs;
-import io.pldr.api.config.TensorOperatorSpec;
-import io.pldr.api.model.ModelSpec;
 import io.pldr.api.text.SpecialTokens;
 import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.CachedDecoder;
+import io.pldr.cache.SmallShape;
 import io.pldr.cache.generate.SamplingConfig;
-import io.pldr.tf.attention.PowerLawGraphAttentionProvider;
-import io.pldr.tf.operator.LearnedPlgaProvider;
+import io.pldr.tf.testing.Specs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,25 +59,8 @@ class BatchingThroughputTest {
 
   @Test
   void oneAgainstSixteenConcurrentRequests() throws Exception {
-    ModelConfig config =
-        ModelConfigs.validate(
-            ModelConfig.newBuilder()
-                .setNumLayers(4)
-                .setDModel(128)
-                .setNumHeads(4)
-                .setDff(128 * 8 / 3)
-                .setVocabSize(4096)
-                .setADff(32)
-                .setNumReslayerA(2)
-                .setNumDenseA(2)
-                .setMaxSeqLen(PROMPT + 32 + NEW)
-                .setTensorOperator(TensorOperatorSpec.newBuilder().setName("learned"))
-                .build(),
-            "small");
-    try (CachedDecoder decoder =
-        new CachedDecoder(
-            new ModelSpec(
-                config, new LearnedPlgaProvider(), new PowerLawGraphAttentionProvider()))) {
+    ModelConfig config = SmallShape.config(PROMPT + 32 + NEW);
+    try (CachedDecoder decoder = new CachedDecoder(Specs.of(config))) {
       decoder.load(decoder.initialValues(1));
       SplittableRandom random = new SplittableRandom(3);
       try (BatchingEngine engine =
@@ -150,7 +130,7 @@ class BatchingThroughputTest {
         CompletableFuture<Completion> f = new CompletableFuture<>();
         done.add(f);
         engine.submit(
-            new CompletionRequest(prompt, SamplingConfig.greedy(NEW), CacheMode.KV_G, 0),
+            new CompletionRequest(prompt, SamplingConfig.greedy(NEW), CacheMode.KV_G),
             new CompletionListener() {
               @Override
               public void onToken(GeneratedToken token) {}
