@@ -226,7 +226,11 @@ final class CompletionsEndpoint {
     stopWatching.run();
     response.setStatus(200);
     response.setContentType("application/json");
-    response.getOutputStream().write(answer);
+    response.setContentLength(answer.length);
+    OutputStream body = response.getOutputStream();
+    body.write(answer);
+    // on the wire before this thread returns: a closing server waits only for running handlers
+    body.flush();
   }
 
   /** The tokens a completion counts: all but the end-of-text token that ended it. */
