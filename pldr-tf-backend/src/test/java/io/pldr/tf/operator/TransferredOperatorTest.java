@@ -63,7 +63,7 @@ class TransferredOperatorTest {
   @Test
   void eachLayerAttendsWithTheGLmOfTheFile() throws Exception {
     Path file = dir.resolve("trained.safetensors");
-    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4));
+    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4), "sha256:trained");
     GCache trained = GCacheFile.load(file, shape(2, 16, 2));
     try (PldrModel model = build(model(file))) {
       assertThat(model.parameterSpecs().keySet()).noneMatch(n -> n.contains("plgatt_layer"));
@@ -92,7 +92,7 @@ class TransferredOperatorTest {
                   + "-"
                   + other.getValue().getNumHeads()
                   + ".safetensors");
-      GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1));
+      GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1), "sha256:other");
       assertThatThrownBy(() -> build(model(file)))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("tensor_operator.options")
