@@ -76,6 +76,24 @@ class TransferredOperatorTest {
   }
 
   @Test
+  void anotherModelsGCacheIsUsedByDesignButADamagedOneIsRefused() throws Exception {
+    Path file = dir.resolve("trained.safetensors");
+    // recorded as inferred from another model: the transferred operator does not check the model
+    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4), "sha256:another-model");
+    try (PldrModel model = build(model(file))) {
+      assertThat(model.forward(new long[][] {{5, 9}}).layers()).hasSize(2);
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 0x01;
+    java.nio.file.Files.write(file, bytes);
+    assertThatThrownBy(() -> build(model(file)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("option 'file'")
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("damaged G-cache file (checksum mismatch");
+  }
+
+  @Test
   void aGCacheOfAnotherShapeFailsNamingTheOptionTheFileAndBothShapes() throws Exception {
     String expected = "expected 2 layers × 2 heads × depth 8";
     Map<String, ModelConfig> others =
