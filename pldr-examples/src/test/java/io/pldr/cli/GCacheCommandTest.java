@@ -73,6 +73,20 @@ class GCacheCommandTest {
     assertThat(alone.status()).isNotZero();
     assertThat(alone.err()).contains("--allow-foreign-g-cache is given without --g-cache FILE");
 
+    String[] convert = {
+      "convert-gi", "--checkpoint", b.toString(), "--g-cache", file.toString(), "--out", ""
+    };
+    convert[6] = dir.resolve("gi-refused").toString();
+    CliRun refused = CliRun.of(convert);
+    assertThat(refused.status()).isNotZero();
+    assertThat(refused.err()).contains("a G-cache of another model");
+    assertThat(dir.resolve("gi-refused")).doesNotExist();
+    convert[6] = dir.resolve("gi").toString();
+    String[] convertOnPurpose = java.util.Arrays.copyOf(convert, convert.length + 1);
+    convertOnPurpose[convert.length] = "--allow-foreign-g-cache";
+    CliRun converted = CliRun.of(convertOnPurpose);
+    assertThat(converted.status()).as(converted.err()).isZero();
+
     byte[] bytes = Files.readAllBytes(file);
     bytes[bytes.length - 2] ^= 0x04;
     Files.write(file, bytes);
