@@ -13,6 +13,7 @@ import io.pldr.cache.score.LogLikelihoods;
 import io.pldr.cache.score.Scorer;
 import io.pldr.cache.text.TokenizerCheck;
 import io.pldr.cache.text.Tokenizers;
+import io.pldr.tf.checkpoint.ModelFingerprint;
 import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
@@ -77,6 +78,7 @@ public final class PretrainedModel implements AutoCloseable {
     private final Path dir;
     private Optional<Precision> precision = Optional.empty();
     private Optional<Path> gCacheFile = Optional.empty();
+    private boolean allowForeignGCache;
     private final List<Module> modules = new ArrayList<>();
 
     private Loader(Path dir) {
@@ -91,10 +93,21 @@ public final class PretrainedModel implements AutoCloseable {
 
     /**
      * Decodes every prompt with the A_LM and G_LM of this G-cache file ({@code pldr gcache}), so
-     * that no pass runs the deep net of PLGA.
+     * that no pass runs the deep net of PLGA. The file is checked: its checksum, finite values, and
+     * that it was inferred from this model (see {@link #allowForeignGCache}).
      */
     public Loader gCache(Path file) {
       this.gCacheFile = Optional.of(file);
+      return this;
+    }
+
+    /**
+     * Whether the G-cache file may come from another model (of the same shape) on purpose, as in a
+     * transfer experiment: its checksum and values are still checked, its model fingerprint is not.
+     * By default such a file is refused ({@code --allow-foreign-g-cache} on the command line).
+     */
+    public Loader allowForeignGCache(boolean allow) {
+      this.allowForeignGCache = allow;
       return this;
     }
 
@@ -119,7 +132,13 @@ public final class PretrainedModel implements AutoCloseable {
       ModelSpec spec = PldrInjectors.spec(config, modules.toArray(Module[]::new));
       Optional<GCache> fixed = Optional.empty();
       if (gCacheFile.isPresent()) {
-        fixed = Optional.of(GCacheFile.load(gCacheFile.get(), spec.config()));
+        fixed =
+            Optional.of(
+                GCacheFile.load(
+                    gCacheFile.get(),
+                    spec.config(),
+                    ModelFingerprint.of(checkpoint),
+                    allowForeignGCache));
       }
       Path tokenizerFile = checkpoint.tokenizerFile();
       Tokenizer tokenizer = Tokenizers.load(tokenizerFile);
@@ -155,6 +174,22 @@ public final class PretrainedModel implements AutoCloseable {
   /** The checkpoint it was loaded from. */
   public ModelFolder checkpoint() {
     return checkpoint;
+  }
+
+  /**
+   * The model's fingerprint ({@link ModelFingerprint}): what a G-cache file inferred from it
+   * records, to be checked against when it is loaded.
+   */
+  public String fingerprint() throws IOException {
+    return ModelFingerprint.of(checkpoint);
+  }
+
+  /**
+   * Infers the G-cache of {@code prompt} ({@link #inferGCache}) and saves it to {@code file} with
+   * this model's fingerprint and the tensors' checksum.
+   */
+  public void saveGCache(Path file, String prompt) throws IOException {
+    GCacheFile.save(file, config(), inferGCache(prompt), fingerprint());
   }
 
   /** The model's tokenizer. */
@@ -210,7 +245,8 @@ public final class PretrainedModel implements AutoCloseable {
 
   /**
    * Infers the G-cache of a prompt: every layer's A_LM and G_LM from the prompt's pass. Save it
-   * with {@link GCacheFile#save} to decode later without the deep net.
+   * with {@link GCacheFile#save} (and {@link #fingerprint}), or use {@link #saveGCache}, to decode
+   * later without the deep net.
    */
   public GCache inferGCache(String prompt) {
     long[] ids = Generator.promptIds(tokenizer, prompt);

@@ -56,7 +56,7 @@ class BuiltInOperatorsCachedDecodingTest {
         file = Files.createTempFile("gcache", ".safetensors");
         file.toFile().deleteOnExit();
         ModelConfig c = baseConfig();
-        GCacheFile.save(file, c, RandomGCache.of(c, 3, DType.FLOAT64));
+        GCacheFile.save(file, c, RandomGCache.of(c, 3, DType.FLOAT64), "sha256:random");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -32,7 +32,7 @@ class GCacheFileTest {
       long[] row = fd.row0();
       int p = (int) f.io("decode.prompt_length").get(0);
       try (DecodeState s = decoder.prefill(new long[][] {Arrays.copyOf(row, p)}).state()) {
-        GCacheFile.save(file, ckpt.config(), s.gCache());
+        GCacheFile.save(file, ckpt.config(), s.gCache(), "sha256:fixture");
       }
       GCache g = GCacheFile.load(file, ckpt.config());
       assertThat(g.numLayers()).isEqualTo(2);
@@ -77,7 +77,8 @@ class GCacheFileTest {
     GCacheFile.save(
         file,
         config,
-        new GCache(List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye))));
+        new GCache(List.of(new LayerDeductive(eye, eye), new LayerDeductive(eye, eye))),
+        "sha256:zeros");
     ModelConfig other = config.toBuilder().setNumLayers(3).build();
     assertThatThrownBy(() -> GCacheFile.load(file, other))
         .isInstanceOf(IOException.class)

@@ -215,7 +215,7 @@ class PretrainedModelTest {
     Score own;
     try (PretrainedModel model = PretrainedModel.load(run)) {
       GCache g = model.inferGCache("The whale");
-      GCacheFile.save(file, model.config(), g);
+      GCacheFile.save(file, model.config(), g, model.fingerprint());
       fixed = model.scorer(g).score(context, continuation);
       own = model.scorer(true).score(context, continuation);
     }
@@ -234,7 +234,7 @@ class PretrainedModelTest {
     try (PretrainedModel model = PretrainedModel.load(run)) {
       GCache g = model.inferGCache("The whale");
       assertThat(g.numLayers()).isEqualTo(2);
-      GCacheFile.save(file, model.config(), g);
+      GCacheFile.save(file, model.config(), g, model.fingerprint());
       inMemory = model.generator(g).generate("Call me", GREEDY, CacheMode.KV_G, p -> {}).text();
       String own = model.generator().generate("Call me", GREEDY, CacheMode.KV_G, p -> {}).text();
       assertThat(own).as("each prompt's own G-cache is another one").isNotEqualTo(inMemory);

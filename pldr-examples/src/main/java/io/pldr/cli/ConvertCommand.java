@@ -38,6 +38,8 @@ final class ConvertCommand implements Callable<Integer> {
       description = "The G-cache to freeze.")
   Path gCache;
 
+  @Mixin ForeignGCacheOption foreignGCache;
+
   @Option(
       names = "--out",
       required = true,
@@ -50,7 +52,8 @@ final class ConvertCommand implements Callable<Integer> {
     ModelFolder source = ModelFolder.open(checkpoint.dir);
     Components components =
         PldrInjectors.forConfig(source.modelConfig()).getInstance(Components.class);
-    Path written = InferenceConversion.convert(source, gCache, out, components);
+    Path written =
+        InferenceConversion.convert(source, gCache, out, components, foreignGCache.allow);
     Map<String, HostTensor> kept = CheckpointStore.read(written).model();
     Map<String, HostTensor> all = source.model();
     spec.commandLine()

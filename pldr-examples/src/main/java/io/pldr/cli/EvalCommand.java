@@ -88,6 +88,8 @@ final class EvalCommand implements Callable<Integer> {
               + " context, the setting g_cache_file.")
   Path gCacheFile;
 
+  @Mixin ForeignGCacheOption foreignGCache;
+
   @Option(
       names = "--settings",
       paramLabel = "LIST",
@@ -137,9 +139,7 @@ final class EvalCommand implements Callable<Integer> {
     EvalReport report;
     List<String> chosenSettings = settings();
     PretrainedModel.Loader loader = checkpoint.loader();
-    if (gCacheFile != null) {
-      loader.gCache(gCacheFile);
-    }
+    foreignGCache.apply(loader, gCacheFile);
     try (PretrainedModel model = loader.load();
         EvalProgressBar progress = EvalProgressBar.forEnvironment()) {
       CachedDecoder decoder = model.decoder();

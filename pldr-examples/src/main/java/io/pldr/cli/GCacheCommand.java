@@ -4,7 +4,6 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.DeductiveTensors;
 import io.pldr.cache.PretrainedModel;
-import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -27,6 +26,8 @@ import picocli.CommandLine.Spec;
       "Infer A_LM and G_LM of every layer from a prompt and save them (safetensors).",
       "",
       "'pldr generate --g-cache FILE' then decodes without the deep net of PLGA.",
+      "The file records its tensors' SHA-256 and this model's fingerprint: a damaged file, or",
+      "one used with another model (without --allow-foreign-g-cache), is refused.",
       "With --all: every deductive output of the prompt's pass instead (A, A_LM, A_P, G_LM",
       "and the attention weights E per layer), not a G-cache."
     })
@@ -69,7 +70,7 @@ final class GCacheCommand implements Callable<Integer> {
       if (all) {
         what = writeAll(model);
       } else {
-        GCacheFile.save(out, config, model.inferGCache(prompt));
+        model.saveGCache(out, prompt);
         what = "the G-cache";
       }
     }

@@ -97,15 +97,15 @@ final class GenerateCommand implements Callable<Integer> {
               + " net.")
   Path gCache;
 
+  @Mixin ForeignGCacheOption foreignGCache;
+
   @Override
   public Integer call() throws IOException {
     SamplingConfig sampling =
         new SamplingConfig(temperature, topK, topP, seed, maxNewTokens, stops);
     CacheMode m = CacheMode.fromId(mode);
     PretrainedModel.Loader loader = checkpoint.loader();
-    if (gCache != null) {
-      loader.gCache(gCache);
-    }
+    foreignGCache.apply(loader, gCache);
     var out = spec.commandLine().getOut();
     try (PretrainedModel model = loader.load()) {
       Generator generator = model.generator();

@@ -62,6 +62,8 @@ final class ServeCommand implements Callable<Integer> {
               + " in mode kv_g or g.")
   Path gCache;
 
+  @Mixin ForeignGCacheOption foreignGCache;
+
   @Option(
       names = "--max-batch",
       paramLabel = "N",
@@ -92,6 +94,8 @@ final class ServeCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--max-batch and --max-queue must be at least 1 and --shutdown-grace at least 0");
     }
+    PretrainedModel.Loader loader = checkpoint.loader();
+    foreignGCache.apply(loader, gCache);
     CompletionServer server =
         new CompletionServer(
             new CompletionServer.Options(host, port, Duration.ofSeconds(shutdownGrace)));
@@ -99,10 +103,6 @@ final class ServeCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.printf("listening on http://%s:%d (loading %s)%n", host, server.port(), checkpoint);
     out.flush();
-    PretrainedModel.Loader loader = checkpoint.loader();
-    if (gCache != null) {
-      loader.gCache(gCache);
-    }
     PretrainedModel model;
     try {
       model = loader.load();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.score.Scorer;
-import io.pldr.tf.io.GCacheFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -102,7 +101,7 @@ class EvalCommandTest {
   void aGCacheFileScoresEveryContextWithItsOneFixedGCache() throws Exception {
     Path file = dir.resolve("fixed.safetensors");
     try (PretrainedModel model = PretrainedModel.load(run)) {
-      GCacheFile.save(file, model.config(), model.inferGCache("the ship and the sea"));
+      model.saveGCache(file, "the ship and the sea");
     }
     Path out = dir.resolve("out-file");
     CliRun r = eval(data, out, "--tasks", "lambada_openai", "--g-cache", file.toString());

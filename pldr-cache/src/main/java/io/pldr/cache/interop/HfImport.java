@@ -9,6 +9,8 @@ import io.pldr.cache.text.TokenizerCheck;
 import io.pldr.cache.text.Tokenizers;
 import io.pldr.tf.checkpoint.CheckpointStore;
 import io.pldr.tf.checkpoint.HfCheckpoint;
+import io.pldr.tf.checkpoint.ModelFingerprint;
+import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.operator.ExternalOperatorProvider;
@@ -83,12 +85,17 @@ public final class HfImport {
     NewFolder.write(
         target,
         dir -> {
-          if (gCache.isPresent()) {
-            GCacheFile.save(dir.resolve(GCACHE_FILE), imported, gCache.get());
-          }
           Path step =
               new CheckpointStore(dir.resolve(CheckpointStore.RUN_SUBFOLDER), 1)
                   .write(state, parameters, Map.of(), tokenizerFile);
+          if (gCache.isPresent()) {
+            // the model's own G: it records the imported checkpoint's fingerprint
+            GCacheFile.save(
+                dir.resolve(GCACHE_FILE),
+                imported,
+                gCache.get(),
+                ModelFingerprint.of(ModelFolder.open(step)));
+          }
           written[0] = target.resolve(dir.relativize(step));
         });
     long values = parameters.values().stream().mapToLong(HostTensor::size).sum();

@@ -45,7 +45,7 @@ class HfRoundTripTest {
     ModelConfig config = TinyCheckpoint.config(fromFile ? "learned" : operator);
     if (fromFile) {
       Path g = Files.createDirectories(tmp.resolve("g")).resolve("g.safetensors");
-      GCacheFile.save(g, config, RandomGCache.of(config, 5, DType.FLOAT32));
+      GCacheFile.save(g, config, RandomGCache.of(config, 5, DType.FLOAT32), "sha256:random");
       config =
           config.toBuilder()
               .setTensorOperator(

@@ -155,7 +155,7 @@ class CachedDecoderEngineTest {
       Path file = dir.resolve("g" + requests.get(0) + ".safetensors");
       CachedDecoder.Step step = decoder.prefill(new long[][] {prompt});
       try (var state = step.state()) {
-        GCacheFile.save(file, CONFIG, state.gCache());
+        GCacheFile.save(file, CONFIG, state.gCache(), "sha256:test-decoder");
       }
       ModelConfig external =
           CONFIG.toBuilder()
@@ -202,7 +202,7 @@ class CachedDecoderEngineTest {
       fixed = state.gCache();
     }
     Path file = dir.resolve("fixed.safetensors");
-    GCacheFile.save(file, CONFIG, fixed);
+    GCacheFile.save(file, CONFIG, fixed, "sha256:test-decoder");
     CachedDecoderEngine engine =
         new CachedDecoderEngine(
             decoder,

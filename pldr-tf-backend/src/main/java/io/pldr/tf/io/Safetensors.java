@@ -239,6 +239,60 @@ public final class Safetensors {
     return HexFormat.of().formatHex(sha.digest());
   }
 
+  /**
+   * The SHA-256 (hex) of the data section {@link #write} gives {@code tensors} (their values in map
+   * order, as the file stores them), computed without writing anything: what {@link
+   * #dataSha256(Path)} reads back from that file.
+   */
+  public static String dataSha256(Map<String, HostTensor> tensors) throws IOException {
+    MessageDigest sha = sha256();
+    Chunks chunks = new Chunks();
+    for (HostTensor t : tensors.values()) {
+      writeData(null, t, false, chunks, sha);
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  /**
+   * The SHA-256 (hex) of a file's data section: every byte after the header, the tensors' values.
+   */
+  public static String dataSha256(Path file) throws IOException {
+    MessageDigest sha = sha256();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = ch.size();
+      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+      if (size < 8) {
+        throw new IOException(file + ": not a safetensors file (" + size + " bytes)");
+      }
+      readFully(ch, len, 0);
+      long headerLength = len.flip().getLong();
+      if (headerLength <= 0 || headerLength > MAX_HEADER || 8 + headerLength > size) {
+        throw new IOException(
+            file + ": not a safetensors file (header length " + headerLength + ")");
+      }
+      ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+      long pos = 8 + headerLength;
+      while (pos < size) {
+        buf.clear();
+        int n = ch.read(buf, pos);
+        if (n < 0) {
+          break;
+        }
+        pos += n;
+        sha.update(buf.flip());
+      }
+    }
+    return HexFormat.of().formatHex(sha.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
   private static void write(
       Path file,
       Map<String, HostTensor> tensors,
@@ -347,13 +401,16 @@ public final class Safetensors {
     }
   }
 
-  /** Writes all of {@code buf}, its bytes added to {@code digest} first (if any). */
+  /**
+   * Writes all of {@code buf}, its bytes added to {@code digest} first (if any); with no {@code
+   * out}, only to the digest.
+   */
   private static void writeFully(FileChannel out, ByteBuffer buf, MessageDigest digest)
       throws IOException {
     if (digest != null) {
       digest.update(buf.duplicate());
     }
-    while (buf.hasRemaining()) {
+    while (out != null && buf.hasRemaining()) {
       out.write(buf);
     }
   }

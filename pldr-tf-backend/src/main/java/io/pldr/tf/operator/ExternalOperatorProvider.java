@@ -15,7 +15,8 @@ import java.util.List;
  * file): {@code tensor_operator { name: "external" options { key: "file" value: "g.safetensors" }
  * }}, the file a {@link GCacheFile} of a model of the same shape, or the reference's pickled G file
  * ({@code .pkl}, e.g. its {@code ablation/predefined-G_LM} files; A_LM zero where it holds G_LM
- * alone).
+ * alone). The file is read with {@link GCacheFile#load(Path, ModelConfig)}: shape, checksum and
+ * finite values are checked, not the model it came from (a predefined G_LM is used on purpose).
  */
 public final class ExternalOperatorProvider implements TensorOperatorProvider {
   /** The option naming the G-cache file. */

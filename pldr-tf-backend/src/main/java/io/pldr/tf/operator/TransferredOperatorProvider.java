@@ -8,7 +8,8 @@ import io.pldr.api.operator.TensorOperatorProvider;
 /**
  * Provides {@link ExternalOperator} for the ablation with a transferred G_LM: A_LM and G_LM from
  * another, trained model's G-cache file (option {@code file}), held constant while this model
- * trains (the reference's v510G). The same operator as {@code external}, named for that use.
+ * trains (the reference's v510G). The same operator as {@code external}, named for that use: the
+ * file's shape, checksum and values are checked, not the model it was inferred from.
  */
 public final class TransferredOperatorProvider implements TensorOperatorProvider {
   private final ExternalOperatorProvider external = new ExternalOperatorProvider();

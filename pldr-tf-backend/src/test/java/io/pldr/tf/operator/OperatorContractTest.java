@@ -57,7 +57,11 @@ class OperatorContractTest {
       try {
         file = Files.createTempFile("gcache", ".safetensors");
         file.toFile().deleteOnExit();
-        GCacheFile.save(file, super.config(), RandomGCache.of(super.config(), 2, DType.FLOAT32));
+        GCacheFile.save(
+            file,
+            super.config(),
+            RandomGCache.of(super.config(), 2, DType.FLOAT32),
+            "sha256:random");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -63,7 +63,7 @@ class TransferredOperatorTest {
   @Test
   void eachLayerAttendsWithTheGLmOfTheFile() throws Exception {
     Path file = dir.resolve("trained.safetensors");
-    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4));
+    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4), "sha256:trained");
     GCache trained = GCacheFile.load(file, shape(2, 16, 2));
     try (PldrModel model = build(model(file))) {
       assertThat(model.parameterSpecs().keySet()).noneMatch(n -> n.contains("plgatt_layer"));
@@ -73,6 +73,24 @@ class TransferredOperatorTest {
         assertThat(r.layers().get(i).aLm().maxAbsDiff(trained.layer(i).aLm())).isZero();
       }
     }
+  }
+
+  @Test
+  void anotherModelsGCacheIsUsedByDesignButADamagedOneIsRefused() throws Exception {
+    Path file = dir.resolve("trained.safetensors");
+    // recorded as inferred from another model: the transferred operator does not check the model
+    GCacheFile.save(file, shape(2, 16, 2), layers(shape(2, 16, 2), 4), "sha256:another-model");
+    try (PldrModel model = build(model(file))) {
+      assertThat(model.forward(new long[][] {{5, 9}}).layers()).hasSize(2);
+    }
+    byte[] bytes = java.nio.file.Files.readAllBytes(file);
+    bytes[bytes.length - 1] ^= 0x01;
+    java.nio.file.Files.write(file, bytes);
+    assertThatThrownBy(() -> build(model(file)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("option 'file'")
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("damaged G-cache file (checksum mismatch");
   }
 
   @Test
@@ -92,7 +110,7 @@ class TransferredOperatorTest {
                   + "-"
                   + other.getValue().getNumHeads()
                   + ".safetensors");
-      GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1));
+      GCacheFile.save(file, other.getValue(), layers(other.getValue(), 1), "sha256:other");
       assertThatThrownBy(() -> build(model(file)))
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("tensor_operator.options")

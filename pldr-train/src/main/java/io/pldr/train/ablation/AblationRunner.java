@@ -5,7 +5,6 @@ import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.tf.inject.Components;
-import io.pldr.tf.io.GCacheFile;
 import io.pldr.train.loop.Trainer;
 import io.pldr.train.loop.TrainingSummary;
 import io.pldr.train.observe.LossCurves;
@@ -144,7 +143,7 @@ public final class AblationRunner {
               + "' first");
     }
     try (PretrainedModel model = PretrainedModel.load(source.finalCheckpoint().dir())) {
-      GCacheFile.save(g.file(), model.config(), model.inferGCache(g.prompt()));
+      model.saveGCache(g.file(), g.prompt());
     }
     log.printf("wrote the G-cache of '%s' to %s%n", from.name(), g.file());
   }

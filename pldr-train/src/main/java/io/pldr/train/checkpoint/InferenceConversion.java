@@ -6,6 +6,7 @@ import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.TrainConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.tf.checkpoint.ModelFingerprint;
 import io.pldr.tf.checkpoint.ModelFolder;
 import io.pldr.tf.inject.Components;
 import io.pldr.tf.inject.ExternalOperatorModule;
@@ -30,11 +31,16 @@ public final class InferenceConversion {
 
   private InferenceConversion() {}
 
-  /** Writes the inference model into the run folder {@code out}; returns its checkpoint. */
-  public static Path convert(ModelFolder source, Path gCache, Path out, Components components)
+  /**
+   * Writes the inference model into the run folder {@code out}; returns its checkpoint. The G-cache
+   * must have been inferred from {@code source} (its checksum, values and model fingerprint are
+   * checked) unless {@code allowForeign}.
+   */
+  public static Path convert(
+      ModelFolder source, Path gCache, Path out, Components components, boolean allowForeign)
       throws IOException {
     ModelConfig learned = source.state().getConfig().getModel();
-    GCacheFile.load(gCache, learned);
+    GCacheFile.load(gCache, learned, ModelFingerprint.of(source), allowForeign);
     Files.createDirectories(out);
     Path copied = out.resolve(GCACHE_FILE).toAbsolutePath();
     Files.copy(gCache, copied, StandardCopyOption.REPLACE_EXISTING);

@@ -88,7 +88,8 @@ class ConstantOperatorTrainingTest {
             List.of(
                 new LayerDeductive(
                     HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), a),
-                    HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), g)))));
+                    HostTensor.of(DType.FLOAT32, Shape.of(1, 2, 8, 8), g)))),
+        "sha256:another-model");
     assertTrainedValidatedAndGenerated(
         train("name: \"transferred\" options { key: \"file\"" + " value: \"" + file + "\" }"));
   }
