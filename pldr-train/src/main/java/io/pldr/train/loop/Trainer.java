@@ -83,7 +83,7 @@ public final class Trainer {
   }
 
   /** The checkpoint a run resumes from, read and checked whole. */
-  private record ResumePoint(
+  record ResumePoint(
       Checkpoint checkpoint, Map<String, HostTensor> model, Map<String, HostTensor> optimizer) {}
 
   private TrainingSummary locked(
@@ -214,7 +214,7 @@ public final class Trainer {
    * the optimiser's step), null when there is none at all. Each damaged newer one is logged with
    * the reason and skipped; when every checkpoint is damaged, fails listing them.
    */
-  private static ResumePoint newestValid(CheckpointStore store) throws IOException {
+  static ResumePoint newestValid(CheckpointStore store) throws IOException {
     List<Path> all = store.list();
     List<String> bad = new ArrayList<>();
     for (int i = all.size() - 1; i >= 0; i--) {
