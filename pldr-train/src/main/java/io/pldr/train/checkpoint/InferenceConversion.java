@@ -57,11 +57,32 @@ public final class InferenceConversion {
       throw new IllegalArgumentException(
           "--out " + out + " is a checkpoint folder: choose a new folder for the converted run");
     }
+    refuseCheckpoints(out);
     ModelConfig learned = source.state().getConfig().getModel();
     GCacheFile.load(gCache, learned);
     Files.createDirectories(out);
     try (RunLock lock = RunLock.acquire(out)) {
       return convertLocked(source, gCache, out, components, learned);
+    }
+  }
+
+  /** Refuses an output folder whose checkpoint folder holds anything (checkpoints of a run). */
+  private static void refuseCheckpoints(Path out) throws IOException {
+    Path root = out.resolve(CheckpointStore.RUN_SUBFOLDER);
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> s = Files.list(root)) {
+        List<String> held = s.map(p -> p.getFileName().toString()).sorted().toList();
+        if (!held.isEmpty()) {
+          throw new IllegalArgumentException(
+              "--out "
+                  + out
+                  + " already holds checkpoints ("
+                  + root
+                  + ": "
+                  + String.join(", ", held)
+                  + "): convert-gi writes a new run and would replace them; choose a new folder");
+        }
+      }
     }
   }
 
@@ -80,21 +101,7 @@ public final class InferenceConversion {
       throws IOException {
     CheckpointStore store = new CheckpointStore(out.resolve(CheckpointStore.RUN_SUBFOLDER), 1);
     store.cleanUp();
-    if (Files.isDirectory(store.root())) {
-      try (Stream<Path> s = Files.list(store.root())) {
-        List<String> held = s.map(p -> p.getFileName().toString()).sorted().toList();
-        if (!held.isEmpty()) {
-          throw new IllegalArgumentException(
-              "--out "
-                  + out
-                  + " already holds checkpoints ("
-                  + store.root()
-                  + ": "
-                  + String.join(", ", held)
-                  + "): convert-gi writes a new run and would replace them; choose a new folder");
-        }
-      }
-    }
+    refuseCheckpoints(out);
     Path copied = out.resolve(GCACHE_FILE).toAbsolutePath();
     Files.copy(gCache, copied, StandardCopyOption.REPLACE_EXISTING);
     ModelConfig inference =

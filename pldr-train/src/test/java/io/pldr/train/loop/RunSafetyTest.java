@@ -28,48 +28,48 @@ class RunSafetyTest {
     Path corpus = TinyRun.corpus(dir, 4000);
     Path cache = dir.resolve("cache");
     Trainer trainer = TinyRun.trainer();
-    String extra = "checkpoint_every: 2 keep_checkpoints: 5 sample { lines: 0 }";
+    String extra = "checkpoint_every: 1 keep_checkpoints: 5 sample { lines: 0 }";
     // --resume before any checkpoint exists starts the run at step 0
     TrainingSummary first =
         trainer.run(
-            TinyRun.parse(TinyRun.config(corpus, dir.resolve("a"), "steps: 4 " + extra)),
+            TinyRun.parse(TinyRun.config(corpus, dir.resolve("a"), "steps: 2 " + extra)),
             true,
             cache);
     assertThat(first.startStep()).isZero();
-    assertThat(first.checkpoint().getFileName().toString()).isEqualTo("step-00000004");
+    assertThat(first.checkpoint().getFileName().toString()).isEqualTo("step-00000002");
     String runId = CheckpointStore.readState(first.checkpoint()).getRunId();
     assertThat(runId).isNotEmpty();
 
     Path moved = Files.move(dir.resolve("a"), dir.resolve("moved"));
     Path ckpts = moved.resolve("checkpoints");
     // the newest checkpoint damaged, a killed write and a half-done deletion left behind
-    Path model = ckpts.resolve("step-00000004/model.safetensors");
+    Path model = ckpts.resolve("step-00000002/model.safetensors");
     byte[] bytes = Files.readAllBytes(model);
     bytes[bytes.length - 1] ^= 1;
     Files.write(model, bytes);
-    Files.createDirectories(ckpts.resolve(".step-00000006.tmp-0a1b"));
-    Files.createDirectories(ckpts.resolve("step-00000005"));
-    Files.writeString(ckpts.resolve("step-00000005/model.safetensors"), "partial");
+    Files.createDirectories(ckpts.resolve(".step-00000003.tmp-0a1b"));
+    Files.createDirectories(ckpts.resolve("step-00000000"));
+    Files.writeString(ckpts.resolve("step-00000000/model.safetensors"), "partial");
     // the run-level tokenizer changed: the checkpoint's own is what counts
-    Path ownTokenizer = ckpts.resolve("step-00000002/tokenizer.json");
+    Path ownTokenizer = ckpts.resolve("step-00000001/tokenizer.json");
     Files.writeString(moved.resolve("tokenizer.json"), "{}");
 
     TrainingSummary resumed =
         trainer.run(
             TinyRun.parse(
                 // the same folder, named through another path
-                TinyRun.config(corpus, dir.resolve("moved/../moved"), "steps: 6 " + extra)),
+                TinyRun.config(corpus, dir.resolve("moved/../moved"), "steps: 3 " + extra)),
             true,
             cache);
-    assertThat(resumed.startStep()).isEqualTo(2);
-    assertThat(resumed.stepsThisRun()).isEqualTo(4);
+    assertThat(resumed.startStep()).isEqualTo(1);
+    assertThat(resumed.stepsThisRun()).isEqualTo(2);
     assertThat(Files.readString(moved.resolve("tokenizer.json")))
         .isEqualTo(Files.readString(ownTokenizer));
     try (var files = Files.list(ckpts)) {
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("step-00000002", "step-00000004", "step-00000006");
+          .containsExactlyInAnyOrder("step-00000001", "step-00000002", "step-00000003");
     }
-    for (String step : new String[] {"step-00000002", "step-00000004", "step-00000006"}) {
+    for (String step : new String[] {"step-00000001", "step-00000002", "step-00000003"}) {
       var c = CheckpointStore.read(ckpts.resolve(step));
       assertThat(c.state().getRunId()).isEqualTo(runId);
       assertThat(c.model()).isNotEmpty();
@@ -77,9 +77,9 @@ class RunSafetyTest {
 
     // a finished run says so and trains nothing
     TrainingSummary again =
-        trainer.run(TinyRun.parse(TinyRun.config(corpus, moved, "steps: 6 " + extra)), true, cache);
+        trainer.run(TinyRun.parse(TinyRun.config(corpus, moved, "steps: 3 " + extra)), true, cache);
     assertThat(again.stepsThisRun()).isZero();
-    assertThat(again.checkpoint()).isEqualTo(ckpts.resolve("step-00000006"));
+    assertThat(again.checkpoint()).isEqualTo(ckpts.resolve("step-00000003"));
   }
 
   @Test
