@@ -37,7 +37,11 @@ final class TrainCommand implements Callable<Integer> {
       description = "Training configuration, e.g. pldr-examples/configs/moby-dick-small.textproto.")
   Path config;
 
-  @Option(names = "--resume", description = "Continue from the newest checkpoint in out_dir.")
+  @Option(
+      names = "--resume",
+      description =
+          "Continue from the newest valid checkpoint in out_dir (start at step 0 if there is"
+              + " none yet).")
   boolean resume;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Override out_dir.")
@@ -75,6 +79,18 @@ final class TrainCommand implements Callable<Integer> {
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
     TrainingSummary s = trainer.run(c, resume, cache.resolve());
     var w = spec.commandLine().getOut();
+    if (s.stepsThisRun() == 0) {
+      w.printf(
+          Locale.ROOT,
+          "nothing to train: the run is finished (%s is at step %d and the run has %d steps);"
+              + " pass --steps N with N above %d to train further%n",
+          s.checkpoint(),
+          s.steps(),
+          c.getSteps(),
+          s.steps());
+      w.flush();
+      return 0;
+    }
     w.printf("%n%s%n", trained(s));
     w.printf("final training loss:   %.4f nats/token%n", s.trainLoss());
     w.printf(

@@ -161,12 +161,16 @@ class TrainCommandTest {
             "\\ntrained 3 steps in this run \\(steps 7–9 of 9\\) in \\d+ s \\([0-9,]+"
                 + " tokens/s\\)\\n");
 
-    // Nothing left to train: said so, instead of a summary of no steps.
+    // Nothing left to train: said so in one line (exit 0), instead of a summary of no steps.
     CliRun again = CliRun.of(resume);
-    assertThat(again.status()).isEqualTo(1);
-    assertThat(again.err())
-        .contains("step-00000009 is at step 9 and the run has 9 steps: nothing to train")
-        .contains("--steps N with N above 9");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(again.out())
+        .startsWith("nothing to train: the run is finished (")
+        .contains("step-00000009 is at step 9 and the run has 9 steps)")
+        .contains("--steps N with N above 9")
+        .doesNotContain("NaN")
+        .doesNotContain("tokens/s")
+        .hasLineCount(1);
   }
 
   @Test

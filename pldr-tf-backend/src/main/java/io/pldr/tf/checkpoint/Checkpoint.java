@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A pldr checkpoint folder ({@link CheckpointStore}): its state (step, data position, the resolved
  * configuration) and its files, each read on demand and checked against the SHA-256 the state
- * records for it, so that inference reads the model and the tokenizer and never the optimizer.
+ * records for it (a file without one is refused), so that inference reads the model and the
+ * tokenizer and never the optimizer.
  *
  * @param dir the folder
  * @param state what {@code state.textproto} holds
@@ -25,15 +26,39 @@ public record Checkpoint(Path dir, CheckpointState state) implements ModelFolder
     return state.getConfig().getModel();
   }
 
-  /** The model's parameters, by the reference's names. */
+  /** The model's parameters, by the reference's names; a NaN or infinite value is refused. */
   @Override
   public Map<String, HostTensor> model() throws IOException {
-    return Safetensors.read(verified(CheckpointStore.MODEL_FILE)).tensors();
+    return finite(CheckpointStore.MODEL_FILE);
   }
 
-  /** The optimizer's state. */
+  /** The optimizer's state; a NaN or infinite value is refused. */
   public Map<String, HostTensor> optimizer() throws IOException {
-    return Safetensors.read(verified(CheckpointStore.OPTIMIZER_FILE)).tensors();
+    return finite(CheckpointStore.OPTIMIZER_FILE);
+  }
+
+  private Map<String, HostTensor> finite(String name) throws IOException {
+    Path file = verified(name);
+    Map<String, HostTensor> tensors = Safetensors.read(file).tensors();
+    for (var e : tensors.entrySet()) {
+      HostTensor t = e.getValue();
+      if (t.dtype().isFloating()) {
+        for (int i = 0; i < t.size(); i++) {
+          if (!Double.isFinite(t.get(i))) {
+            throw new IOException(
+                file
+                    + ": tensor '"
+                    + e.getKey()
+                    + "' holds "
+                    + t.get(i)
+                    + " at element "
+                    + i
+                    + ": a checkpoint's values must be finite");
+          }
+        }
+      }
+    }
+    return tensors;
   }
 
   /**
@@ -65,16 +90,18 @@ public record Checkpoint(Path dir, CheckpointState state) implements ModelFolder
       throw new NoSuchFileException(file.toString(), null, "the checkpoint has no " + name);
     }
     String recorded = state.getSha256Map().get(name);
-    if (recorded != null) {
-      String actual = CheckpointStore.sha256(file);
-      if (!actual.equals(recorded)) {
-        throw new IOException(
-            file
-                + ": checksum mismatch (the file changed or is damaged): SHA-256 "
-                + actual
-                + ", recorded "
-                + recorded);
-      }
+    if (recorded == null) {
+      throw new IOException(
+          file + ": " + CheckpointStore.STATE_FILE + " records no checksum for it");
+    }
+    String actual = CheckpointStore.sha256(file);
+    if (!actual.equals(recorded)) {
+      throw new IOException(
+          file
+              + ": checksum mismatch (the file changed or is damaged): SHA-256 "
+              + actual
+              + ", recorded "
+              + recorded);
     }
     return file;
   }

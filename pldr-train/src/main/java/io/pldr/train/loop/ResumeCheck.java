@@ -4,8 +4,9 @@ import io.pldr.api.config.TrainConfig;
 import java.nio.file.Path;
 
 /**
- * What a resumed run may change: the number of steps (and the schedule's total), and the
- * validation, checkpoint, logging and sampling settings. Anything else (model, data, optimiser,
+ * What a resumed run may change: the number of steps (and the schedule's total), the validation,
+ * checkpoint, logging and sampling settings, and {@code out_dir} (where the run folder is now: a
+ * folder moved, copied or named by another path resumes). Anything else (model, data, optimiser,
  * schedule, batch, seed, ...) must equal the checkpoint's, or the run would not continue the same
  * training.
  */
@@ -16,6 +17,7 @@ public final class ResumeCheck {
   public static TrainConfig merge(TrainConfig saved, TrainConfig requested, Path checkpoint) {
     TrainConfig merged =
         saved.toBuilder()
+            .setOutDir(requested.getOutDir())
             .setSteps(requested.getSteps())
             .setEvalEvery(requested.getEvalEvery())
             .setEvalBatches(requested.getEvalBatches())
@@ -37,7 +39,7 @@ public final class ResumeCheck {
                   + checkpoint
                   + "'s configuration; only steps,"
                   + " schedule.total_steps, eval_every, eval_batches, checkpoint_every,"
-                  + " keep_checkpoints, log_every and sample may change when resuming");
+                  + " keep_checkpoints, log_every, sample and out_dir may change when resuming");
         }
       }
     }

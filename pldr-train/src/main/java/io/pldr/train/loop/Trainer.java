@@ -5,6 +5,7 @@ import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.OptimizerConfig;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
@@ -12,7 +13,9 @@ import io.pldr.eval.metric.Accuracy;
 import io.pldr.eval.metric.Perplexity;
 import io.pldr.tf.checkpoint.Checkpoint;
 import io.pldr.tf.checkpoint.CheckpointStore;
+import io.pldr.tf.checkpoint.RunLock;
 import io.pldr.tf.inject.Components;
+import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
@@ -32,6 +35,7 @@ import io.pldr.train.optim.AdamW;
 import io.pldr.train.optim.LearningRateSchedule;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +44,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,52 +65,89 @@ public final class Trainer {
   }
 
   /**
-   * Trains. With {@code resume}, continues from the newest checkpoint in {@code out_dir} (whose
-   * configuration then governs the run); without it, refuses an {@code out_dir} that already holds
-   * checkpoints. {@code cacheDir} keeps trained tokenizers and encoded corpora.
+   * Trains. With {@code resume}, continues from the newest valid checkpoint in {@code out_dir}
+   * (whose configuration then governs the run; a damaged newer one is reported and skipped), or
+   * starts at step 0 when there is none yet; a run already at its last step returns at once (a
+   * summary of no steps, {@link TrainingSummary#stepsThisRun()} 0). Without it, refuses an {@code
+   * out_dir} that already holds checkpoints. The run folder is locked ({@link RunLock}) while the
+   * run lasts, and what an interrupted earlier run left in it is cleaned first. {@code cacheDir}
+   * keeps trained tokenizers and encoded corpora.
    */
   public TrainingSummary run(TrainConfig requested, boolean resume, Path cacheDir)
       throws IOException {
     long started = System.nanoTime();
     Path out = Path.of(requested.getOutDir());
-    CheckpointStore store =
-        new CheckpointStore(out.resolve("checkpoints"), requested.getKeepCheckpoints());
-    Checkpoint checkpoint = null;
+    try (RunLock lock = RunLock.acquire(out)) {
+      return locked(requested, resume, cacheDir, out, started);
+    }
+  }
+
+  /** The checkpoint a run resumes from, read and checked whole. */
+  record ResumePoint(
+      Checkpoint checkpoint, Map<String, HostTensor> model, Map<String, HostTensor> optimizer) {}
+
+  private TrainingSummary locked(
+      TrainConfig requested, boolean resume, Path cacheDir, Path out, long started)
+      throws IOException {
+    Path root = out.resolve(CheckpointStore.RUN_SUBFOLDER);
+    new CheckpointStore(root, Integer.MAX_VALUE).cleanUp();
+    CheckpointStore store;
+    ResumePoint point = null;
     TrainConfig config = requested;
     if (resume) {
-      Path latest =
-          store
-              .latest()
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "--resume: no checkpoint in " + store.root() + " to resume from"));
-      checkpoint = CheckpointStore.read(latest);
+      point = newestValid(new CheckpointStore(root, Integer.MAX_VALUE));
+      if (point == null) {
+        LOG.info("--resume: no checkpoint in {} yet: starting the run at step 0", root);
+      }
+    } else {
+      Optional<Path> existing = new CheckpointStore(root, Integer.MAX_VALUE).latest();
+      if (existing.isPresent()) {
+        throw new IllegalArgumentException(
+            "out_dir "
+                + out
+                + " already holds checkpoints ("
+                + existing.get().getFileName()
+                + "): pass --resume to continue that run, or"
+                + " choose another out_dir");
+      }
+    }
+    Checkpoint checkpoint = null;
+    if (point != null) {
+      checkpoint = point.checkpoint();
+      Path latest = checkpoint.dir();
       config = ResumeCheck.merge(checkpoint.state().getConfig(), requested, latest);
       long at = checkpoint.state().getStep();
       if (at >= config.getSteps()) {
-        throw new IllegalArgumentException(
-            "--resume: "
-                + latest
-                + " is at step "
-                + at
-                + " and the run has "
-                + config.getSteps()
-                + " steps: nothing to train; pass --steps N with N above "
-                + at
-                + " to train further");
+        LOG.info(
+            "{} is at step {} and the run has {} steps: nothing to train",
+            latest,
+            at,
+            config.getSteps());
+        return new TrainingSummary(
+            at,
+            at,
+            checkpoint.state().getTrainLoss(),
+            checkpoint.state().getValidationLoss(),
+            Double.NaN,
+            Double.NaN,
+            Double.NaN,
+            0,
+            0,
+            latest,
+            out.resolve("loss.png"),
+            List.of());
       }
-      LOG.info("resuming from {} (step {})", latest, checkpoint.state().getStep());
-    } else if (store.latest().isPresent()) {
-      throw new IllegalArgumentException(
-          "out_dir "
-              + out
-              + " already holds checkpoints ("
-              + store.latest().get().getFileName()
-              + "): pass --resume to continue that run, or"
-              + " choose another out_dir");
+      String runId = checkpoint.state().getRunId();
+      store =
+          runId.isEmpty()
+              // a version-1 run records no identity: its checkpoints become this run's own
+              ? new CheckpointStore(root, config.getKeepCheckpoints()).adopting("")
+              : new CheckpointStore(root, config.getKeepCheckpoints(), runId);
+      restoreTokenizer(checkpoint, out);
+      LOG.info("resuming from {} (step {})", latest, at);
+    } else {
+      store = new CheckpointStore(root, config.getKeepCheckpoints());
     }
-    Files.createDirectories(out);
 
     try (TrainingData data = TrainingData.prepare(config, cacheDir)) {
       ModelConfig model = config.getModel();
@@ -119,6 +161,18 @@ public final class Trainer {
                 + model.getVocabSize()
                 + ": they must be equal");
       }
+      if (checkpoint != null) {
+        Path own = checkpoint.tokenizerFile();
+        if (!CheckpointStore.sha256(data.tokenizerFile()).equals(CheckpointStore.sha256(own))) {
+          throw new IllegalArgumentException(
+              "--resume: the tokenizer "
+                  + data.tokenizerFile()
+                  + " differs from the one the checkpoint was trained with ("
+                  + own
+                  + "): resuming would change the token ids; use that tokenizer"
+                  + " (data.tokenizer.path)");
+        }
+      }
       TrainingGraph graph =
           new TrainingGraph(
               components.spec(model),
@@ -130,7 +184,7 @@ public final class Trainer {
         long step;
         DataPosition position;
         if (checkpoint != null) {
-          session.load(checkpoint.model(), checkpoint.optimizer());
+          session.load(point.model(), point.optimizer());
           step = checkpoint.state().getStep();
           position =
               new DataPosition(
@@ -153,6 +207,75 @@ public final class Trainer {
             started);
       }
     }
+  }
+
+  /**
+   * The newest checkpoint under {@code store} that reads whole (state, checksums, finite values,
+   * the optimiser's step), null when there is none at all. Each damaged newer one is logged with
+   * the reason and skipped; when every checkpoint is damaged, fails listing them.
+   */
+  static ResumePoint newestValid(CheckpointStore store) throws IOException {
+    List<Path> all = store.list();
+    List<String> bad = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Path dir = all.get(i);
+      try {
+        Checkpoint c = CheckpointStore.read(dir);
+        Map<String, HostTensor> model = c.model();
+        Map<String, HostTensor> optimizer = c.optimizer();
+        HostTensor t = optimizer.get(AdamW.STEP);
+        if (t == null || t.size() != 1 || t.get(0) != c.state().getStep()) {
+          throw new IOException(
+              c.dir().resolve(CheckpointStore.OPTIMIZER_FILE)
+                  + ": the optimiser's step counter "
+                  + AdamW.STEP
+                  + (t == null || t.size() != 1 ? " is missing" : " is " + (long) t.get(0))
+                  + ", the checkpoint's step is "
+                  + c.state().getStep());
+        }
+        c.tokenizerFile();
+        if (!bad.isEmpty()) {
+          LOG.warn("falling back to {}, the newest valid checkpoint", dir);
+        }
+        return new ResumePoint(c, model, optimizer);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("checkpoint {} is damaged, not resuming from it: {}", dir, e.getMessage());
+        bad.add(dir.getFileName() + ": " + e.getMessage());
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw new IOException(
+          "--resume: no valid checkpoint in "
+              + store.root()
+              + "; every one is damaged:\n  "
+              + String.join("\n  ", bad));
+    }
+    return null;
+  }
+
+  /**
+   * Puts the checkpoint's own tokenizer back as the run's tokenizer file, so that the resumed run
+   * tokenizes as the checkpoint did, whatever happened to the run-level copy.
+   */
+  private static void restoreTokenizer(Checkpoint checkpoint, Path out) throws IOException {
+    Path own = checkpoint.tokenizerFile();
+    Path runCopy = out.resolve(own.getFileName());
+    if (Files.isRegularFile(runCopy)
+        && CheckpointStore.sha256(runCopy).equals(CheckpointStore.sha256(own))) {
+      return;
+    }
+    if (Files.exists(runCopy)) {
+      LOG.warn("{} differs from the checkpoint's tokenizer {}: restoring it", runCopy, own);
+    }
+    byte[] bytes = Files.readAllBytes(own);
+    AtomicFiles.write(
+        runCopy,
+        channel -> {
+          ByteBuffer b = ByteBuffer.wrap(bytes);
+          while (b.hasRemaining()) {
+            channel.write(b);
+          }
+        });
   }
 
   private TrainingSummary loop(

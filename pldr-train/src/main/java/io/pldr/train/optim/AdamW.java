@@ -32,6 +32,12 @@ import org.tensorflow.types.family.TFloating;
  * it exactly.
  */
 public final class AdamW {
+  /**
+   * The name of the optimiser's step counter in its state (a float scalar: the updates applied),
+   * which a checkpoint's step must equal.
+   */
+  public static final String STEP = "adamw.step";
+
   /** Hyper-parameters. */
   public record Settings(double beta1, double beta2, double epsilon, double weightDecay) {}
 
@@ -53,7 +59,7 @@ public final class AdamW {
     Ops tf = ops.tf();
     DType dtype = ops.floatType();
     this.state = new ParameterRegistry(tf, dtype);
-    Parameter step = state.create("adamw.step", io.pldr.api.tensor.Shape.of(), Initializer.zeros());
+    Parameter step = state.create(STEP, io.pldr.api.tensor.Shape.of(), Initializer.zeros());
     // One node waits for every gradient, and every update waits for it: the same order as control
     // edges from every gradient to every update, with as many edges as parameters instead of their
     // square (which made building and preparing the graph of a large model take seconds).

@@ -64,7 +64,7 @@ class WrittenFilePermissionsTest {
     try (Stream<Path> s = Files.list(written)) {
       files = s.toList();
     }
-    assertThat(files).hasSize(4);
+    assertThat(files).hasSize(5); // model, optimizer, tokenizer, state and its checksum
     for (Path f : files) {
       assertThat(perms(f)).as("%s", f.getFileName()).isEqualTo(file);
     }
