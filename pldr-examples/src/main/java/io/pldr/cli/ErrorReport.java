@@ -113,8 +113,15 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         + " (--debug or PLDR_DEBUG=1 prints where)";
   }
 
-  /** What went wrong with which file: {@code no such file or folder: runs/x/state.textproto}. */
+  /**
+   * What went wrong with which file: its own {@code FILE: REASON} when it gives a reason (pldr's
+   * do), else {@code no such file or folder: runs/x/state.textproto} (the JDK's name only the
+   * file).
+   */
   private static String fileProblem(FileSystemException f) {
+    if (f.getReason() != null) {
+      return f.getMessage();
+    }
     String what;
     if (f instanceof NoSuchFileException) {
       what = "no such file or folder";
@@ -127,7 +134,7 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
     } else if (f instanceof NotDirectoryException) {
       what = "not a folder";
     } else {
-      what = f.getReason() != null ? f.getReason() : "cannot access";
+      what = "cannot access";
     }
     String where = f.getFile() == null ? "" : ": " + f.getFile();
     String other = f.getOtherFile() == null ? "" : " (and " + f.getOtherFile() + ")";

@@ -31,6 +31,7 @@ class ErrorReportTest {
       switch (what) {
         case "bug" -> throw new IllegalStateException("an invariant broke\non two lines");
         case "missing" -> throw new NoSuchFileException("runs/x/state.textproto");
+        case "reason" -> throw new NoSuchFileException("runs/x", null, "no such checkpoint");
         case "denied" ->
             throw new UncheckedIOException(new AccessDeniedException("runs/x/model.safetensors"));
         case "config" -> throw new ConfigException("x.textproto", "batch_size", "too large");
@@ -82,6 +83,8 @@ class ErrorReportTest {
         run("boom", "missing"), "pldr boom: error: no such file or folder: runs/x/state.textproto");
     assertOneLine(
         run("boom", "denied"), "pldr boom: error: permission denied: runs/x/model.safetensors");
+    // a reason of pldr's own is kept as it is
+    assertOneLine(run("boom", "reason"), "pldr boom: error: runs/x: no such checkpoint");
   }
 
   @Test
