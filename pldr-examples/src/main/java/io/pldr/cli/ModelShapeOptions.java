@@ -71,13 +71,13 @@ final class ModelShapeOptions {
 
   /** The configuration, with max_seq_len at least {@code seq}. */
   ModelConfig config(int seq) {
-    int dModel = heads * depth;
+    int dModel = dModel();
     return ModelConfigs.validate(
         ModelConfig.newBuilder()
             .setNumLayers(layers)
             .setDModel(dModel)
             .setNumHeads(heads)
-            .setDff(dff != null ? dff : dModel * 8 / 3)
+            .setDff(dff != null ? dff : defaultDff(dModel))
             .setVocabSize(vocab)
             .setADff(aDff)
             .setNumReslayerA(resUnits)
@@ -90,7 +90,7 @@ final class ModelShapeOptions {
 
   /** One line describing the shape. */
   String describe() {
-    int dModel = heads * depth;
+    int dModel = dModel();
     return String.format(
         "%d layers, %d heads, depth %d (d_model %d), dff %d, A_dff %d, "
             + "%d residual units × %d dense, vocabulary %d, operator %s",
@@ -98,11 +98,32 @@ final class ModelShapeOptions {
         heads,
         depth,
         dModel,
-        dff != null ? dff : dModel * 8 / 3,
+        dff != null ? dff : defaultDff(dModel),
         aDff,
         resUnits,
         dense,
         vocab,
         operator);
+  }
+
+  /** d_model = heads × depth, refused when it does not fit an int rather than overflowing. */
+  private int dModel() {
+    long product = (long) heads * depth;
+    if (product <= 0 || product > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "--heads "
+              + heads
+              + " × --depth "
+              + depth
+              + " = "
+              + product
+              + ": d_model must be a positive integer below 2^31");
+    }
+    return (int) product;
+  }
+
+  /** ⌊d_model·8/3⌋ without overflow. */
+  private static int defaultDff(int dModel) {
+    return (int) ((long) dModel * 8 / 3);
   }
 }

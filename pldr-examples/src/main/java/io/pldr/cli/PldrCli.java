@@ -1,18 +1,15 @@
 package io.pldr.cli;
 
-import io.pldr.api.config.ConfigException;
-import io.pldr.train.data.CorpusException;
-import io.pldr.train.loop.TrainingDivergedException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Consumer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The {@code pldr} command-line tool: {@code ./pldr COMMAND}, {@code ./pldr --help}. */
 @Command(
@@ -40,6 +37,14 @@ import picocli.CommandLine.Command;
 public final class PldrCli {
   private static final String JAVACPP_PHYSICAL_LIMIT = "org.bytedeco.javacpp.maxPhysicalBytes";
 
+  @Option(
+      names = "--debug",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "On an error, print its stack trace too, not just the one line (the environment variable"
+              + " PLDR_DEBUG=1 does the same).")
+  boolean debug;
+
   /** Runs the tool and exits with its status. */
   public static void main(String[] args) {
     // Every native tensor pldr makes is closed explicitly, so JavaCPP's safety net (reading the
@@ -51,15 +56,25 @@ public final class PldrCli {
     System.exit(run(args));
   }
 
-  /** Runs the tool; returns the exit status (0 success, 1 failure, 2 bad usage). */
+  /**
+   * Runs the tool; returns the exit status (0 success, 1 failure, 2 bad usage). A failure prints
+   * one line, its stack trace only with {@code --debug} or {@code PLDR_DEBUG=1} ({@link
+   * ErrorReport}).
+   */
   public static int run(String... args) {
     return commandLine().execute(args);
   }
 
   /** The tool's command tree with its error handling, as {@link #run} executes it. */
   static CommandLine commandLine() {
+    return commandLine(System.getenv());
+  }
+
+  /** As {@link #commandLine()}, {@code PLDR_DEBUG} read from {@code env}. */
+  static CommandLine commandLine(Map<String, String> env) {
     CommandLine cli = new CommandLine(new PldrCli());
-    cli.setExecutionExceptionHandler(PldrCli::report);
+    cli.setExecutionStrategy(ErrorReport::strategy);
+    cli.setExecutionExceptionHandler(new ErrorReport(env));
     forEachCommand(cli, c -> c.getCommandSpec().versionProvider(new Version()));
     ParagraphDescription.install(cli);
     CommandLine.IParameterExceptionHandler standard = cli.getParameterExceptionHandler();
@@ -85,22 +100,6 @@ public final class PldrCli {
       return e;
     }
     return new CommandLine.UnmatchedArgumentException(cmd, unmatched);
-  }
-
-  /** Expected failures (bad input, bad files) print one clear line, not a stack trace. */
-  private static int report(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
-    PrintWriter err = cmd.getErr();
-    if (e instanceof IllegalArgumentException
-        || e instanceof ConfigException
-        || e instanceof IOException
-        || e instanceof UncheckedIOException
-        || e instanceof TrainingDivergedException
-        || e instanceof CorpusException) {
-      err.println("pldr " + cmd.getCommandName() + ": error: " + e.getMessage());
-      err.flush();
-      return 1;
-    }
-    throw new IllegalStateException(e);
   }
 
   /**

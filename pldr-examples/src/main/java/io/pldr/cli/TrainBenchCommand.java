@@ -1,5 +1,7 @@
 package io.pldr.cli;
 
+import io.pldr.api.config.MachineMemory;
+import io.pldr.api.config.SizeChecks;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.runtime.NativeLibrary;
@@ -65,6 +67,8 @@ final class TrainBenchCommand implements Callable<Integer> {
   public Integer call() {
     NativeLibrary.loadInBackground(); // while the injector is built
     ModelSpec model = PldrInjectors.spec(shape.config(seq));
+    SizeChecks.checkTraining(
+        model.config(), batch, seq, 1, "command line", "", MachineMemory.current());
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(

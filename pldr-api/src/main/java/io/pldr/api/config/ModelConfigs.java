@@ -44,7 +44,10 @@ public final class ModelConfigs {
     return validate(b.build(), source);
   }
 
-  /** Checks every field and fills the defaults (operator, attention, token ids, precision). */
+  /**
+   * Checks every field and fills the defaults (operator, attention, token ids, precision). Sizes
+   * this machine cannot hold fail too ({@link SizeChecks#checkModel}).
+   */
   public static ModelConfig validate(ModelConfig c, String source) {
     return validate(c, source, "");
   }
@@ -54,6 +57,15 @@ public final class ModelConfigs {
    * fields errors name with {@code prefix} (for example {@code "model."}).
    */
   public static ModelConfig validate(ModelConfig c, String source, String prefix) {
+    return validate(c, source, prefix, MachineMemory.current());
+  }
+
+  /**
+   * As {@link #validate(ModelConfig, String, String)}, sizes checked against {@code machine}'s
+   * memory.
+   */
+  public static ModelConfig validate(
+      ModelConfig c, String source, String prefix, MachineMemory machine) {
     positive(source, prefix + "num_layers", c.getNumLayers());
     positive(source, prefix + "d_model", c.getDModel());
     positive(source, prefix + "num_heads", c.getNumHeads());
@@ -109,7 +121,9 @@ public final class ModelConfigs {
     tokenId(source, prefix + "token_ids.pad", ids.getPad(), c.getVocabSize());
     tokenId(source, prefix + "token_ids.bos", ids.getBos(), c.getVocabSize());
     tokenId(source, prefix + "token_ids.eos", ids.getEos(), c.getVocabSize());
-    return b.build();
+    ModelConfig valid = b.build();
+    SizeChecks.checkModel(valid, source, prefix, machine);
+    return valid;
   }
 
   /** The text format of a configuration, as a person would edit it. */
@@ -135,8 +149,14 @@ public final class ModelConfigs {
   }
 
   private static void positive(String source, String field, int value) {
-    if (value <= 0) {
-      throw new ConfigException(source, field, "must be a positive integer, found " + value);
+    if (value == 0) {
+      throw new ConfigException(source, field, "must be a positive integer, found 0");
+    }
+    if (value < 0) { // a uint32 of 2^31 or more
+      throw new ConfigException(
+          source,
+          field,
+          "must be a positive integer below 2^31, found " + Integer.toUnsignedString(value));
     }
   }
 

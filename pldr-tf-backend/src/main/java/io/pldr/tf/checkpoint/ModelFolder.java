@@ -2,6 +2,7 @@ package io.pldr.tf.checkpoint;
 
 import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,12 +34,19 @@ public interface ModelFolder {
 
   /**
    * Opens {@code dir}: a Hugging Face model folder (a {@code config.json} with a {@code
-   * model_type}), a pldr checkpoint folder, or a run folder (its newest checkpoint).
+   * model_type}), a pldr checkpoint folder, or a run folder (its newest checkpoint). The model's
+   * configuration is checked (sizes this machine cannot hold included) before anything else is
+   * read: a checkpoint's {@code state.textproto} may have been edited.
    */
   static ModelFolder open(Path dir) throws IOException {
     if (HfCheckpoint.isHfFolder(dir)) {
-      return HfCheckpoint.open(dir);
+      return HfCheckpoint.open(dir); // checks its config.json
     }
-    return CheckpointStore.open(dir);
+    Checkpoint checkpoint = CheckpointStore.open(dir);
+    ModelConfigs.validate(
+        checkpoint.modelConfig(),
+        checkpoint.dir().resolve(CheckpointStore.STATE_FILE).toString(),
+        "config.model.");
+    return checkpoint;
   }
 }

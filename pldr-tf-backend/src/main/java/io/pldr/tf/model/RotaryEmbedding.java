@@ -85,8 +85,11 @@ public final class RotaryEmbedding {
       first[i] = layout == RotaryLayout.HALF ? i : 2 * i;
       second[i] = layout == RotaryLayout.HALF ? i + half : 2 * i + 1;
     }
-    double[] c = new double[maxSeqLen * parts * depth];
-    double[] s = new double[maxSeqLen * parts * depth];
+    // ModelConfigs refuses tables beyond a Java array; exact products keep any other caller from
+    // a negative size
+    int size = Math.multiplyExact(Math.multiplyExact(maxSeqLen, parts), depth);
+    double[] c = new double[size];
+    double[] s = new double[size];
     for (int p = 0; p < maxSeqLen; p++) {
       for (int i = 0; i < half; i++) {
         float theta = (float) (1.0 / Math.pow(base, (float) (2 * i) / depth));

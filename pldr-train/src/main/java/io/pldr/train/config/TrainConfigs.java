@@ -3,11 +3,13 @@ package io.pldr.train.config;
 import com.google.protobuf.TextFormat;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.DataConfig;
+import io.pldr.api.config.MachineMemory;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.OptimizerConfig;
 import io.pldr.api.config.SampleConfig;
 import io.pldr.api.config.ScheduleConfig;
+import io.pldr.api.config.SizeChecks;
 import io.pldr.api.config.TokenizerConfig;
 import io.pldr.api.config.TrainConfig;
 import java.io.IOException;
@@ -99,12 +101,20 @@ public final class TrainConfigs {
     return TextFormat.printer().printToString(c);
   }
 
-  /** Checks every field and fills the defaults. */
+  /**
+   * Checks every field and fills the defaults. Sizes this machine cannot hold fail too, before any
+   * data is read or graph built ({@link SizeChecks#checkTraining}).
+   */
   public static TrainConfig validate(TrainConfig c, String source) {
+    return validate(c, source, MachineMemory.current());
+  }
+
+  /** As {@link #validate(TrainConfig, String)}, sizes checked against {@code machine}'s memory. */
+  public static TrainConfig validate(TrainConfig c, String source, MachineMemory machine) {
     if (!c.hasModel()) {
       throw new ConfigException(source, "model", "missing: the model to train");
     }
-    ModelConfig model = ModelConfigs.validate(c.getModel(), source, "model.");
+    ModelConfig model = ModelConfigs.validate(c.getModel(), source, "model.", machine);
     TrainConfig.Builder b = c.toBuilder().setModel(model);
     positive(source, "batch_size", c.getBatchSize());
     positive(source, "seq_len", c.getSeqLen());
@@ -121,6 +131,8 @@ public final class TrainConfigs {
     if (b.getGradAccumulation() == 0) {
       b.setGradAccumulation(1);
     }
+    SizeChecks.checkTraining(
+        model, c.getBatchSize(), c.getSeqLen(), b.getGradAccumulation(), source, "model.", machine);
     if (b.getKeepCheckpoints() == 0) {
       b.setKeepCheckpoints(3);
     }
@@ -253,9 +265,11 @@ public final class TrainConfigs {
     return b.build();
   }
 
-  private static void positive(String source, String field, long value) {
-    if (value <= 0) {
-      throw new ConfigException(source, field, "must be a positive integer, found " + value);
+  private static void positive(String source, String field, int uint32) {
+    long value = Integer.toUnsignedLong(uint32);
+    if (value == 0 || value > Integer.MAX_VALUE) {
+      throw new ConfigException(
+          source, field, "must be a positive integer below 2^31, found " + value);
     }
   }
 
