@@ -36,7 +36,8 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HfExport.Result r = HfExport.run(checkpoint.dir, out);
+    Outputs.checkFolder(out, "the exported model", "--out");
+    HfExport.Result r = HfExport.run(checkpoint.dir(), out);
     spec.commandLine()
         .getOut()
         .printf(

@@ -41,6 +41,7 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
+    Outputs.checkFolder(out, "the imported run", "--out");
     HfImport.Result r = HfImport.run(from, out);
     spec.commandLine()
         .getOut()

@@ -51,9 +51,16 @@ public final class IoErrors {
 
   /**
    * An error saying what failed: {@code cannot <action> <path>: <reason>}, for example {@code
-   * wrapped("write the eval report", p, e)}; the cause is kept.
+   * wrapped("write the eval report", p, e)}; the file the error names is added when it is another
+   * (a temporary file, a file inside the folder). The cause is kept.
    */
   public static IOException wrapped(String action, Path path, IOException e) {
-    return new IOException("cannot " + action + " " + path + ": " + reason(e), e);
+    String where = "";
+    if (e instanceof FileSystemException f
+        && f.getFile() != null
+        && !f.getFile().equals(path.toString())) {
+      where = " (" + f.getFile() + ")";
+    }
+    return new IOException("cannot " + action + " " + path + ": " + reason(e) + where, e);
   }
 }

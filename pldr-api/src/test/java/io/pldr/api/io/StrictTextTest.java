@@ -99,5 +99,17 @@ class StrictTextTest {
             p,
             new java.nio.file.FileSystemException(p.toString(), null, "No space left on device"));
     assertThat(full).hasMessage("cannot write the eval report " + p + ": No space left on device");
+    IOException inside =
+        IoErrors.wrapped(
+            "read the model folder",
+            p,
+            new NoSuchFileException(p.resolve("config.pbtxt").toString()));
+    assertThat(inside)
+        .hasMessage(
+            "cannot read the model folder "
+                + p
+                + ": no such file or folder ("
+                + p.resolve("config.pbtxt")
+                + ")");
   }
 }
