@@ -9,6 +9,11 @@ final class OptionChecks {
 
   /** {@code value} if it is at least {@code min}; else an error naming {@code option}. */
   static int atLeast(String option, int value, int min) {
+    return (int) atLeast(option, (long) value, min);
+  }
+
+  /** {@code value} if it is at least {@code min}; else an error naming {@code option}. */
+  static long atLeast(String option, long value, long min) {
     if (value < min) {
       throw new IllegalArgumentException(
           option

@@ -59,6 +59,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (steps != null) {
+      OptionChecks.atLeast("--steps", steps, 1);
+    }
     TrainConfig c =
         TrainConfigs.read(
             config,

@@ -110,6 +110,13 @@ class InputChecksTest {
     refused(
         CliRun.of("eval", "--checkpoint", model, "--data", dir.toString(), "--batch", "0"),
         "--batch must be 1 or more, found 0");
+    refused(CliRun.of("bench", "decode", "--rounds", "0"), "--rounds must be 1 or more, found 0");
+    refused(
+        CliRun.of("bench", "serve", "--new-tokens", "-3"),
+        "--new-tokens must be 1 or more, found -3");
+    refused(
+        CliRun.of("train", "--config", "x.textproto", "--steps", "-2"),
+        "--steps must be 1 or more, found -2");
   }
 
   @Test
