@@ -177,9 +177,6 @@ final class GenerateCommand implements Callable<Integer> {
           text.endsWith("\r\n")
               ? text.substring(0, text.length() - 2)
               : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-      if (text.isEmpty()) {
-        throw new IllegalArgumentException("the prompt file " + f + " (--prompt-file) is empty");
-      }
       all.add(text);
     }
     if (all.isEmpty()) {
