@@ -18,13 +18,18 @@ public final class IoErrors {
   private IoErrors() {}
 
   /**
-   * Why {@code e} happened, without the path: "no such file or folder", "permission denied",
-   * "already exists", "not a folder", "folder not empty", else the system's reason (for example "No
-   * space left on device") or the exception's message.
+   * Why {@code e} happened, without the path: the reason a file-system error carries (the system's,
+   * for example "No space left on device", or the one pldr gave it), else "no such file or folder",
+   * "permission denied", "already exists", "not a folder", "folder not empty", else the exception's
+   * message.
    */
   public static String reason(IOException e) {
     if (e instanceof MalformedTextException m) {
       return m.detail();
+    }
+    if (e instanceof FileSystemException f && f.getReason() != null) {
+      String other = f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")";
+      return f.getReason() + other;
     }
     if (e instanceof NoSuchFileException) {
       return "no such file or folder";
@@ -40,10 +45,6 @@ public final class IoErrors {
     }
     if (e instanceof DirectoryNotEmptyException) {
       return "folder not empty";
-    }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      String other = f.getOtherFile() == null ? "" : " (" + f.getOtherFile() + ")";
-      return f.getReason() + other;
     }
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
