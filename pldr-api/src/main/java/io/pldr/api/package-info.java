@@ -11,7 +11,8 @@
  *   <li>{@link io.pldr.api.metric}: the metric SPI shared by training and evaluation;
  *   <li>{@link io.pldr.api.model}: a runnable model and its results;
  *   <li>{@link io.pldr.api.text}: the tokenizer SPI;
- *   <li>{@link io.pldr.api.config}: the model configuration (Protocol Buffers, text format).
+ *   <li>{@link io.pldr.api.config}: the model configuration (Protocol Buffers, text format);
+ *   <li>{@link io.pldr.api.io}: text files read as strict UTF-8, I/O errors in words.
  * </ul>
  */
 package io.pldr.api;

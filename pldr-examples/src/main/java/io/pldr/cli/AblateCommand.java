@@ -68,6 +68,9 @@ final class AblateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (steps != null) {
+      OptionChecks.atLeast("--steps", steps, 1);
+    }
     Ablation ablation =
         AblationConfigs.read(
             config,

@@ -68,6 +68,12 @@ final class DecodeBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    lengths.check();
+    OptionChecks.atLeast("--warmup", warmup, 0);
+    OptionChecks.atLeast("--rounds", rounds, 1);
+    if (threads != null) {
+      OptionChecks.atLeast("--threads", threads, 1);
+    }
     if (threads != null) {
       // TensorFlow sizes its intra-op pool with the process's first session, which is ours
       System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());

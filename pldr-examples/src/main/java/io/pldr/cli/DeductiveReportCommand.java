@@ -3,12 +3,14 @@ package io.pldr.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.pldr.api.config.Precision;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.Generator;
 import io.pldr.eval.invariance.DeductiveReport;
 import io.pldr.tf.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +41,7 @@ final class DeductiveReportCommand implements Callable<Integer> {
       names = "--prompts",
       required = true,
       paramLabel = "FILE",
-      description = "Text file, one prompt per line (at least two).")
+      description = "UTF-8 text file, one prompt per line (at least two).")
   Path promptsFile;
 
   @Option(
@@ -47,7 +49,8 @@ final class DeductiveReportCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "16",
       description =
-          "Greedy tokens after each prompt for the cached-vs-uncached comparison (default: ${DEFAULT-VALUE}).")
+          "Greedy tokens after each prompt for the cached-vs-uncached comparison, 0 or more"
+              + " (default: ${DEFAULT-VALUE}).")
   int continuation;
 
   @Option(
@@ -58,12 +61,20 @@ final class DeductiveReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> prompts =
-        Files.readAllLines(promptsFile).stream().filter(l -> !l.isBlank()).toList();
+    OptionChecks.atLeast("--continuation", continuation, 0);
+    List<String> prompts;
+    try {
+      prompts = StrictText.readAllLines(promptsFile).stream().filter(l -> !l.isBlank()).toList();
+    } catch (IOException e) {
+      throw IoErrors.wrapped("read the prompts file (--prompts)", promptsFile, e);
+    }
     if (prompts.size() < 2) {
       throw new IllegalArgumentException(
           promptsFile + ": needs at least two prompts, one per" + " line; found " + prompts.size());
     }
+    Path target =
+        json != null ? json : promptsFile.toAbsolutePath().resolveSibling("deductive-report.json");
+    Outputs.checkFile(target, "the report", json != null ? "--json" : "beside --prompts");
     List<DeductiveReport.Row> rows;
     try (PretrainedModel model = checkpoint.loader().precision(Precision.FLOAT64).load()) {
       List<long[]> ids = new ArrayList<>();
@@ -97,8 +108,6 @@ final class DeductiveReportCommand implements Callable<Integer> {
           r.negativeDetGLmShare(),
           r.rmseGLmCachedVsUncached());
     }
-    Path target =
-        json != null ? json : promptsFile.toAbsolutePath().resolveSibling("deductive-report.json");
     byte[] bytes =
         new ObjectMapper()
             .enable(SerializationFeature.INDENT_OUTPUT)
@@ -114,7 +123,10 @@ final class DeductiveReportCommand implements Callable<Integer> {
                     "float64",
                     "rows",
                     rows));
-    AtomicFiles.write(target, ch -> ch.write(ByteBuffer.wrap(bytes)));
+    Outputs.write(
+        "the report",
+        target,
+        () -> AtomicFiles.write(target, ch -> ch.write(ByteBuffer.wrap(bytes))));
     out.println("wrote " + target);
     out.flush();
     return 0;

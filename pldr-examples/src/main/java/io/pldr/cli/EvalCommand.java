@@ -1,6 +1,7 @@
 package io.pldr.cli;
 
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.io.IoErrors;
 import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.PretrainedModel;
@@ -118,11 +119,16 @@ final class EvalCommand implements Callable<Integer> {
       names = "--out",
       defaultValue = "eval",
       paramLabel = "DIR",
-      description = "Where eval.json and eval.md go (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where eval.json and eval.md go, checked to be writable before scoring (default:"
+              + " ${DEFAULT-VALUE}).")
   Path out;
 
   @Override
   public Integer call() throws IOException {
+    OptionChecks.atLeast("--limit", limit, 0);
+    OptionChecks.atLeast("--batch", batch, 1);
+    Outputs.checkFolder(out, "the eval report", "--out");
     OnBadLine policy = OnBadLine.fromId(onBadLine);
     List<Task> chosen = TaskRegistry.standard().resolve(tasks);
     TaskReader reader = new TaskReader(policy, limit);
@@ -182,7 +188,13 @@ final class EvalCommand implements Callable<Integer> {
     var printed = spec.commandLine().getOut();
     ReportWriter writer = new ReportWriter();
     printed.print(writer.markdown(report));
-    for (Path p : writer.write(report, out)) {
+    List<Path> written;
+    try {
+      written = writer.write(report, out);
+    } catch (IOException e) {
+      throw IoErrors.wrapped("write the eval report in", out, e);
+    }
+    for (Path p : written) {
       printed.println("wrote " + p);
     }
     List<SkippedLine> skipped = report.skipped();

@@ -1,6 +1,8 @@
 package io.pldr.cli;
 
+import io.pldr.api.io.IoErrors;
 import io.pldr.cache.interop.HfExport;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,7 +38,13 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HfExport.Result r = HfExport.run(checkpoint.dir, out);
+    Outputs.checkFolder(out, "the exported model", "--out");
+    HfExport.Result r;
+    try {
+      r = HfExport.run(checkpoint.dir(), out);
+    } catch (FileSystemException e) {
+      throw IoErrors.wrapped("export " + checkpoint + " to", out, e);
+    }
     spec.commandLine()
         .getOut()
         .printf(

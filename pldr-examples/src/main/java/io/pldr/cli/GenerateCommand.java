@@ -1,12 +1,15 @@
 package io.pldr.cli;
 
 import io.pldr.api.cache.CacheMode;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.Generation;
 import io.pldr.cache.generate.Generator;
 import io.pldr.cache.generate.SamplingConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,12 +33,16 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin CheckpointOption checkpoint;
 
+  @Option(names = "--prompt", paramLabel = "TEXT", description = "Prompt; repeat for several.")
+  List<String> promptTexts = List.of();
+
   @Option(
-      names = "--prompt",
-      required = true,
-      paramLabel = "TEXT",
-      description = "Prompt; repeat for several.")
-  List<String> prompts;
+      names = "--prompt-file",
+      paramLabel = "FILE",
+      description =
+          "A UTF-8 file whose whole text is one prompt (one final line end dropped); repeat for"
+              + " several. Comes after the --prompt ones.")
+  List<Path> promptFiles = List.of();
 
   @Option(
       names = "--batch",
@@ -101,6 +108,10 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    List<String> prompts = prompts();
+    OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 1);
+    OptionChecks.atLeast("--top-k", topK, 0);
+    stops.forEach(s -> OptionChecks.decodedText("--stop", s, null));
     SamplingConfig sampling =
         new SamplingConfig(temperature, topK, topP, seed, maxNewTokens, stops);
     CacheMode m = CacheMode.fromId(mode);
@@ -141,5 +152,36 @@ final class GenerateCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * The --prompt values, checked for bytes the JVM could not decode, then the --prompt-file texts
+   * read as strict UTF-8; at least one prompt.
+   */
+  private List<String> prompts() throws IOException {
+    List<String> all = new ArrayList<>();
+    for (String p : promptTexts) {
+      all.add(OptionChecks.decodedText("--prompt", p, "--prompt-file"));
+    }
+    for (Path f : promptFiles) {
+      String text;
+      try {
+        text = StrictText.readString(f);
+      } catch (IOException e) {
+        throw IoErrors.wrapped("read the prompt file (--prompt-file)", f, e);
+      }
+      if (text.startsWith("\uFEFF")) {
+        text = text.substring(1);
+      }
+      text =
+          text.endsWith("\r\n")
+              ? text.substring(0, text.length() - 2)
+              : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+      all.add(text);
+    }
+    if (all.isEmpty()) {
+      throw new IllegalArgumentException("no prompt: give --prompt TEXT or --prompt-file FILE");
+    }
+    return all;
   }
 }

@@ -111,6 +111,7 @@ final class ImportBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--repeats", repeats, 1);
     PrintWriter out = spec.commandLine().getOut();
     Path hf = dir.resolve("hf");
     if (!Files.isRegularFile(hf.resolve(HfCheckpoint.WEIGHTS_FILE))) {

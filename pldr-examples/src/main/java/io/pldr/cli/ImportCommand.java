@@ -1,6 +1,8 @@
 package io.pldr.cli;
 
+import io.pldr.api.io.IoErrors;
 import io.pldr.cache.interop.HfImport;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +43,13 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long start = System.nanoTime();
-    HfImport.Result r = HfImport.run(from, out);
+    Outputs.checkFolder(out, "the imported run", "--out");
+    HfImport.Result r;
+    try {
+      r = HfImport.run(from, out);
+    } catch (FileSystemException e) {
+      throw IoErrors.wrapped("import " + from + " into", out, e);
+    }
     spec.commandLine()
         .getOut()
         .printf(

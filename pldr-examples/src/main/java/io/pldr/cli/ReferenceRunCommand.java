@@ -87,6 +87,9 @@ final class ReferenceRunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (promptLength != null) {
+      OptionChecks.atLeast("--prompt-length", promptLength, 1);
+    }
     Precision p =
         switch (precision) {
           case "float32" -> Precision.FLOAT32;

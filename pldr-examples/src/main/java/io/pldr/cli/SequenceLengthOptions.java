@@ -17,4 +17,10 @@ final class SequenceLengthOptions {
       defaultValue = "64",
       description = "New tokens per sequence (default: ${DEFAULT-VALUE}).")
   int newTokens;
+
+  /** Fails naming the option unless both lengths are at least 1. */
+  void check() {
+    OptionChecks.atLeast("--prompt", prompt, 1);
+    OptionChecks.atLeast("--new-tokens", newTokens, 1);
+  }
 }

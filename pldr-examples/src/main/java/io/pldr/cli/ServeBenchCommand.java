@@ -103,6 +103,10 @@ final class ServeBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    lengths.check();
+    clients.forEach(c -> OptionChecks.atLeast("--clients", c, 1));
+    OptionChecks.atLeast("--requests", requests, 1);
+    OptionChecks.atLeast("--max-batch", maxBatch, 1);
     CacheMode m = CacheMode.fromId(mode);
     ModelSpec model = PldrInjectors.spec(shape.config(lengths.prompt + lengths.newTokens));
     PrintWriter out = spec.commandLine().getOut();

@@ -90,10 +90,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (maxBatch < 1 || maxQueue < 1 || shutdownGrace < 0) {
-      throw new IllegalArgumentException(
-          "--max-batch and --max-queue must be at least 1 and --shutdown-grace at least 0");
-    }
+    OptionChecks.atLeast("--max-batch", maxBatch, 1);
+    OptionChecks.atLeast("--max-queue", maxQueue, 1);
+    OptionChecks.atLeast("--shutdown-grace", shutdownGrace, 0);
+    OptionChecks.atLeast("--port", port, 0);
     PretrainedModel.Loader loader = checkpoint.loader();
     foreignGCache.apply(loader, gCache);
     CompletionServer server =

@@ -1,11 +1,12 @@
 package io.pldr.cli;
 
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import io.pldr.api.text.Tokenizer;
 import io.pldr.cache.text.Tokenizers;
 import io.pldr.tf.checkpoint.ModelFolder;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -47,12 +48,19 @@ final class TokenizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<String> lines =
-        input.file != null
-            ? Files.readAllLines(input.file, StandardCharsets.UTF_8)
-            : input.text.lines().toList();
+    List<String> lines;
+    if (input.file != null) {
+      try {
+        lines = StrictText.readAllLines(input.file);
+      } catch (IOException e) {
+        throw IoErrors.wrapped("read the text file (--file)", input.file, e);
+      }
+    } else {
+      lines = OptionChecks.decodedText("--text", input.text, "--file").lines().toList();
+    }
     PrintWriter out = spec.commandLine().getOut();
-    try (Tokenizer tokenizer = Tokenizers.load(ModelFolder.open(checkpoint.dir).tokenizerFile())) {
+    try (Tokenizer tokenizer =
+        Tokenizers.load(ModelFolder.open(checkpoint.dir()).tokenizerFile())) {
       for (String line : lines) {
         out.println(
             IntStream.of(tokenizer.encode(line))

@@ -65,6 +65,10 @@ final class TrainBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OptionChecks.atLeast("--batch", batch, 1);
+    OptionChecks.atLeast("--seq", seq, 1);
+    OptionChecks.atLeast("--warmup", warmup, 0);
+    OptionChecks.atLeast("--steps", steps, 1);
     NativeLibrary.loadInBackground(); // while the injector is built
     ModelSpec model = PldrInjectors.spec(shape.config(seq));
     SizeChecks.checkTraining(

@@ -63,6 +63,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (steps != null) {
+      OptionChecks.atLeast("--steps", steps, 1);
+    }
     TrainConfig c =
         TrainConfigs.read(
             config,
@@ -76,6 +79,8 @@ final class TrainCommand implements Callable<Integer> {
                 b.setSteps(steps);
               }
             });
+    Outputs.checkFolder(
+        Path.of(c.getOutDir()), "the run folder", out != null ? "--out" : "out_dir of " + config);
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
     TrainingSummary s = trainer.run(c, resume, cache.resolve());
     var w = spec.commandLine().getOut();

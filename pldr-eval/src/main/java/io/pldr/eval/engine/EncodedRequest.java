@@ -12,8 +12,9 @@ import java.util.Arrays;
  * what follows the context's own encoding; an empty context becomes the prefix token, which is the
  * end-of-text token (EOS) as in the PLDR-LLM papers' evaluation fork of the harness (the harness
  * itself takes BOS); the sequence is truncated from the left to {@code max_seq_len + 1} tokens,
- * whose last one is never fed ({@link TokenRequest#truncated}). {@code prompt} is what is fed
- * before the continuation's first token is predicted.
+ * whose last one is never fed ({@link TokenRequest#truncated}); a long context is tokenised from a
+ * tail that gives the same last tokens ({@link ContextTail}). {@code prompt} is what is fed before
+ * the continuation's first token is predicted.
  */
 final class EncodedRequest {
   private EncodedRequest() {}
@@ -32,8 +33,10 @@ final class EncodedRequest {
       context = startsWithPrefix ? Arrays.copyOf(c, 1) : new long[] {prefixToken};
       continuation = startsWithPrefix ? Arrays.copyOfRange(c, 1, c.length) : c;
     } else {
-      String ctx = PythonText.rstrip(r.context());
-      String cont = r.context().substring(ctx.length()) + r.continuation();
+      String rstripped = PythonText.rstrip(r.context());
+      String cont = r.context().substring(rstripped.length()) + r.continuation();
+      // At most maxSeqLen + 1 tokens are kept: a long context is tokenised from a tail only.
+      String ctx = ContextTail.of(tokenizer, rstripped, maxSeqLen + 1);
       long bos = tokenizer.specialTokens().bos();
       context = ids(tokenizer, ctx, addBos, bos);
       long[] whole = ids(tokenizer, ctx + cont, addBos, bos);

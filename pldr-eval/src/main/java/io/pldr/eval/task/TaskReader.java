@@ -4,10 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.pldr.api.io.StrictText;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +15,8 @@ import java.util.List;
 /**
  * Reads a task's JSONL file ({@code DIR/<task>.jsonl}, one JSON object per line, blank lines
  * ignored) into documents. A malformed line stops the reading or is skipped, as chosen; a gold
- * label out of range always fails; both name the file and line.
+ * label out of range always fails; both name the file and line. The file is read as strict UTF-8:
+ * an invalid byte fails, whatever the policy, naming the file, line and byte offset.
  */
 public final class TaskReader {
   private final ObjectMapper json =
@@ -50,7 +50,7 @@ public final class TaskReader {
     }
     List<Doc> docs = new ArrayList<>();
     List<BadItemException> skipped = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+    try (StrictText.LineReader in = StrictText.open(file)) {
       String line;
       int number = 0;
       while ((line = in.readLine()) != null && (limit == 0 || docs.size() < limit)) {

@@ -141,4 +141,25 @@ class BadInputTest {
     assertThatThrownBy(() -> new TaskReader(OnBadLine.STOP, 0).read(new Piqa(), dir))
         .hasMessageContaining("holds no document");
   }
+
+  @Test
+  void invalidUtf8FailsNamingFileLineAndByteEvenWhenSkippingBadLines() throws Exception {
+    Path file = dir.resolve("piqa.jsonl");
+    byte[] first = (PIQA_ITEM + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = java.util.Arrays.copyOf(first, first.length + 4);
+    bytes[first.length] = '{';
+    bytes[first.length + 1] = (byte) 0xC3; // a lead byte without its continuation
+    bytes[first.length + 2] = '(';
+    bytes[first.length + 3] = '}';
+    Files.write(file, bytes);
+    for (OnBadLine policy : OnBadLine.values()) {
+      assertThatThrownBy(() -> new TaskReader(policy, 0).read(new Piqa(), dir))
+          .isInstanceOf(io.pldr.api.io.MalformedTextException.class)
+          .hasMessage(
+              file
+                  + ": line 2 (byte "
+                  + (first.length + 1)
+                  + ") is not valid UTF-8 (byte 0xC3); pldr reads text as UTF-8 only");
+    }
+  }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pldr.api.io.StrictText;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.tensor.Shape;
@@ -12,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -80,7 +80,7 @@ public final class Safetensors {
       readFully(ch, header, 8);
       JsonNode root;
       try {
-        root = JSON.readTree(new String(header.array(), StandardCharsets.UTF_8));
+        root = JSON.readTree(StrictText.decode(header.array(), file + " (safetensors header)"));
       } catch (JsonProcessingException e) {
         throw new IOException(
             file + ": the safetensors header is not valid JSON: " + e.getOriginalMessage(), e);

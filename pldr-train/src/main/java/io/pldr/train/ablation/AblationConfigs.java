@@ -3,13 +3,13 @@ package io.pldr.train.ablation;
 import com.google.protobuf.TextFormat;
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import io.pldr.train.config.AblationConfig;
 import io.pldr.train.config.AblationVariant;
 import io.pldr.train.config.ConfigOverrides;
 import io.pldr.train.config.TrainConfigs;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,9 +100,9 @@ public final class AblationConfigs {
 
   private static String readText(Path file, String source, String field) {
     try {
-      return Files.readString(file, StandardCharsets.UTF_8);
+      return StrictText.readString(file);
     } catch (IOException e) {
-      String why = "cannot read " + file + ": " + e;
+      String why = "cannot read " + file + ": " + IoErrors.reason(e);
       throw field.isEmpty()
           ? new ConfigException(source, why, e)
           : new ConfigException(source, field, why);

@@ -6,12 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.pldr.api.config.DataConfig;
-import java.io.BufferedReader;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -37,7 +36,8 @@ import java.util.stream.StreamSupport;
  * {@code .jsonl} files (one JSON object per line, its text in a field), files of one text per line
  * cut into sentences (the State of the Union format), or an embedded corpus by name. A document
  * longer than {@link #MAX_DOCUMENT_CHARS} characters is cut at a line end into several documents,
- * so memory stays bounded.
+ * so memory stays bounded. Files are read as strict UTF-8: an invalid byte fails naming the file,
+ * line and byte offset.
  */
 public final class Corpus {
   /** Embedded corpora by name, with their class-path resources. */
@@ -228,7 +228,7 @@ public final class Corpus {
       }
       return f.hex();
     } catch (IOException e) {
-      throw new CorpusException("cannot read the training files: " + e.getMessage(), e);
+      throw new CorpusException("cannot read the training files: " + IoErrors.reason(e), e);
     }
   }
 
@@ -261,7 +261,7 @@ public final class Corpus {
         JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private int nextSource;
     private Source source;
-    private BufferedReader reader;
+    private StrictText.LineReader reader;
     private long lineNo;
     private String pending;
     private boolean exhausted;
@@ -284,7 +284,13 @@ public final class Corpus {
           }
         } catch (IOException e) {
           close();
-          throw new CorpusException("cannot read " + source.name() + ": " + e.getMessage(), e);
+          throw new CorpusException(
+              "cannot read the training "
+                  + (source instanceof FileSource ? "file " : "corpus ")
+                  + source.name()
+                  + ": "
+                  + IoErrors.reason(e),
+              e);
         } catch (CorpusException e) {
           close();
           throw e;
@@ -321,12 +327,12 @@ public final class Corpus {
           s instanceof FileSource f
               ? Files.newInputStream(f.path())
               : openResource((EmbeddedSource) s);
-      reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+      reader = StrictText.lines(in, s.name());
     }
 
     private void closeReader() throws IOException {
       if (reader != null) {
-        BufferedReader r = reader;
+        StrictText.LineReader r = reader;
         reader = null;
         r.close();
       }

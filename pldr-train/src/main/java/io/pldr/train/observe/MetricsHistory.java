@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pldr.api.io.StrictText;
 import io.pldr.tf.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -158,7 +159,7 @@ public final class MetricsHistory implements AutoCloseable {
 
   private static Parsed parse(Path file) throws IOException {
     ObjectMapper json = new ObjectMapper();
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String text = StrictText.readString(file);
     String[] lines = text.split("\n", -1);
     List<MetricsEntry> entries = new ArrayList<>();
     // After the final newline comes an empty string; anything else there was cut short.

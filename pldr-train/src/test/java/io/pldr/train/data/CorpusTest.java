@@ -166,4 +166,38 @@ class CorpusTest {
         .hasSize(64)
         .isEqualTo(Corpus.embedded("moby-dick").fingerprint());
   }
+
+  @Test
+  void aBinaryFileIsRefusedNamingFileLineAndByteInsteadOfTrainingOnReplacementCharacters()
+      throws IOException {
+    Path bin = dir.resolve("model.txt");
+    byte[] bytes = new byte[1024];
+    new java.util.Random(3).nextBytes(bytes);
+    bytes[0] = 'A';
+    bytes[1] = '\n';
+    bytes[2] = (byte) 0xFF; // never valid in UTF-8
+    Files.write(bin, bytes);
+    assertThatThrownBy(() -> read(Corpus.ofFiles(List.of(bin), "text")))
+        .isInstanceOf(CorpusException.class)
+        .hasMessage(
+            "cannot read the training file "
+                + bin
+                + ": line 2 (byte 2) is not valid UTF-8 (byte 0xFF); pldr reads text as UTF-8"
+                + " only");
+  }
+
+  @Test
+  void invalidUtf8InAJsonLinesFileNamesItsLine() throws IOException {
+    Path f = dir.resolve("latin1.jsonl");
+    byte[] ok = "{\"text\": \"ok\"}\n{\"text\": \"caf".getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = java.util.Arrays.copyOf(ok, ok.length + 3);
+    bytes[ok.length] = (byte) 0xE9; // é in Latin-1
+    bytes[ok.length + 1] = '"';
+    bytes[ok.length + 2] = '}';
+    Files.write(f, bytes);
+    assertThatThrownBy(() -> read(Corpus.ofFiles(List.of(f), "text")))
+        .isInstanceOf(CorpusException.class)
+        .hasMessageContaining(
+            f + ": line 2 (byte " + ok.length + ") is not valid UTF-8 (byte 0xE9)");
+  }
 }

@@ -1,0 +1,98 @@
+package io.pldr.cli;
+
+import io.pldr.api.io.IoErrors;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks, before the work, that a command can write its outputs: a file's path is not a folder, and
+ * the folder it goes in exists or can be created and is writable. Errors name the output, the path
+ * and the option.
+ */
+final class Outputs {
+  private Outputs() {}
+
+  /**
+   * Fails unless {@code dir} is a writable folder or can be created as one ({@code what}: "the eval
+   * folder"; {@code option}: "--out").
+   */
+  static void checkFolder(Path dir, String what, String option) throws IOException {
+    Path abs = dir.toAbsolutePath().normalize();
+    if (Files.exists(abs) && !Files.isDirectory(abs)) {
+      throw new IOException(
+          "cannot write " + what + " " + abs + " (" + option + "): it is a file, not a folder");
+    }
+    checkCreatable(abs, what, option);
+  }
+
+  /**
+   * Fails unless {@code file} can be written: not a folder, and its folder exists or can be
+   * created, and is writable.
+   */
+  static void checkFile(Path file, String what, String option) throws IOException {
+    Path abs = file.toAbsolutePath().normalize();
+    if (Files.isDirectory(abs)) {
+      throw new IOException(
+          "cannot write " + what + " " + abs + " (" + option + "): it is a folder, not a file");
+    }
+    if (Files.exists(abs) && !Files.isWritable(abs)) {
+      throw new IOException(
+          "cannot write " + what + " " + abs + " (" + option + "): permission denied");
+    }
+    Path parent = abs.getParent();
+    if (parent != null) {
+      checkCreatable(parent, what, option);
+    }
+  }
+
+  /** The nearest existing ancestor (or dir itself) is a writable folder. */
+  private static void checkCreatable(Path dir, String what, String option) throws IOException {
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return;
+    }
+    if (!Files.isDirectory(existing)) {
+      throw new IOException(
+          "cannot write "
+              + what
+              + " in "
+              + dir
+              + " ("
+              + option
+              + "): "
+              + existing
+              + " is a file, not a folder");
+    }
+    if (!Files.isWritable(existing)) {
+      throw new IOException(
+          "cannot write "
+              + what
+              + " in "
+              + dir
+              + " ("
+              + option
+              + "): "
+              + existing
+              + " is not writable");
+    }
+  }
+
+  /** Runs {@code write}; an I/O error says what was being written where. */
+  static void write(String what, Path path, IoAction write) throws IOException {
+    try {
+      write.run();
+    } catch (IOException e) {
+      throw IoErrors.wrapped("write " + what, path, e);
+    }
+  }
+
+  /** A write that may fail with an I/O error. */
+  @FunctionalInterface
+  interface IoAction {
+    void run() throws IOException;
+  }
+}
