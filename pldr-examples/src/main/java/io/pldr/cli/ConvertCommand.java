@@ -49,7 +49,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ModelFolder source = ModelFolder.open(checkpoint.dir);
+    ModelFolder source = ModelFolder.open(checkpoint.dir());
     Components components =
         PldrInjectors.forConfig(source.modelConfig()).getInstance(Components.class);
     Path written =

@@ -63,6 +63,8 @@ final class GCacheCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.decodedText("--prompt", prompt, null);
+    Outputs.checkFile(out, all ? "the deductive outputs" : "the G-cache", "--out");
     ModelConfig config;
     String what;
     try (PretrainedModel model = checkpoint.loader().load()) {

@@ -66,6 +66,31 @@ class InputChecksTest {
         "--stop holds U+FFFD");
     refused(
         CliRun.of("tokenize", "--checkpoint", model, "--text", "\uFFFD"), "--text holds U+FFFD");
+    refused(
+        CliRun.of(
+            "gcache",
+            "--checkpoint",
+            model,
+            "--prompt",
+            "\uFFFD",
+            "--out",
+            dir.resolve("g").toString()),
+        "--prompt holds U+FFFD");
+  }
+
+  @Test
+  void gcacheChecksItsOutBeforeLoadingTheModel() throws IOException {
+    Path folder = Files.createDirectories(dir.resolve("g.safetensors"));
+    refused(
+        CliRun.of(
+            "gcache",
+            "--checkpoint",
+            dir.resolve("missing").toString(),
+            "--prompt",
+            "a",
+            "--out",
+            folder.toString()),
+        "cannot write the G-cache " + folder + " (--out): it is a folder, not a file");
   }
 
   @Test

@@ -1,9 +1,9 @@
 package io.pldr.api.config;
 
 import com.google.protobuf.TextFormat;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -26,9 +26,9 @@ public final class ModelConfigs {
   public static ModelConfig read(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = StrictText.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
+      throw new ConfigException(file.toString(), "cannot read: " + IoErrors.reason(e), e);
     }
     return parse(text, file.toString());
   }

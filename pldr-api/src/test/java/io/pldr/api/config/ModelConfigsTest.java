@@ -3,7 +3,11 @@ package io.pldr.api.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelConfigsTest {
   private static final String VALID =
@@ -99,5 +103,41 @@ class ModelConfigsTest {
     assertThatThrownBy(() -> ModelConfigs.validate(c, "i.textproto"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("rotary_layout");
+  }
+
+  @Test
+  void aConfigFileOfInvalidUtf8IsRefusedNamingTheFileAndLine(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("model.textproto");
+    // "caf\u00e9" in Latin-1: the byte 0xE9 alone is not UTF-8
+    Files.write(
+        file,
+        new byte[] {
+          'n',
+          'u',
+          'm',
+          '_',
+          'l',
+          'a',
+          'y',
+          'e',
+          'r',
+          's',
+          ':',
+          ' ',
+          '2',
+          '\n',
+          '#',
+          ' ',
+          'c',
+          'a',
+          'f',
+          (byte) 0xE9,
+          '\n'
+        });
+    assertThatThrownBy(() -> ModelConfigs.read(file))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(file.toString())
+        .hasMessageContaining("line 2")
+        .hasMessageContaining("not valid UTF-8");
   }
 }

@@ -4,6 +4,8 @@ import com.google.common.hash.Hashing;
 import com.google.common.io.MoreFiles;
 import com.google.protobuf.TextFormat;
 import io.pldr.api.checkpoint.CheckpointState;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.AtomicFiles;
 import io.pldr.tf.io.Safetensors;
@@ -182,6 +184,22 @@ public final class CheckpointStore {
     if (Files.exists(target)) {
       checkReplaceable(target);
     }
+    try {
+      return writeInto(target, name, state, model, optimizer, tokenizer);
+    } catch (IOException e) {
+      // a full disk names the checkpoint, not only the system's reason
+      throw IoErrors.wrapped("write the checkpoint of step " + state.getStep() + " into", root, e);
+    }
+  }
+
+  private Path writeInto(
+      Path target,
+      String name,
+      CheckpointState state,
+      Map<String, HostTensor> model,
+      Map<String, HostTensor> optimizer,
+      Path tokenizer)
+      throws IOException {
     Path tmp = AtomicFiles.createTempDirectory(root, "." + name + ".tmp-");
     try {
       Map<String, String> meta = Map.of("format", FORMAT, "step", Long.toString(state.getStep()));
@@ -394,7 +412,7 @@ public final class CheckpointStore {
     byte[] bytes = Files.readAllBytes(stateFile);
     CheckpointState.Builder b = CheckpointState.newBuilder();
     try {
-      TextFormat.getParser().merge(new String(bytes, StandardCharsets.UTF_8), b);
+      TextFormat.getParser().merge(StrictText.decode(bytes, stateFile.toString()), b);
     } catch (TextFormat.ParseException e) {
       throw new IOException(stateFile + ": unreadable: " + e.getMessage(), e);
     }

@@ -63,7 +63,9 @@ class CheckpointFaultInjectionTest {
     // step 3 pushes step 1 out (keep 2): every stage, pruning included, is reached
     assertThatThrownBy(() -> failing.write(state(3), model(3), optimizer(3), tokenizer))
         .isInstanceOf(IOException.class)
-        .hasMessage("injected failure at " + stage);
+        .as("the error says which checkpoint was being written where, then why")
+        .hasMessageStartingWith("cannot write the checkpoint of step 3 into " + root + ": ")
+        .hasMessageContaining("injected failure at " + stage);
     assertThat(killed).isDirectory();
 
     for (Path folder : List.of(root, killed)) {

@@ -12,9 +12,9 @@ import io.pldr.api.config.ScheduleConfig;
 import io.pldr.api.config.SizeChecks;
 import io.pldr.api.config.TokenizerConfig;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.api.io.IoErrors;
+import io.pldr.api.io.StrictText;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -57,9 +57,9 @@ public final class TrainConfigs {
       java.util.function.Consumer<TrainConfig.Builder> changes) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = StrictText.readString(file);
     } catch (IOException e) {
-      throw new ConfigException(file.toString(), "cannot read: " + e.getMessage(), e);
+      throw new ConfigException(file.toString(), "cannot read: " + IoErrors.reason(e), e);
     }
     TrainConfig.Builder b = builder(text, file.toString());
     for (String setting : settings) {
