@@ -89,6 +89,16 @@ public final class HostTensor {
     return values != null ? values[i] : floats[i];
   }
 
+  /** The index of the first NaN or infinite element, if any (row-major). */
+  public java.util.OptionalInt firstNonFinite() {
+    for (int i = 0; i < size(); i++) {
+      if (!Double.isFinite(get(i))) {
+        return java.util.OptionalInt.of(i);
+      }
+    }
+    return java.util.OptionalInt.empty();
+  }
+
   /** A copy of all elements, row-major. */
   public double[] toDoubleArray() {
     if (values != null) {

@@ -42,20 +42,19 @@ public record Checkpoint(Path dir, CheckpointState state) implements ModelFolder
     Map<String, HostTensor> tensors = Safetensors.read(file).tensors();
     for (var e : tensors.entrySet()) {
       HostTensor t = e.getValue();
-      if (t.dtype().isFloating()) {
-        for (int i = 0; i < t.size(); i++) {
-          if (!Double.isFinite(t.get(i))) {
-            throw new IOException(
-                file
-                    + ": tensor '"
-                    + e.getKey()
-                    + "' holds "
-                    + t.get(i)
-                    + " at element "
-                    + i
-                    + ": a checkpoint's values must be finite");
-          }
-        }
+      java.util.OptionalInt bad =
+          t.dtype().isFloating() ? t.firstNonFinite() : java.util.OptionalInt.empty();
+      if (bad.isPresent()) {
+        int i = bad.getAsInt();
+        throw new IOException(
+            file
+                + ": tensor '"
+                + e.getKey()
+                + "' holds "
+                + t.get(i)
+                + " at element "
+                + i
+                + ": a checkpoint's values must be finite");
       }
     }
     return tensors;

@@ -1,15 +1,11 @@
 package io.pldr.tf.checkpoint;
 
+import com.google.common.hash.Hasher;
+import com.google.common.hash.Hashing;
 import io.pldr.api.tensor.HostTensor;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,52 +34,39 @@ public final class ModelFingerprint {
       if (hf.weightFiles().size() == 1) {
         return PREFIX + file(hf.weightFiles().iterator().next());
       }
-      MessageDigest sha = sha256();
+      Hasher sha = Hashing.sha256().newHasher();
       for (Path shard : hf.weightFiles()) {
-        sha.update(
-            (shard.getFileName() + " " + file(shard) + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.putString(shard.getFileName() + " " + file(shard) + "\n", StandardCharsets.UTF_8);
       }
-      return PREFIX + HexFormat.of().formatHex(sha.digest());
+      return PREFIX + sha.hash();
     }
     return PREFIX + parameters(folder.model());
   }
 
   /** The SHA-256 (hex) of a file's bytes. */
   public static String file(Path file) throws IOException {
-    MessageDigest sha = sha256();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-    }
-    return HexFormat.of().formatHex(sha.digest());
+    return CheckpointStore.sha256(file);
   }
 
   /** The SHA-256 (hex) of parameters' names, shapes and float32 values, in name order. */
   static String parameters(Map<String, HostTensor> parameters) {
-    MessageDigest sha = sha256();
+    Hasher sha = Hashing.sha256().newHasher();
     float[] chunk = new float[1 << 14];
     java.nio.ByteBuffer bytes =
         java.nio.ByteBuffer.allocate(chunk.length * Float.BYTES)
             .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     for (Map.Entry<String, HostTensor> e : new TreeMap<>(parameters).entrySet()) {
       HostTensor t = e.getValue();
-      sha.update((e.getKey() + " " + t.shape() + "\n").getBytes(StandardCharsets.UTF_8));
+      sha.putString(e.getKey() + " " + t.shape() + "\n", StandardCharsets.UTF_8);
       for (int start = 0; start < t.size(); start += chunk.length) {
         int n = Math.min(chunk.length, t.size() - start);
         t.copyTo(start, chunk, 0, n);
         bytes.clear();
         bytes.asFloatBuffer().put(chunk, 0, n);
         bytes.limit(n * Float.BYTES);
-        sha.update(bytes);
+        sha.putBytes(bytes);
       }
     }
-    return HexFormat.of().formatHex(sha.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
-    }
+    return sha.hash().toString();
   }
 }

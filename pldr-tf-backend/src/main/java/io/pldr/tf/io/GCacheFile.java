@@ -289,21 +289,20 @@ public final class GCacheFile {
   /** Fails naming the file and the tensor if {@code t} holds a NaN or an infinity. */
   private static void requireFinite(Path file, String name, HostTensor t, String why)
       throws IOException {
-    for (int i = 0; i < t.size(); i++) {
-      double v = t.get(i);
-      if (!Double.isFinite(v)) {
-        throw new IOException(
-            file
-                + ": tensor '"
-                + name
-                + "' holds "
-                + v
-                + " at index "
-                + i
-                + " (a G-cache's A_LM and G_LM must be finite; "
-                + why
-                + ")");
-      }
+    java.util.OptionalInt bad = t.firstNonFinite();
+    if (bad.isPresent()) {
+      int i = bad.getAsInt();
+      throw new IOException(
+          file
+              + ": tensor '"
+              + name
+              + "' holds "
+              + t.get(i)
+              + " at index "
+              + i
+              + " (a G-cache's A_LM and G_LM must be finite; "
+              + why
+              + ")");
     }
   }
 
