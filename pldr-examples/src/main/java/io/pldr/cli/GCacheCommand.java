@@ -4,6 +4,7 @@ import io.pldr.api.config.ModelConfig;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.DeductiveTensors;
 import io.pldr.cache.PretrainedModel;
+import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,7 +65,21 @@ final class GCacheCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OptionChecks.decodedText("--prompt", prompt, null);
-    Outputs.checkFile(out, all ? "the deductive outputs" : "the G-cache", "--out");
+    String kind = all ? "the deductive outputs" : "the G-cache";
+    Outputs.checkFile(out, kind, "--out");
+    // an earlier G-cache or deductive-outputs file may be replaced, nothing else
+    Outputs.checkReplaceable(
+        out,
+        kind,
+        "--out",
+        f -> {
+          try {
+            String format = Safetensors.read(f, name -> false).metadata().get("format");
+            return GCacheFile.FORMAT.equals(format) || DEDUCTIVE_FORMAT.equals(format);
+          } catch (IOException notSafetensors) {
+            return false;
+          }
+        });
     ModelConfig config;
     String what;
     try (PretrainedModel model = checkpoint.loader().load()) {

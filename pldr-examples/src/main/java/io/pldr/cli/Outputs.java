@@ -1,14 +1,16 @@
 package io.pldr.cli;
 
 import io.pldr.api.io.IoErrors;
+import io.pldr.tf.checkpoint.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Checks, before the work, that a command can write its outputs: a file's path is not a folder, and
- * the folder it goes in exists or can be created and is writable. Errors name the output, the path
- * and the option.
+ * the folder it goes in exists or can be created and is writable, and lies in no checkpoint folder
+ * (a checkpoint holds exactly the files its state records: one more makes it unreadable). Errors
+ * name the output, the path and the option.
  */
 final class Outputs {
   private Outputs() {}
@@ -46,8 +48,50 @@ final class Outputs {
     }
   }
 
-  /** The nearest existing ancestor (or dir itself) is a writable folder. */
+  /**
+   * Fails if {@code file} exists and is not one that this output may replace ({@code ours}: for
+   * example, a G-cache may replace a G-cache, never a model's weights).
+   */
+  static void checkReplaceable(Path file, String what, String option, FileKind ours)
+      throws IOException {
+    if (Files.isRegularFile(file) && !ours.test(file)) {
+      throw new IOException(
+          "cannot write "
+              + what
+              + " "
+              + file.toAbsolutePath().normalize()
+              + " ("
+              + option
+              + "): a file that is not "
+              + what
+              + " is there, and it is not pldr's to replace; choose another path");
+    }
+  }
+
+  /** Whether an existing file is of the kind an output may replace. */
+  @FunctionalInterface
+  interface FileKind {
+    boolean test(Path file) throws IOException;
+  }
+
+  /** The nearest existing ancestor (or dir itself) is a writable folder, in no checkpoint. */
   private static void checkCreatable(Path dir, String what, String option) throws IOException {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.isRegularFile(p.resolve(CheckpointStore.STATE_FILE))) {
+        throw new IOException(
+            "cannot write "
+                + what
+                + " in "
+                + dir
+                + " ("
+                + option
+                + "): "
+                + p
+                + " is a checkpoint folder, which holds only the files its "
+                + CheckpointStore.STATE_FILE
+                + " records; write elsewhere");
+      }
+    }
     Path existing = dir;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,6 +92,38 @@ class InputChecksTest {
             "--out",
             folder.toString()),
         "cannot write the G-cache " + folder + " (--out): it is a folder, not a file");
+  }
+
+  @Test
+  void gcacheNeverWritesIntoACheckpointNorOverAnotherKindOfFile() throws IOException {
+    Path checkpoint = Files.createDirectories(dir.resolve("run/checkpoints/step-00000010"));
+    Files.writeString(checkpoint.resolve("state.textproto"), "step: 10\n");
+    Path weights = Files.writeString(checkpoint.resolve("model.safetensors"), "weights");
+    for (Path out : List.of(weights, checkpoint.resolve("gcache.safetensors"))) {
+      refused(
+          CliRun.of(
+              "gcache",
+              "--checkpoint",
+              dir.resolve("missing").toString(),
+              "--prompt",
+              "a",
+              "--out",
+              out.toString()),
+          checkpoint + " is a checkpoint folder");
+    }
+    assertThat(Files.readString(weights)).isEqualTo("weights");
+    Path notes = Files.writeString(dir.resolve("notes.txt"), "mine");
+    refused(
+        CliRun.of(
+            "gcache",
+            "--checkpoint",
+            dir.resolve("missing").toString(),
+            "--prompt",
+            "a",
+            "--out",
+            notes.toString()),
+        "cannot write the G-cache " + notes + " (--out): a file that is not the G-cache is there");
+    assertThat(Files.readString(notes)).isEqualTo("mine");
   }
 
   @Test
