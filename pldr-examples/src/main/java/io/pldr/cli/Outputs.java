@@ -78,15 +78,11 @@ final class Outputs {
   private static void checkCreatable(Path dir, String what, String option) throws IOException {
     for (Path p = dir; p != null; p = p.getParent()) {
       if (Files.isRegularFile(p.resolve(CheckpointStore.STATE_FILE))) {
-        throw new IOException(
-            "cannot write "
-                + what
-                + " in "
-                + dir
-                + " ("
-                + option
-                + "): "
-                + p
+        throw refusal(
+            what,
+            dir,
+            option,
+            p
                 + " is a checkpoint folder, which holds only the files its "
                 + CheckpointStore.STATE_FILE
                 + " records; write elsewhere");
@@ -100,29 +96,15 @@ final class Outputs {
       return;
     }
     if (!Files.isDirectory(existing)) {
-      throw new IOException(
-          "cannot write "
-              + what
-              + " in "
-              + dir
-              + " ("
-              + option
-              + "): "
-              + existing
-              + " is a file, not a folder");
+      throw refusal(what, dir, option, existing + " is a file, not a folder");
     }
     if (!Files.isWritable(existing)) {
-      throw new IOException(
-          "cannot write "
-              + what
-              + " in "
-              + dir
-              + " ("
-              + option
-              + "): "
-              + existing
-              + " is not writable");
+      throw refusal(what, dir, option, existing + " is not writable");
     }
+  }
+
+  private static IOException refusal(String what, Path dir, String option, String why) {
+    return new IOException("cannot write " + what + " in " + dir + " (" + option + "): " + why);
   }
 
   /** Runs {@code write}; an I/O error says what was being written where. */
