@@ -48,7 +48,7 @@ import picocli.CommandLine.Spec;
           + " (the small bench shape by default); for each number of clients C every client sends"
           + " its requests one after another, after one uncounted warm-up request each. Prints"
           + " aggregate generated tokens/s, time to first token and per-token latency (p50, p99)"
-          + " for each C."
+          + " for each C, then each C's tokens/s over that of one client."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -138,6 +138,7 @@ final class ServeBenchCommand implements Callable<Integer> {
           "tpot p50 ms",
           "tpot p99 ms",
           "errors");
+      List<Row> rows = new ArrayList<>();
       for (int c : clients) {
         // not counted: one request per client first, so that the JIT and the kernels of this
         // concurrency's batch shapes (oneDNN prepares one per shape) are warm when measuring
@@ -153,7 +154,21 @@ final class ServeBenchCommand implements Callable<Integer> {
             r.tpotP99Ms(),
             r.errors());
         out.flush();
+        rows.add(r);
       }
+      // the scaling the targets are stated in: aggregate tokens/s over one client's
+      rows.stream()
+          .filter(r -> r.clients() == 1)
+          .findFirst()
+          .ifPresent(
+              one ->
+                  rows.stream()
+                      .filter(r -> r.clients() > 1)
+                      .forEach(
+                          r ->
+                              out.printf(
+                                  "C = %d over C = 1: %.1f×%n",
+                                  r.clients(), r.tokensPerSecond() / one.tokensPerSecond())));
       engine.close();
     }
     out.flush();
