@@ -61,6 +61,16 @@ final class CompletionsEndpoint {
 
   private record FailedEvent(int choice, Throwable error) implements Event {}
 
+  /** One request being answered: what it asked, where the answer goes, its choices' events. */
+  private record Answer(
+      CompletionParams params,
+      HttpServletResponse response,
+      String id,
+      long created,
+      List<Choice> choices,
+      BlockingQueue<Event> events,
+      Runnable stopWatching) {}
+
   /** One choice being decoded: its prompt, its handle, its latencies. */
   private static final class Choice {
     final int index;
@@ -97,10 +107,11 @@ final class CompletionsEndpoint {
     List<Choice> choices = submit(params, events, arrival);
     Runnable stopWatching = watchClient.apply(() -> cancel(choices));
     try {
+      Answer a = new Answer(params, response, id, created, choices, events, stopWatching);
       if (params.stream()) {
-        stream(params, response, id, created, choices, events, stopWatching);
+        stream(a);
       } else {
-        whole(params, response, id, created, choices, events, stopWatching);
+        whole(a);
       }
     } finally {
       // before an error answer is written too
@@ -171,15 +182,14 @@ final class CompletionsEndpoint {
     };
   }
 
-  private void whole(
-      CompletionParams params,
-      HttpServletResponse response,
-      String id,
-      long created,
-      List<Choice> choices,
-      BlockingQueue<Event> events,
-      Runnable stopWatching)
-      throws IOException, InterruptedException {
+  private void whole(Answer a) throws IOException, InterruptedException {
+    CompletionParams params = a.params();
+    HttpServletResponse response = a.response();
+    String id = a.id();
+    long created = a.created();
+    List<Choice> choices = a.choices();
+    BlockingQueue<Event> events = a.events();
+    Runnable stopWatching = a.stopWatching();
     int open = choices.size();
     Throwable failure = null;
     while (open > 0) {
@@ -246,15 +256,14 @@ final class CompletionsEndpoint {
     return params.prompts().stream().mapToInt(p -> p.ids().size()).sum();
   }
 
-  private void stream(
-      CompletionParams params,
-      HttpServletResponse response,
-      String id,
-      long created,
-      List<Choice> choices,
-      BlockingQueue<Event> events,
-      Runnable stopWatching)
-      throws IOException, InterruptedException {
+  private void stream(Answer a) throws IOException, InterruptedException {
+    CompletionParams params = a.params();
+    HttpServletResponse response = a.response();
+    String id = a.id();
+    long created = a.created();
+    List<Choice> choices = a.choices();
+    BlockingQueue<Event> events = a.events();
+    Runnable stopWatching = a.stopWatching();
     response.setStatus(200);
     response.setCharacterEncoding("UTF-8");
     response.setContentType("text/event-stream");
