@@ -25,7 +25,6 @@ import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
@@ -135,11 +134,7 @@ public final class CachedDecoder implements AutoCloseable {
     }
     PldrDecoder.Outputs out =
         model.decoder().forward(tokens, kv ? cachedLength : tf.constant(0), offsets, caches);
-    Operand<TFloating> last =
-        tf.squeeze(
-            tf.stridedSlice(out.logits(), Indices.all(), Indices.sliceFrom(-1), Indices.all()),
-            org.tensorflow.op.core.Squeeze.axis(List.of(1L)));
-    return new Graphs(inputs, last, out);
+    return new Graphs(inputs, out.lastLogits(), out);
   }
 
   private Placeholder<TFloating> input(Ops tf, Shape shape) {

@@ -76,14 +76,26 @@ class BatchingThroughputTest {
                 + " tokens/s, ratio %.2f; 16 concurrent of prompts %d ± 32: %.1f tokens/s%n",
             PROMPT, NEW, one, sixteen, sixteen / one, PROMPT, ragged);
       }
+      Raw[] last = new Raw[17];
       for (int b : new int[] {1, 16, 1, 16}) {
-        raw(decoder, random, b);
+        last[b] = raw(decoder, random, b);
       }
+      // per request: its prompt pass, then NEW steps (shared by 16 rows at batch 16)
+      double alone = last[1].promptMs() + NEW * last[1].stepMs();
+      double shared = last[16].promptMs() / 16 + NEW * last[16].stepMs() / 16;
+      double perfect = last[16].promptMs() / 16 + NEW * last[1].stepMs() / 16;
+      System.out.printf(
+          "ceiling of 16 requests over 1 from the decoder's own passes: %.2f× (a batch-16 step"
+              + " as measured), %.2f× (were a batch-16 step as fast as a batch-1 step)%n",
+          alone / shared, alone / perfect);
     }
   }
 
+  /** One prompt pass of b rows and the mean step after it, in milliseconds. */
+  private record Raw(double promptMs, double stepMs) {}
+
   /** The decoder alone: one prompt pass of b equal-length rows, then steps; times printed. */
-  private static void raw(CachedDecoder decoder, SplittableRandom random, int b) {
+  private static Raw raw(CachedDecoder decoder, SplittableRandom random, int b) {
     long[][] rows = new long[b][PROMPT + NEW];
     for (long[] r : rows) {
       for (int j = 0; j < r.length; j++) {
@@ -111,6 +123,7 @@ class BatchingThroughputTest {
     System.out.printf(
         "decoder alone, batch %d: prompt pass %.1f ms, %.2f ms per step, %.1f tokens/s in steps%n",
         b, (t1 - t0) / 1e6, (t2 - t1) / 1e6 / (NEW - 1), b * (NEW - 1) / ((t2 - t1) / 1e9));
+    return new Raw((t1 - t0) / 1e6, (t2 - t1) / 1e6 / (NEW - 1));
   }
 
   /** {@code rounds} rounds of {@code concurrent} requests submitted at once: tokens/s. */

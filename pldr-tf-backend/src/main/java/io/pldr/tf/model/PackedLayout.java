@@ -6,6 +6,7 @@ import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
 import java.util.List;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Unstack;
 import org.tensorflow.types.TInt32;
@@ -49,6 +50,15 @@ public final class PackedLayout implements Layout {
       @Override
       public Operand<TFloating> logits(Operand<TFloating> rows, Frame frame) {
         return ops.tf().reshape(finalLayer.apply(ops.tf(), rows), frame.shape(vocab));
+      }
+
+      @Override
+      public Operand<TFloating> lastLogits(Operand<TFloating> rows, Frame frame) {
+        Operand<TFloating> last =
+            ops.tf()
+                .stridedSlice(
+                    decoderOutput(rows, frame), Indices.all(), Indices.at(-1), Indices.all());
+        return finalLayer.apply(ops.tf(), last);
       }
 
       @Override

@@ -40,9 +40,16 @@ public final class PldrDecoder {
   private final RotaryEmbedding rotary;
   private final Masks masks;
 
-  /** What a forward graph computes, per layer the deductive outputs and attention logits. */
+  /**
+   * What a forward graph computes: logits {@code [B, T, V]}, the last position's alone {@code [B,
+   * V]} (computed apart: fetching only them skips the final layer at every other position), the
+   * decoder output, and per layer the deductive outputs and attention logits.
+   */
   public record Outputs(
-      Operand<TFloating> logits, Operand<TFloating> decoderOutput, List<LayerGraph> layers) {}
+      Operand<TFloating> logits,
+      Operand<TFloating> lastLogits,
+      Operand<TFloating> decoderOutput,
+      List<LayerGraph> layers) {}
 
   /**
    * One layer's deductive outputs {@code [B or 1, H, d, d]}, attention logits and weights E {@code
@@ -140,7 +147,8 @@ public final class PldrDecoder {
       x = o.x();
       outs.add(layerGraph(o));
     }
-    return new Outputs(output.logits(x, frame), output.decoderOutput(x, frame), outs);
+    return new Outputs(
+        output.logits(x, frame), output.lastLogits(x, frame), output.decoderOutput(x, frame), outs);
   }
 
   /** Number of decoder layers. */

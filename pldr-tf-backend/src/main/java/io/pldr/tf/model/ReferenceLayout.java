@@ -3,6 +3,7 @@ package io.pldr.tf.model;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.tf.ops.TfTensorOps;
 import org.tensorflow.Operand;
+import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
@@ -39,6 +40,13 @@ public final class ReferenceLayout implements Layout {
       @Override
       public Operand<TFloating> logits(Operand<TFloating> rows, Frame frame) {
         return ops.unwrap(finalLayer.apply(ops.wrap(rows)));
+      }
+
+      @Override
+      public Operand<TFloating> lastLogits(Operand<TFloating> rows, Frame frame) {
+        Operand<TFloating> last =
+            ops.tf().stridedSlice(rows, Indices.all(), Indices.at(-1), Indices.all());
+        return ops.unwrap(finalLayer.apply(ops.wrap(last)));
       }
 
       @Override
