@@ -4,11 +4,13 @@ import io.pldr.api.config.TrainConfig;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.config.TrainConfigs;
 import io.pldr.train.loop.Trainer;
+import io.pldr.train.distributed.DataParallel;
 import io.pldr.train.loop.TrainingSummary;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,7 +27,12 @@ import picocli.CommandLine.Spec;
       "",
       "Writes checkpoints, TensorBoard events (tensorboard/), metrics.jsonl and loss.png into"
           + " the configuration's out_dir; prints the final validation loss against the"
-          + " corpus's unigram entropy and a few generated lines (docs/training.md)."
+          + " corpus's unigram entropy and a few generated lines (docs/training.md).",
+      "",
+      "With --cluster and --task (or TF_CONFIG), this process is one worker of a data-parallel"
+          + " run: each worker trains batch_size rows of every global batch of batch_size ×"
+          + " workers, and the chief (task 0) writes what one process writes"
+          + " (docs/distributed.md)."
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -61,6 +68,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin CacheDirOption cache;
 
+  @Mixin ClusterOptions cluster;
+
   @Override
   public Integer call() throws Exception {
     if (steps != null) {
@@ -82,8 +91,22 @@ final class TrainCommand implements Callable<Integer> {
     Outputs.checkFolder(
         Path.of(c.getOutDir()), "the run folder", out != null ? "--out" : "out_dir of " + config);
     Trainer trainer = PldrInjectors.forConfig(c.getModel()).getInstance(Trainer.class);
-    TrainingSummary s = trainer.run(c, resume, cache.resolve());
+    Optional<DataParallel> parallel = cluster.start(System.getenv());
+    TrainingSummary s = trainer.run(c, resume, cache.resolve(), parallel);
     var w = spec.commandLine().getOut();
+    if (parallel.isPresent() && !parallel.get().cluster().isChief()) {
+      w.printf(
+          Locale.ROOT,
+          "%ntask %d of %d: %s as a worker; final training loss %.4f nats/token; the chief (task"
+              + " 0, %s) holds the checkpoints and the summary%n",
+          parallel.get().task(),
+          parallel.get().workers(),
+          s.stepsThisRun() == 1 ? "1 step" : s.stepsThisRun() + " steps",
+          s.trainLoss(),
+          parallel.get().cluster().workers().get(0));
+      w.flush();
+      return 0;
+    }
     if (s.stepsThisRun() == 0) {
       w.printf(
           Locale.ROOT,

@@ -9,6 +9,8 @@ import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.ops.ZeroFill;
 import io.pldr.tf.runtime.ModelGraph;
+import io.pldr.tf.distributed.Collectives;
+import io.pldr.train.distributed.DataParallel;
 import io.pldr.train.optim.AdamW;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +23,9 @@ import org.tensorflow.ndarray.index.Indices;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
 
@@ -68,6 +73,8 @@ public final class TrainingGraph {
   private final Op accumulate;
   private final Op resetAccumulators;
   private final int accumulationSteps;
+  private final Optional<Replicas> replicas;
+  private final int replicaCount;
 
   /** A graph of {@code spec}'s model without DAG regularisation. */
   public TrainingGraph(ModelSpec spec, Clip clip, AdamW.Settings adam, int accumulationSteps) {
@@ -84,7 +91,24 @@ public final class TrainingGraph {
       AdamW.Settings adam,
       int accumulationSteps,
       Optional<DagCoefficients> dag) {
+    this(spec, clip, adam, accumulationSteps, dag, Optional.empty());
+  }
+
+  /**
+   * A graph that, with {@code parallel}, is one replica of a data-parallel run: its loss is weighted
+   * by {@link Replicas#lossWeight()} (this worker's share of the global batch's targets), the
+   * gradients the optimiser applies are the mean over all workers (one all-reduce per update, after
+   * accumulation and before clipping), and the step's metrics are the global batch's.
+   */
+  public TrainingGraph(
+      ModelSpec spec,
+      Clip clip,
+      AdamW.Settings adam,
+      int accumulationSteps,
+      Optional<DagCoefficients> dag,
+      Optional<DataParallel> parallel) {
     ModelConfig config = spec.config();
+    this.replicaCount = parallel.map(DataParallel::workers).orElse(1);
     this.model = new ModelGraph(spec);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
@@ -107,8 +131,18 @@ public final class TrainingGraph {
       model.close();
       throw e;
     }
+    Optional<Collectives> collectives =
+        parallel.map(p -> new Collectives(tf, p.cluster(), p.groupKey(), p.timeout()));
+    // 1 unless fed: validation batches are whole, not shares
+    PlaceholderWithDefault<TFloating> lossWeight =
+        parallel.isPresent()
+            ? tf.withName("loss_weight")
+                .placeholderWithDefault(ops.scalar(1.0), org.tensorflow.ndarray.Shape.scalar())
+            : null;
+    Operand<TFloating> crossEntropy =
+        lossWeight == null ? metrics.loss() : tf.math.mul(lossWeight, metrics.loss());
     this.loss =
-        dag.isPresent() ? withDagTerms(ops, metrics.loss(), dagTerms, dag.get()) : metrics.loss();
+        dag.isPresent() ? withDagTerms(ops, crossEntropy, dagTerms, dag.get()) : crossEntropy;
 
     Map<String, Parameter> params = model.parameters();
     Output<?>[] vars = new Output<?>[params.size()];
@@ -152,7 +186,127 @@ public final class TrainingGraph {
       this.resetAccumulators = null;
       applied = grads;
     }
-    this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
+    if (collectives.isPresent()) {
+      applied = meanOverWorkers(tf, collectives.get(), applied);
+      Operand<TFloating> appliedNorm = globalNorm(ops, applied);
+      this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
+      this.replicas =
+          Optional.of(
+              replicas(
+                  ops, collectives.get(), lossWeight, metrics, dagTerms, loss, appliedNorm, params));
+    } else {
+      this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
+      this.replicas = Optional.empty();
+    }
+  }
+
+  /**
+   * Every gradient's mean over the workers in one all-reduce: flattened, concatenated, reduced,
+   * then split and shaped back.
+   */
+  private static List<Operand<TFloating>> meanOverWorkers(
+      Ops tf, Collectives c, List<Operand<TFloating>> grads) {
+    List<Operand<TFloating>> flat = new ArrayList<>();
+    for (Operand<TFloating> g : grads) {
+      flat.add(tf.reshape(g, tf.constant(new int[] {-1})));
+    }
+    Operand<TFloating> all = c.allReduceMean(tf.concat(flat, tf.constant(0)));
+    List<Operand<TInt32>> sizes = new ArrayList<>();
+    for (Operand<TFloating> g : grads) {
+      sizes.add(tf.reshape(tf.size(g), tf.constant(new int[] {1})));
+    }
+    org.tensorflow.op.core.SplitV<TFloating> parts =
+        tf.splitV(all, tf.concat(sizes, tf.constant(0)), tf.constant(0), (long) grads.size());
+    List<Operand<TFloating>> out = new ArrayList<>();
+    for (int i = 0; i < grads.size(); i++) {
+      out.add(tf.reshape(parts.output().get(i), tf.shape(grads.get(i))));
+    }
+    return out;
+  }
+
+  private Replicas replicas(
+      TfTensorOps ops,
+      Collectives c,
+      PlaceholderWithDefault<TFloating> lossWeight,
+      MaskedCrossEntropy.Outputs metrics,
+      Map<String, Operand<TFloating>> dagTerms,
+      Operand<TFloating> objective,
+      Operand<TFloating> appliedNorm,
+      Map<String, Parameter> params) {
+    Ops tf = ops.tf();
+    List<Operand<TFloating>> local = new ArrayList<>();
+    local.add(tf.math.mul(lossWeight, metrics.loss()));
+    local.add(tf.math.mul(lossWeight, metrics.accuracy()));
+    local.add(metrics.targetCount());
+    local.add(objective);
+    local.addAll(dagTerms.values());
+    Operand<TFloating> reduced = c.allReduceMean(tf.stack(local));
+    List<Parameter> state = new ArrayList<>(params.values());
+    state.addAll(optimizer.state().all().values());
+    List<Operand<TFloating>> flat = new ArrayList<>();
+    for (Parameter p : state) {
+      flat.add(tf.reshape(p.<TFloating>value(), tf.constant(new int[] {-1})));
+    }
+    Operand<TFloating> chiefs = c.broadcast(tf.concat(flat, tf.constant(0)));
+    long[] sizes = new long[state.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = state.get(i).spec().shape().size();
+    }
+    org.tensorflow.op.core.SplitV<TFloating> parts =
+        tf.splitV(chiefs, tf.constant(sizes), tf.constant(0), (long) sizes.length);
+    List<Op> assigns = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      Parameter p = state.get(i);
+      assigns.add(
+          tf.assign(
+              p.<TFloating>variableRef(),
+              tf.reshape(parts.output().get(i), tf.constant(p.spec().shape().dims()))));
+    }
+    Placeholder<TFloat32> lengthIn =
+        tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1)));
+    Placeholder<TFloat32> bytesIn =
+        tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)));
+    Placeholder<TFloat32> statusIn =
+        tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1)));
+    return new Replicas(
+        lossWeight,
+        reduced,
+        appliedNorm,
+        tf.withControlDependencies(assigns).noOp(),
+        new Exchange(lengthIn, c.broadcast(lengthIn)),
+        new Exchange(bytesIn, c.broadcast(bytesIn)),
+        new Exchange(statusIn, c.allGather(statusIn)));
+  }
+
+  /** A collective on a fed vector: what each worker feeds, and what it gets back. */
+  public record Exchange(Placeholder<TFloat32> in, Operand<TFloat32> out) {}
+
+  /**
+   * The parts of a replica's graph: the loss weight to feed with each micro-batch, the step's
+   * metrics averaged over the workers ({@code [w·cross-entropy, w·accuracy, targets, objective,
+   * DAG terms…]}, w the loss weight: their means are the global batch's cross-entropy, accuracy,
+   * targets ÷ workers, objective and DAG terms), the norm of the averaged gradient the update
+   * applies, the operation that sets every variable (parameters and optimiser state) to the
+   * chief's, and the start-up exchanges: the chief's values of a length and of a byte string, and
+   * every worker's status.
+   */
+  public record Replicas(
+      PlaceholderWithDefault<TFloating> lossWeight,
+      Operand<TFloating> metrics,
+      Operand<TFloating> gradientNorm,
+      Op broadcastState,
+      Exchange chiefLength,
+      Exchange chiefBytes,
+      Exchange statuses) {}
+
+  /** Workers that train this graph's replicas (1 for one process). */
+  public int replicaCount() {
+    return replicaCount;
+  }
+
+  /** The replica parts of a data-parallel graph; empty for one process. */
+  public Optional<Replicas> replicas() {
+    return replicas;
   }
 
   private static Map<String, Operand<TFloating>> dagTerms(

@@ -20,6 +20,8 @@ import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
 import io.pldr.train.graph.DagCoefficients;
+import io.pldr.train.distributed.DataParallel;
+import io.pldr.train.distributed.ReplicaStart;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.observe.LossCurves;
 import io.pldr.train.observe.LossPlot;
@@ -75,10 +77,48 @@ public final class Trainer {
    */
   public TrainingSummary run(TrainConfig requested, boolean resume, Path cacheDir)
       throws IOException {
+    return run(requested, resume, cacheDir, Optional.empty());
+  }
+
+  /**
+   * Trains as {@link #run(TrainConfig, boolean, Path)}, with {@code parallel} as one worker of a
+   * data-parallel run: each step, this worker computes the gradients of its share of the global
+   * batch ({@code batch_size} rows of the {@code batch_size} × workers that one process with that
+   * batch would read, in task order) and the update applies their mean over all workers. The chief
+   * (task 0) does what one process does (checkpoints, TensorBoard, metrics, samples, the run lock);
+   * the other workers write nothing to {@code out_dir}, start from the chief's variables and
+   * position (its checkpoint's with {@code resume}), and are refused at start if their
+   * configuration differs from the chief's.
+   */
+  public TrainingSummary run(
+      TrainConfig requested, boolean resume, Path cacheDir, Optional<DataParallel> parallel)
+      throws IOException {
     long started = System.nanoTime();
+    if (parallel.isPresent() && !parallel.get().cluster().isChief()) {
+      Path scratch = Files.createTempDirectory("pldr-worker-" + parallel.get().task() + "-");
+      try {
+        return locked(
+            requested.toBuilder().setOutDir(scratch.toString()).build(),
+            false,
+            cacheDir,
+            scratch,
+            started,
+            parallel);
+      } finally {
+        deleteTree(scratch);
+      }
+    }
     Path out = Path.of(requested.getOutDir());
     try (RunLock lock = RunLock.acquire(out)) {
-      return locked(requested, resume, cacheDir, out, started);
+      return locked(requested, resume, cacheDir, out, started, parallel);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -87,7 +127,12 @@ public final class Trainer {
       Checkpoint checkpoint, Map<String, HostTensor> model, Map<String, HostTensor> optimizer) {}
 
   private TrainingSummary locked(
-      TrainConfig requested, boolean resume, Path cacheDir, Path out, long started)
+      TrainConfig requested,
+      boolean resume,
+      Path cacheDir,
+      Path out,
+      long started,
+      Optional<DataParallel> parallel)
       throws IOException {
     Path root = out.resolve(CheckpointStore.RUN_SUBFOLDER);
     new CheckpointStore(root, Integer.MAX_VALUE).cleanUp();
@@ -149,7 +194,11 @@ public final class Trainer {
       store = new CheckpointStore(root, config.getKeepCheckpoints());
     }
 
-    try (TrainingData data = TrainingData.prepare(config, cacheDir)) {
+    int workers = parallel.map(DataParallel::workers).orElse(1);
+    // every worker reads the global batch (batch_size × workers rows) and takes its share
+    TrainConfig global =
+        config.toBuilder().setBatchSize(config.getBatchSize() * workers).build();
+    try (TrainingData data = TrainingData.prepare(global, cacheDir)) {
       ModelConfig model = config.getModel();
       if (data.tokenizer().vocabSize() != model.getVocabSize()) {
         throw new IllegalArgumentException(
@@ -179,8 +228,15 @@ public final class Trainer {
               clip(config.getOptimizer()),
               adam(config.getOptimizer()),
               config.getGradAccumulation(),
-              DagCoefficients.of(config));
-      try (TrainingSession session = new TrainingSession(graph)) {
+              DagCoefficients.of(config),
+              parallel);
+      try (TrainingSession session =
+          new TrainingSession(
+              graph,
+              g ->
+                  parallel.isPresent()
+                      ? parallel.get().server().openSession(g.model().graph())
+                      : g.model().openSession())) {
         long step;
         DataPosition position;
         if (checkpoint != null) {
@@ -195,16 +251,21 @@ public final class Trainer {
           step = 0;
           position = DataPosition.START;
         }
+        long tokensSeen = checkpoint == null ? 0 : checkpoint.state().getTokensSeen();
+        if (parallel.isPresent()) {
+          ReplicaStart.Progress start =
+              ReplicaStart.agree(
+                  session,
+                  parallel.get(),
+                  config,
+                  CheckpointStore.sha256(data.tokenizerFile()),
+                  new ReplicaStart.Progress(step, position, tokensSeen));
+          step = start.step();
+          position = start.position();
+          tokensSeen = start.tokensSeen();
+        }
         return loop(
-            config,
-            data,
-            session,
-            store,
-            step,
-            position,
-            checkpoint == null ? 0 : checkpoint.state().getTokensSeen(),
-            out,
-            started);
+            config, data, session, store, step, position, tokensSeen, out, started, parallel);
       }
     }
   }
@@ -287,15 +348,19 @@ public final class Trainer {
       DataPosition startPosition,
       long tokensSeen,
       Path out,
-      long started)
+      long started,
+      Optional<DataParallel> parallel)
       throws IOException {
+    boolean chief = parallel.isEmpty() || parallel.get().cluster().isChief();
+    int workers = parallel.map(DataParallel::workers).orElse(1);
+    long pad = config.getModel().getTokenIds().getPad();
     LearningRateSchedule schedule =
         new LearningRateSchedule(
             config.getOptimizer().getLearningRate(), config.getSchedule().getWarmupSteps(),
             config.getSchedule().getTotalSteps(), config.getSchedule().getAlpha());
     BatchIterator batches = data.trainBatches(startPosition);
     int k = config.getGradAccumulation();
-    long tokensPerStep = (long) k * config.getBatchSize() * config.getSeqLen();
+    long tokensPerStep = (long) k * config.getBatchSize() * workers * config.getSeqLen();
     double entropy = data.unigramEntropy().nats();
     TrainingSession.StepResult last = null;
     Validation lastEval = null;
@@ -315,12 +380,21 @@ public final class Trainer {
       progress.start(config.getSteps(), startStep);
       for (long step = startStep + 1; step <= config.getSteps(); step++) {
         long[][][] micro = new long[k][][];
+        double[] weights = new double[k];
         for (int i = 0; i < k; i++) {
           micro[i] = batches.next();
+          if (parallel.isPresent()) {
+            Share share = Share.of(micro[i], parallel.get().task(), workers, pad);
+            micro[i] = share.rows();
+            weights[i] = share.lossWeight();
+          }
         }
         double lr = schedule.at(step);
         long t0 = System.nanoTime();
-        last = session.step(micro, lr);
+        last =
+            parallel.isPresent()
+                ? replicaStep(session, parallel.get(), micro, weights, lr, step)
+                : session.step(micro, lr);
         long dt = System.nanoTime() - t0;
         if (step > startStep + 1) {
           timedNanos += dt;
@@ -387,7 +461,9 @@ public final class Trainer {
                       ? ""
                       : "; " + ProgressFormat.dag(lastEval.objective(), lastEval.dag())));
         }
-        if (end || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0)) {
+        if (chief
+            && (end
+                || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0))) {
           lastCheckpoint =
               writeCheckpoint(
                   store,
@@ -408,7 +484,7 @@ public final class Trainer {
       new LossPlot("pldr-train: " + out.getFileName())
           .withReference(new ReferenceLine("unigram entropy", entropy))
           .write(plot, LossCurves.fromHistory(history.entries(), "loss"));
-      List<String> samples = sample(config, session, data);
+      List<String> samples = chief ? sample(config, session, data) : List.of();
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
       LOG.debug("last checkpoint at step {}", lastCheckpointStep);
       return new TrainingSummary(
@@ -424,6 +500,69 @@ public final class Trainer {
           lastCheckpoint,
           plot,
           samples);
+    }
+  }
+
+  /**
+   * A data-parallel step; a collective that fails (a worker gone, or too slow) ends the run with a
+   * message naming the workers that no longer answer.
+   */
+  private static TrainingSession.StepResult replicaStep(
+      TrainingSession session,
+      DataParallel parallel,
+      long[][][] shares,
+      double[] weights,
+      double lr,
+      long step) {
+    try {
+      return session.replicaStep(shares, weights, lr);
+    } catch (org.tensorflow.exceptions.TensorFlowException e) {
+      List<Integer> lost = parallel.server().lost();
+      String who =
+          lost.isEmpty()
+              ? "no worker answered within the collective timeout of "
+                  + parallel.timeout().toSeconds()
+                  + " s, though all still accept connections"
+              : parallel.server().describe(lost) + " lost (its address refuses connections)";
+      throw new WorkerLostException(
+          "task "
+              + parallel.task()
+              + ": step "
+              + step
+              + " failed: "
+              + who
+              + "; every worker stops. Restart all workers with --resume to continue from the"
+              + " chief's last checkpoint. (TensorFlow: "
+              + e.getMessage().lines().findFirst().orElse("")
+              + ")",
+          e);
+    }
+  }
+
+  /** A worker's rows of a global micro-batch and its loss weight. */
+  record Share(long[][] rows, double lossWeight) {
+    /**
+     * Rows {@code [task·b, (task+1)·b)} of {@code global} (b = rows ÷ workers), weighted by workers ×
+     * its targets ÷ the global batch's targets (targets that are not padding), so that the mean of
+     * the workers' weighted losses is the global batch's loss.
+     */
+    static Share of(long[][] global, int task, int workers, long pad) {
+      int b = global.length / workers;
+      long[][] rows = java.util.Arrays.copyOfRange(global, task * b, (task + 1) * b);
+      long all = targets(global, pad);
+      return new Share(rows, all == 0 ? 1.0 : (double) workers * targets(rows, pad) / all);
+    }
+
+    private static long targets(long[][] rows, long pad) {
+      long n = 0;
+      for (long[] r : rows) {
+        for (int j = 1; j < r.length; j++) {
+          if (r[j] != pad) {
+            n++;
+          }
+        }
+      }
+      return n;
     }
   }
 

@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -44,8 +46,16 @@ public final class TrainingSession implements AutoCloseable {
   private final Session session;
 
   public TrainingSession(TrainingGraph graph) {
+    this(graph, g -> g.model().openSession());
+  }
+
+  /**
+   * The graph with a session {@code opener} makes (a data-parallel worker's session is on its
+   * server).
+   */
+  public TrainingSession(TrainingGraph graph, Function<TrainingGraph, Session> opener) {
     this.graph = graph;
-    this.session = graph.model().openSession();
+    this.session = opener.apply(graph);
   }
 
   /** The graph. */
@@ -133,6 +143,113 @@ public final class TrainingSession implements AutoCloseable {
     }
     return new StepResult(
         mean[0], mean[1], mean[3], (long) sums[2], objective(mean, 4), dag(mean, 4));
+  }
+
+  /**
+   * One optimiser step of a data-parallel replica: {@code microBatches} are this worker's shares,
+   * {@code weights} each share's loss weight (workers × its targets ÷ the global micro-batch's
+   * targets). Every worker must call it with the same learning rate; the result is the global
+   * batch's, the same on every worker. The gradient norm is that of the averaged gradient the
+   * update applied.
+   */
+  public StepResult replicaStep(long[][][] microBatches, double[] weights, double lr) {
+    TrainingGraph.Replicas rep = replicas();
+    int k = graph.accumulationSteps();
+    if (microBatches.length != k || weights.length != k) {
+      throw new IllegalArgumentException(
+          "expected "
+              + k
+              + " micro-batches and weights, got "
+              + microBatches.length
+              + " and "
+              + weights.length);
+    }
+    int workers = graph.replicaCount();
+    double[] sums = null;
+    double norm = Double.NaN;
+    try (Tensor rate = scalarTensor(lr)) {
+      for (int i = 0; i < k; i++) {
+        Session.Runner r = session.runner().fetch(rep.metrics());
+        if (k == 1) {
+          r.fetch(rep.gradientNorm()).feed(graph.learningRate(), rate).addTarget(graph.update());
+        } else {
+          r.addTarget(graph.accumulate());
+        }
+        try (TInt64 batch = HostTensors.tokens(microBatches[i]);
+            Tensor w = scalarTensor(weights[i]);
+            Result res = r.feed(graph.batch(), batch).feed(rep.lossWeight(), w).run()) {
+          double[] m = HostTensors.fromTensor(res.get(0)).toDoubleArray();
+          if (sums == null) {
+            sums = new double[m.length];
+          }
+          for (int j = 0; j < m.length; j++) {
+            sums[j] += m[j];
+          }
+          if (k == 1) {
+            norm = scalar(res, 1);
+          }
+        }
+      }
+      if (k > 1) {
+        try (Result res =
+            session
+                .runner()
+                .fetch(rep.gradientNorm())
+                .feed(graph.learningRate(), rate)
+                .addTarget(graph.update())
+                .run()) {
+          norm = scalar(res, 0);
+        }
+        session.runner().addTarget(graph.resetAccumulators()).run().close();
+      }
+    }
+    double[] mean = new double[sums.length];
+    for (int j = 0; j < sums.length; j++) {
+      mean[j] = sums[j] / k;
+    }
+    Map<String, Double> terms = new LinkedHashMap<>();
+    int j = 4;
+    for (String name : graph.dagTerms().keySet()) {
+      terms.put(name, mean[j++]);
+    }
+    return new StepResult(
+        mean[0],
+        mean[1],
+        norm,
+        Math.round(sums[2] * workers),
+        separateObjective() ? mean[3] : mean[0],
+        terms);
+  }
+
+  /** Sets every variable (parameters and optimiser state) to the chief's, on every worker. */
+  public void takeChiefState() {
+    session.runner().addTarget(replicas().broadcastState()).run().close();
+  }
+
+  /**
+   * Runs one start-up exchange: feeds {@code value} and returns what the collective gives back
+   * (the chief's value, or every worker's in task order).
+   */
+  public float[] exchange(TrainingGraph.Exchange exchange, float[] value) {
+    try (TFloat32 in = TFloat32.vectorOf(value);
+        Result res = session.runner().feed(exchange.in(), in).fetch(exchange.out()).run()) {
+      TFloat32 out = (TFloat32) res.get(0);
+      float[] f = new float[(int) out.shape().size()];
+      out.asRawTensor().data().asFloats().read(f);
+      return f;
+    }
+  }
+
+  private TrainingGraph.Replicas replicas() {
+    return graph
+        .replicas()
+        .orElseThrow(() -> new IllegalStateException("not a data-parallel training graph"));
+  }
+
+  private Tensor scalarTensor(double v) {
+    return HostTensors.toTensor(
+        HostTensor.wrap(graph.model().dtype(), io.pldr.api.tensor.Shape.of(), new double[] {v}),
+        graph.model().dtype());
   }
 
   /** Loss and accuracy (and the DAG terms, if measured) of one batch without changing anything. */

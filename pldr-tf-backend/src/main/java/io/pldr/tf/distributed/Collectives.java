@@ -1,0 +1,142 @@
+package io.pldr.tf.distributed;
+
+import java.time.Duration;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.op.Ops;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TType;
+
+/**
+ * Collective operations among the workers of a cluster, built into one worker's graph: every worker
+ * builds the same collectives in the same order, so that the instance keys they are numbered by
+ * match across processes. TensorFlow remembers an instance key's kind for the life of the process,
+ * so each graph takes a group key of its own. TensorFlow's {@code V2} collectives (group and instance keys as inputs)
+ * run over the workers' gRPC servers, ring all-reduce on CPUs and NCCL on GPUs when the runtime
+ * chooses. Each waits at most {@code timeout} for the others: a worker that is gone makes the
+ * others fail rather than hang.
+ */
+public final class Collectives {
+  private final Ops tf;
+  private final ClusterSpec cluster;
+  private final int groupKey;
+  private final float timeoutSeconds;
+  private int nextInstance = 1;
+
+  /** Collectives of {@code cluster}'s group {@code groupKey}, built with {@code tf}. */
+  public Collectives(Ops tf, ClusterSpec cluster, int groupKey, Duration timeout) {
+    this.tf = tf;
+    this.cluster = cluster;
+    this.groupKey = groupKey;
+    this.timeoutSeconds = timeout.toMillis() / 1000f;
+  }
+
+  /** The cluster. */
+  public ClusterSpec cluster() {
+    return cluster;
+  }
+
+  /** The element-wise mean of {@code x} over all workers, on every worker. */
+  public <T extends TType> Operand<T> allReduceMean(Operand<T> x) {
+    return reduce(x, "Div");
+  }
+
+  /** The element-wise sum of {@code x} over all workers, on every worker. */
+  public <T extends TType> Operand<T> allReduceSum(Operand<T> x) {
+    return reduce(x, "Id");
+  }
+
+  private <T extends TType> Operand<T> reduce(Operand<T> x, String finalOp) {
+    GraphOperation op =
+        (GraphOperation)
+            tf.scope()
+                .env()
+                .opBuilder("CollectiveReduceV2", name("all_reduce"), tf.scope())
+                .addInput(x.asOutput())
+                .addInput(size())
+                .addInput(group())
+                .addInput(instance())
+                .addInputList(new Output<?>[0])
+                .setAttr("merge_op", "Add")
+                .setAttr("final_op", finalOp)
+                .setAttr("timeout_seconds", timeoutSeconds)
+                .setDevice(ClusterSpec.device(cluster.task()))
+                .build();
+    return op.output(0);
+  }
+
+  /**
+   * The chief's {@code x} on every worker: the chief sends it (and gets it back), the others
+   * receive a tensor of the same type and shape (static on every worker's graph).
+   */
+  public <T extends TType> Operand<T> broadcast(Operand<T> x) {
+    String device = ClusterSpec.device(cluster.task());
+    if (cluster.isChief()) {
+      GraphOperation op =
+          (GraphOperation)
+              tf.scope()
+                  .env()
+                  .opBuilder("CollectiveBcastSendV2", name("broadcast_send"), tf.scope())
+                  .addInput(x.asOutput())
+                  .addInput(size())
+                  .addInput(group())
+                  .addInput(instance())
+                  .setAttr("timeout_seconds", timeoutSeconds)
+                  .setDevice(device)
+                  .build();
+      return op.output(0);
+    }
+    Operand<TInt32> shape = tf.shape(x);
+    GraphOperation op =
+        (GraphOperation)
+            tf.scope()
+                .env()
+                .opBuilder("CollectiveBcastRecvV2", name("broadcast_receive"), tf.scope())
+                .addInput(size())
+                .addInput(group())
+                .addInput(instance())
+                .addInput(shape.asOutput())
+                .setAttr("T", x.asOutput().dataType())
+                .setAttr("timeout_seconds", timeoutSeconds)
+                .setDevice(device)
+                .build();
+    return op.output(0);
+  }
+
+  /**
+   * Every worker's {@code x}, in task order, concatenated along the first axis, on every worker.
+   */
+  public <T extends TType> Operand<T> allGather(Operand<T> x) {
+    GraphOperation op =
+        (GraphOperation)
+            tf.scope()
+                .env()
+                .opBuilder("CollectiveGatherV2", name("all_gather"), tf.scope())
+                .addInput(x.asOutput())
+                .addInput(size())
+                .addInput(group())
+                .addInput(instance())
+                .addInputList(new Output<?>[0])
+                .setAttr("timeout_seconds", timeoutSeconds)
+                .setDevice(ClusterSpec.device(cluster.task()))
+                .build();
+    return op.output(0);
+  }
+
+  private String name(String kind) {
+    return tf.scope().makeOpName(kind + "_" + nextInstance);
+  }
+
+  private Output<TInt32> size() {
+    return tf.constant(cluster.size()).asOutput();
+  }
+
+  private Output<TInt32> group() {
+    return tf.constant(groupKey).asOutput();
+  }
+
+  private Output<TInt32> instance() {
+    return tf.constant(nextInstance++).asOutput();
+  }
+}
