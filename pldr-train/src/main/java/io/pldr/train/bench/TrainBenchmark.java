@@ -1,5 +1,6 @@
 package io.pldr.train.bench;
 
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.loop.TrainingSession;
@@ -43,9 +44,27 @@ public final class TrainBenchmark {
    */
   public static Measurement run(
       ModelSpec spec, int batch, int seq, int warmup, int steps, long seed, Runnable loaded) {
+    return run(spec, batch, seq, warmup, steps, seed, TrainPrecision.MODEL_DTYPE, loaded);
+  }
+
+  /** As above, with the matrix products in {@code precision} ({@link TrainPrecision}). */
+  public static Measurement run(
+      ModelSpec spec,
+      int batch,
+      int seq,
+      int warmup,
+      int steps,
+      long seed,
+      TrainPrecision precision,
+      Runnable loaded) {
     TrainingGraph graph =
         new TrainingGraph(
-            spec, new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
+            spec,
+            new TrainingGraph.Clip.ByValue(1.0),
+            new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
+            1,
+            java.util.Optional.empty(),
+            precision);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
       loaded.run();

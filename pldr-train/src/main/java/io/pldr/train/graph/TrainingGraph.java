@@ -2,6 +2,7 @@ package io.pldr.train.graph;
 
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.Parameter;
@@ -84,8 +85,22 @@ public final class TrainingGraph {
       AdamW.Settings adam,
       int accumulationSteps,
       Optional<DagCoefficients> dag) {
+    this(spec, clip, adam, accumulationSteps, dag, TrainPrecision.MODEL_DTYPE);
+  }
+
+  /**
+   * As above, with the matrix products of the forward and backward passes in {@code precision}
+   * (bfloat16 mixed precision: variables, optimiser state and loss stay float32).
+   */
+  public TrainingGraph(
+      ModelSpec spec,
+      Clip clip,
+      AdamW.Settings adam,
+      int accumulationSteps,
+      Optional<DagCoefficients> dag,
+      TrainPrecision precision) {
     ModelConfig config = spec.config();
-    this.model = new ModelGraph(spec);
+    this.model = new ModelGraph(spec, precision);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
     Ops tf = ops.tf();

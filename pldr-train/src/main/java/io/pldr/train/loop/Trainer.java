@@ -179,7 +179,8 @@ public final class Trainer {
               clip(config.getOptimizer()),
               adam(config.getOptimizer()),
               config.getGradAccumulation(),
-              DagCoefficients.of(config));
+              DagCoefficients.of(config),
+              config.getPrecision());
       try (TrainingSession session = new TrainingSession(graph)) {
         long step;
         DataPosition position;
