@@ -134,6 +134,11 @@ final class TrainBenchCommand implements Callable<Integer> {
         m.peak().cores(),
         m.peak().ghz(),
         m.peak().flopsPerCycle());
+    if (products == TrainPrecision.BF16_MIXED) {
+      out.printf(
+          "bfloat16 1024² matmul chain: %.1f GFLOP/s (float32: %.1f GFLOP/s)%n",
+          TrainBenchmark.bf16MatmulFlops() / 1e9, m.matmulFlops() / 1e9);
+    }
     out.printf("peak resident memory: %.0f MiB%n", m.peakMemoryBytes() / 1048576.0);
     out.printf("tokens/s: %.0f%n", m.tokensPerSecond());
     out.flush();
