@@ -10,6 +10,7 @@ import io.pldr.api.config.Precision;
 import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.runtime.ModelGraph;
 import io.pldr.tf.testing.Specs;
 import io.pldr.train.loop.TrainingSession;
 import io.pldr.train.optim.AdamW;
@@ -83,7 +84,8 @@ class Bf16MixedPrecisionTest {
   @Test
   void everyMatrixProductIsBfloat16AndEveryVariableFloat32() {
     TrainingGraph g = graph(Precision.FLOAT32, TrainPrecision.BF16_MIXED);
-    try (TrainingSession s = new TrainingSession(g)) {
+    try (ModelGraph model = g.model()) {
+      assertThat(model.dtype()).isEqualTo(DType.FLOAT32);
       List<GraphOperation> products = ops(g, PRODUCTS);
       // forward (linear maps, attention, metric learner, final layer) and their gradients
       assertThat(products).hasSizeGreaterThan(40);
@@ -103,7 +105,8 @@ class Bf16MixedPrecisionTest {
       assertThat(g.loss().type()).isEqualTo(org.tensorflow.types.TFloat32.class);
     }
     TrainingGraph f = graph(Precision.FLOAT32, TrainPrecision.MODEL_DTYPE);
-    try (TrainingSession s = new TrainingSession(f)) {
+    try (ModelGraph model = f.model()) {
+      assertThat(model.ops().bf16Products()).isFalse();
       assertThat(ops(f, PRODUCTS))
           .allSatisfy(op -> assertThat(productType(op)).isEqualTo(DataType.DT_FLOAT));
       assertThat(ops(f, "Cast"))
