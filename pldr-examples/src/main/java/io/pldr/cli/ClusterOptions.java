@@ -60,8 +60,8 @@ final class ClusterOptions {
   }
 
   /**
-   * Starts this worker's server and waits for the others; empty for one process. Nothing is
-   * started when the options are bad.
+   * Starts this worker's server and waits for the others; empty for one process. Nothing is started
+   * when the options are bad.
    */
   Optional<DataParallel> start(Map<String, String> environment) throws InterruptedException {
     if (timeoutSeconds != null) {

@@ -2,6 +2,7 @@ package io.pldr.cli;
 
 import io.pldr.api.config.MachineMemory;
 import io.pldr.api.config.SizeChecks;
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.runtime.NativeLibrary;
@@ -63,12 +64,33 @@ final class TrainBenchCommand implements Callable<Integer> {
       description = "Timed steps (default: ${DEFAULT-VALUE}).")
   int steps;
 
+  @Option(
+      names = "--precision",
+      paramLabel = "P",
+      defaultValue = "float32",
+      description =
+          "float32, or bf16_mixed: matrix products in bfloat16, weights and AdamW state in"
+              + " float32 (default: ${DEFAULT-VALUE}).")
+  String precision;
+
+  /** The precision named by {@code --precision}; an unknown name lists the accepted ones. */
+  static TrainPrecision precision(String name) {
+    return switch (name) {
+      case "float32" -> TrainPrecision.MODEL_DTYPE;
+      case "bf16_mixed" -> TrainPrecision.BF16_MIXED;
+      default ->
+          throw new IllegalArgumentException(
+              "--precision must be float32 or bf16_mixed, found '" + name + "'");
+    };
+  }
+
   @Override
   public Integer call() {
     OptionChecks.atLeast("--batch", batch, 1);
     OptionChecks.atLeast("--seq", seq, 1);
     OptionChecks.atLeast("--warmup", warmup, 0);
     OptionChecks.atLeast("--steps", steps, 1);
+    TrainPrecision products = precision(precision);
     NativeLibrary.loadInBackground(); // while the injector is built
     ModelSpec model = PldrInjectors.spec(shape.config(seq));
     SizeChecks.checkTraining(
@@ -76,8 +98,14 @@ final class TrainBenchCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(
-        "batch %d × %d tokens, %d warm-up + %d timed steps, float32, AdamW%n",
-        batch, seq, warmup, steps);
+        "batch %d × %d tokens, %d warm-up + %d timed steps, %s, AdamW%n",
+        batch,
+        seq,
+        warmup,
+        steps,
+        products == TrainPrecision.BF16_MIXED
+            ? "bfloat16 mixed precision (float32 weights)"
+            : "float32");
     out.flush();
     TrainBenchmark.Measurement m =
         TrainBenchmark.run(
@@ -87,6 +115,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             warmup,
             steps,
             1,
+            products,
             () -> {
               out.println(LoadTime.line());
               out.flush();
@@ -105,6 +134,11 @@ final class TrainBenchCommand implements Callable<Integer> {
         m.peak().cores(),
         m.peak().ghz(),
         m.peak().flopsPerCycle());
+    if (products == TrainPrecision.BF16_MIXED) {
+      out.printf(
+          "bfloat16 1024² matmul chain: %.1f GFLOP/s (float32: %.1f GFLOP/s)%n",
+          TrainBenchmark.bf16MatmulFlops() / 1e9, m.matmulFlops() / 1e9);
+    }
     out.printf("peak resident memory: %.0f MiB%n", m.peakMemoryBytes() / 1048576.0);
     out.printf("tokens/s: %.0f%n", m.tokensPerSecond());
     out.flush();

@@ -170,6 +170,9 @@ class InputChecksTest {
         "--batch must be 1 or more, found 0");
     refused(CliRun.of("bench", "decode", "--rounds", "0"), "--rounds must be 1 or more, found 0");
     refused(
+        CliRun.of("bench", "train", "--precision", "bf16"),
+        "--precision must be float32 or bf16_mixed, found 'bf16'");
+    refused(
         CliRun.of("bench", "serve", "--new-tokens", "-3"),
         "--new-tokens must be 1 or more, found -3");
     refused(

@@ -12,10 +12,10 @@ import org.tensorflow.types.family.TType;
  * Collective operations among the workers of a cluster, built into one worker's graph: every worker
  * builds the same collectives in the same order, so that the instance keys they are numbered by
  * match across processes. TensorFlow remembers an instance key's kind for the life of the process,
- * so each graph takes a group key of its own. TensorFlow's {@code V2} collectives (group and instance keys as inputs)
- * run over the workers' gRPC servers, ring all-reduce on CPUs and NCCL on GPUs when the runtime
- * chooses. Each waits at most {@code timeout} for the others: a worker that is gone makes the
- * others fail rather than hang.
+ * so each graph takes a group key of its own. TensorFlow's {@code V2} collectives (group and
+ * instance keys as inputs) run over the workers' gRPC servers, ring all-reduce on CPUs and NCCL on
+ * GPUs when the runtime chooses. Each waits at most {@code timeout} for the others: a worker that
+ * is gone makes the others fail rather than hang.
  */
 public final class Collectives {
   private final Ops tf;

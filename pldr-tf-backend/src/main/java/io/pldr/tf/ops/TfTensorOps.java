@@ -1,5 +1,6 @@
 package io.pldr.tf.ops;
 
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
@@ -13,6 +14,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Constant;
 import org.tensorflow.op.train.BatchMatMul;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.family.TFloating;
 import org.tensorflow.types.family.TType;
@@ -26,11 +28,33 @@ public final class TfTensorOps implements TensorOps {
   private final Ops tf;
   private final ParameterRegistry parameters;
   private final Class<? extends TFloating> type;
+  private final boolean bf16Products;
 
+  /** Matrix products in the model's type. */
   public TfTensorOps(Ops tf, ParameterRegistry parameters) {
+    this(tf, parameters, TrainPrecision.MODEL_DTYPE);
+  }
+
+  /**
+   * Matrix products ({@link #matmul}, {@link #linear}) in {@code precision}: with {@link
+   * TrainPrecision#BF16_MIXED} their float32 operands are cast to bfloat16, multiplied in bfloat16
+   * and the product cast back to float32 (a float64 model is refused); everything else stays in the
+   * model's type.
+   */
+  public TfTensorOps(Ops tf, ParameterRegistry parameters, TrainPrecision precision) {
     this.tf = tf;
     this.parameters = parameters;
     this.type = TfTypes.floating(parameters.dtype());
+    this.bf16Products = precision == TrainPrecision.BF16_MIXED;
+    if (bf16Products && parameters.dtype() != DType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "bfloat16 mixed precision needs a float32 model, found " + parameters.dtype());
+    }
+  }
+
+  /** Whether matrix products are computed in bfloat16 (mixed precision). */
+  public boolean bf16Products() {
+    return bf16Products;
   }
 
   /** The TensorFlow op builder of the graph. */
@@ -166,6 +190,19 @@ public final class TfTensorOps implements TensorOps {
 
   @Override
   public Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+    if (bf16Products) {
+      Tensor product =
+          modelTypeMatmul(wrap(toBf16(f(a))), wrap(toBf16(f(b))), transposeA, transposeB);
+      return wrap(fromBf16(unwrap(product)));
+    }
+    return modelTypeMatmul(a, b, transposeA, transposeB);
+  }
+
+  /**
+   * A matrix product in the operands' own type whatever the precision (for numerically sensitive
+   * products such as a matrix exponential's squarings).
+   */
+  public Tensor modelTypeMatmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
     Operand<TFloating> x = f(a);
     Operand<TFloating> y = f(b);
     if (x.shape().numDimensions() == 2 && y.shape().numDimensions() == 2) {
@@ -178,7 +215,15 @@ public final class TfTensorOps implements TensorOps {
     }
     return wrap(
         tf.train.batchMatMul(
-            x, y, type, BatchMatMul.adjX(transposeA), BatchMatMul.adjY(transposeB)));
+            x, y, x.type(), BatchMatMul.adjX(transposeA), BatchMatMul.adjY(transposeB)));
+  }
+
+  private Operand<TBfloat16> toBf16(Operand<TFloating> x) {
+    return tf.dtypes.cast(x, TBfloat16.class);
+  }
+
+  private Operand<TFloating> fromBf16(Operand<TBfloat16> x) {
+    return tf.dtypes.cast(x, this.<TFloating>type());
   }
 
   @Override
@@ -189,9 +234,13 @@ public final class TfTensorOps implements TensorOps {
     long inDim = w.shape().get(1);
     int rank = in.shape().numDimensions();
     Operand<TFloating> flat = rank == 2 ? in : tf.reshape(in, tf.constant(new long[] {-1, inDim}));
-    Operand<TFloating> y =
-        tf.math.add(
-            tf.linalg.matMul(flat, w, org.tensorflow.op.linalg.MatMul.transposeB(true)), f(bias));
+    Operand<TFloating> product =
+        bf16Products
+            ? fromBf16(
+                tf.linalg.matMul(
+                    toBf16(flat), toBf16(w), org.tensorflow.op.linalg.MatMul.transposeB(true)))
+            : tf.linalg.matMul(flat, w, org.tensorflow.op.linalg.MatMul.transposeB(true));
+    Operand<TFloating> y = tf.math.add(product, f(bias));
     if (rank == 2) {
       return wrap(y);
     }

@@ -2,6 +2,7 @@ package io.pldr.tf.runtime;
 
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.ParameterSpec;
 import io.pldr.api.tensor.DType;
@@ -42,12 +43,25 @@ public final class ModelGraph implements AutoCloseable {
    * Layout}).
    */
   public ModelGraph(ModelSpec spec, GraphMode mode) {
+    this(spec, mode, TrainPrecision.MODEL_DTYPE);
+  }
+
+  /**
+   * A training graph whose matrix products are computed in {@code precision} ({@link TfTensorOps});
+   * the parameters keep the model's type.
+   */
+  public ModelGraph(ModelSpec spec, TrainPrecision precision) {
+    this(spec, GraphMode.TRAINING, precision);
+  }
+
+  /** A graph for {@code mode} with matrix products in {@code precision}. */
+  public ModelGraph(ModelSpec spec, GraphMode mode, TrainPrecision precision) {
     this.config = spec.config();
     this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode));
+      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode), precision);
       this.decoder = new PldrDecoder(ops, spec, Layout.of(mode));
     } catch (RuntimeException e) {
       graph.close();

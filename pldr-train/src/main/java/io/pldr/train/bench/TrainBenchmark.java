@@ -1,5 +1,6 @@
 package io.pldr.train.bench;
 
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.loop.TrainingSession;
@@ -9,7 +10,9 @@ import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
+import org.tensorflow.types.TBfloat16;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.family.TFloating;
 
 /**
  * Measures training throughput of a model shape on random weights and random tokens: tokens per
@@ -43,9 +46,27 @@ public final class TrainBenchmark {
    */
   public static Measurement run(
       ModelSpec spec, int batch, int seq, int warmup, int steps, long seed, Runnable loaded) {
+    return run(spec, batch, seq, warmup, steps, seed, TrainPrecision.MODEL_DTYPE, loaded);
+  }
+
+  /** As above, with the matrix products in {@code precision} ({@link TrainPrecision}). */
+  public static Measurement run(
+      ModelSpec spec,
+      int batch,
+      int seq,
+      int warmup,
+      int steps,
+      long seed,
+      TrainPrecision precision,
+      Runnable loaded) {
     TrainingGraph graph =
         new TrainingGraph(
-            spec, new TrainingGraph.Clip.ByValue(1.0), new AdamW.Settings(0.9, 0.95, 1e-5, 0.1), 1);
+            spec,
+            new TrainingGraph.Clip.ByValue(1.0),
+            new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
+            1,
+            java.util.Optional.empty(),
+            precision);
     try (TrainingSession session = new TrainingSession(graph)) {
       session.load(graph.model().initialValues(seed), null);
       loaded.run();
@@ -87,11 +108,25 @@ public final class TrainBenchmark {
 
   /** FLOP/s of a 1024×1024 float32 matrix product chain, the machine's practical roof. */
   static double matmulFlops() {
+    return matmulFlops(TFloat32.class);
+  }
+
+  /**
+   * FLOP/s of the same 1024×1024 chain multiplied in bfloat16: what TensorFlow's CPU kernel for
+   * bfloat16 reaches on this machine, to compare with the float32 roof.
+   */
+  public static double bf16MatmulFlops() {
+    return matmulFlops(TBfloat16.class);
+  }
+
+  private static <T extends TFloating> double matmulFlops(Class<T> type) {
     int n = 1024;
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      Operand<TFloat32> a = tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class);
-      Operand<TFloat32> x = a;
+      Operand<T> a =
+          tf.dtypes.cast(
+              tf.random.randomUniform(tf.constant(new int[] {n, n}), TFloat32.class), type);
+      Operand<T> x = a;
       int chain = 8;
       for (int i = 0; i < chain; i++) {
         x = tf.linalg.matMul(x, a);

@@ -12,6 +12,7 @@ import io.pldr.api.config.ScheduleConfig;
 import io.pldr.api.config.SizeChecks;
 import io.pldr.api.config.TokenizerConfig;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.io.IoErrors;
 import io.pldr.api.io.StrictText;
 import java.io.IOException;
@@ -261,6 +262,21 @@ public final class TrainConfigs {
       coefficient(source, "dag.c_a", c.getDag().getCA());
       coefficient(source, "dag.c_p", c.getDag().getCP());
       coefficient(source, "dag.c_g", c.getDag().getCG());
+    }
+    if (c.getPrecision() == TrainPrecision.UNRECOGNIZED) {
+      throw new ConfigException(
+          source,
+          "precision",
+          "expected MODEL_DTYPE or BF16_MIXED, found " + c.getPrecisionValue());
+    }
+    if (c.getPrecision() == TrainPrecision.BF16_MIXED
+        && model.getPrecision() == io.pldr.api.config.Precision.FLOAT64) {
+      throw new ConfigException(
+          source,
+          "precision",
+          "BF16_MIXED keeps float32 master weights and needs a float32 model, but"
+              + " model.precision is FLOAT64; set model.precision to FLOAT32 or precision to"
+              + " MODEL_DTYPE");
     }
     return b.build();
   }

@@ -18,7 +18,8 @@ public record DataParallel(WorkerServer server, Duration timeout, int groupKey) 
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(timeout, "timeout");
     if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("the collective timeout must be positive, found " + timeout);
+      throw new IllegalArgumentException(
+          "the collective timeout must be positive, found " + timeout);
     }
   }
 

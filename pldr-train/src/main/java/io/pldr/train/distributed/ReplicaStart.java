@@ -53,8 +53,7 @@ public final class ReplicaStart {
                 + own
             : "";
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    int length =
-        (int) session.exchange(rep.chiefLength(), new float[] {bytes.length})[0];
+    int length = (int) session.exchange(rep.chiefLength(), new float[] {bytes.length})[0];
     float[] sent = new float[length];
     if (parallel.cluster().isChief()) {
       for (int i = 0; i < length; i++) {

@@ -141,6 +141,7 @@ public final class DagPenalty {
 
   private static Operand<TFloating> matmul(
       TfTensorOps ops, Operand<TFloating> x, Operand<TFloating> y) {
-    return ops.unwrap(ops.matmul(ops.wrap(x), ops.wrap(y)));
+    // in the model's type even in bfloat16 mixed precision: the squarings amplify rounding
+    return ops.unwrap(ops.modelTypeMatmul(ops.wrap(x), ops.wrap(y), false, false));
   }
 }

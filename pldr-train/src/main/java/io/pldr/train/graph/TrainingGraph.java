@@ -2,14 +2,15 @@ package io.pldr.train.graph;
 
 import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
+import io.pldr.tf.distributed.Collectives;
 import io.pldr.tf.model.PldrDecoder;
 import io.pldr.tf.ops.Parameter;
 import io.pldr.tf.ops.ParameterRegistry;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.ops.ZeroFill;
 import io.pldr.tf.runtime.ModelGraph;
-import io.pldr.tf.distributed.Collectives;
 import io.pldr.train.distributed.DataParallel;
 import io.pldr.train.optim.AdamW;
 import java.util.ArrayList;
@@ -91,14 +92,27 @@ public final class TrainingGraph {
       AdamW.Settings adam,
       int accumulationSteps,
       Optional<DagCoefficients> dag) {
-    this(spec, clip, adam, accumulationSteps, dag, Optional.empty());
+    this(spec, clip, adam, accumulationSteps, dag, TrainPrecision.MODEL_DTYPE);
+  }
+
+  /** One process's graph with the matrix products in {@code precision} (see below). */
+  public TrainingGraph(
+      ModelSpec spec,
+      Clip clip,
+      AdamW.Settings adam,
+      int accumulationSteps,
+      Optional<DagCoefficients> dag,
+      TrainPrecision precision) {
+    this(spec, clip, adam, accumulationSteps, dag, precision, Optional.empty());
   }
 
   /**
-   * A graph that, with {@code parallel}, is one replica of a data-parallel run: its loss is weighted
-   * by {@link Replicas#lossWeight()} (this worker's share of the global batch's targets), the
-   * gradients the optimiser applies are the mean over all workers (one all-reduce per update, after
-   * accumulation and before clipping), and the step's metrics are the global batch's.
+   * A graph with the matrix products of the forward and backward passes in {@code precision}
+   * (bfloat16 mixed precision: variables, optimiser state and loss stay float32) that, with {@code
+   * parallel}, is one replica of a data-parallel run: its loss is weighted by {@link
+   * Replicas#lossWeight()} (this worker's share of the global batch's targets), the gradients the
+   * optimiser applies are the mean over all workers (one all-reduce per update, after accumulation
+   * and before clipping), and the step's metrics are the global batch's.
    */
   public TrainingGraph(
       ModelSpec spec,
@@ -106,10 +120,11 @@ public final class TrainingGraph {
       AdamW.Settings adam,
       int accumulationSteps,
       Optional<DagCoefficients> dag,
+      TrainPrecision precision,
       Optional<DataParallel> parallel) {
     ModelConfig config = spec.config();
     this.replicaCount = parallel.map(DataParallel::workers).orElse(1);
-    this.model = new ModelGraph(spec);
+    this.model = new ModelGraph(spec, precision);
     this.accumulationSteps = accumulationSteps;
     TfTensorOps ops = model.ops();
     Ops tf = ops.tf();
@@ -193,7 +208,14 @@ public final class TrainingGraph {
       this.replicas =
           Optional.of(
               replicas(
-                  ops, collectives.get(), lossWeight, metrics, dagTerms, loss, appliedNorm, params));
+                  ops,
+                  collectives.get(),
+                  lossWeight,
+                  metrics,
+                  dagTerms,
+                  loss,
+                  appliedNorm,
+                  params));
     } else {
       this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
       this.replicas = Optional.empty();
@@ -283,8 +305,8 @@ public final class TrainingGraph {
 
   /**
    * The parts of a replica's graph: the loss weight to feed with each micro-batch, the step's
-   * metrics averaged over the workers ({@code [w·cross-entropy, w·accuracy, targets, objective,
-   * DAG terms…]}, w the loss weight: their means are the global batch's cross-entropy, accuracy,
+   * metrics averaged over the workers ({@code [w·cross-entropy, w·accuracy, targets, objective, DAG
+   * terms…]}, w the loss weight: their means are the global batch's cross-entropy, accuracy,
    * targets ÷ workers, objective and DAG terms), the norm of the averaged gradient the update
    * applies, the operation that sets every variable (parameters and optimiser state) to the
    * chief's, and the start-up exchanges: the chief's values of a length and of a byte string, and

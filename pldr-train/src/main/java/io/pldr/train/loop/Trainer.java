@@ -19,9 +19,9 @@ import io.pldr.tf.io.AtomicFiles;
 import io.pldr.train.data.BatchIterator;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.data.TrainingData;
-import io.pldr.train.graph.DagCoefficients;
 import io.pldr.train.distributed.DataParallel;
 import io.pldr.train.distributed.ReplicaStart;
+import io.pldr.train.graph.DagCoefficients;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.observe.LossCurves;
 import io.pldr.train.observe.LossPlot;
@@ -196,8 +196,7 @@ public final class Trainer {
 
     int workers = parallel.map(DataParallel::workers).orElse(1);
     // every worker reads the global batch (batch_size × workers rows) and takes its share
-    TrainConfig global =
-        config.toBuilder().setBatchSize(config.getBatchSize() * workers).build();
+    TrainConfig global = config.toBuilder().setBatchSize(config.getBatchSize() * workers).build();
     try (TrainingData data = TrainingData.prepare(global, cacheDir)) {
       ModelConfig model = config.getModel();
       if (data.tokenizer().vocabSize() != model.getVocabSize()) {
@@ -229,6 +228,7 @@ public final class Trainer {
               adam(config.getOptimizer()),
               config.getGradAccumulation(),
               DagCoefficients.of(config),
+              config.getPrecision(),
               parallel);
       try (TrainingSession session =
           new TrainingSession(
@@ -542,9 +542,9 @@ public final class Trainer {
   /** A worker's rows of a global micro-batch and its loss weight. */
   record Share(long[][] rows, double lossWeight) {
     /**
-     * Rows {@code [task·b, (task+1)·b)} of {@code global} (b = rows ÷ workers), weighted by workers ×
-     * its targets ÷ the global batch's targets (targets that are not padding), so that the mean of
-     * the workers' weighted losses is the global batch's loss.
+     * Rows {@code [task·b, (task+1)·b)} of {@code global} (b = rows ÷ workers), weighted by workers
+     * × its targets ÷ the global batch's targets (targets that are not padding), so that the mean
+     * of the workers' weighted losses is the global batch's loss.
      */
     static Share of(long[][] global, int task, int workers, long pad) {
       int b = global.length / workers;

@@ -227,8 +227,8 @@ public final class TrainingSession implements AutoCloseable {
   }
 
   /**
-   * Runs one start-up exchange: feeds {@code value} and returns what the collective gives back
-   * (the chief's value, or every worker's in task order).
+   * Runs one start-up exchange: feeds {@code value} and returns what the collective gives back (the
+   * chief's value, or every worker's in task order).
    */
   public float[] exchange(TrainingGraph.Exchange exchange, float[] value) {
     try (TFloat32 in = TFloat32.vectorOf(value);

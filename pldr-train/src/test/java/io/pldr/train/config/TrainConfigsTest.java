@@ -110,4 +110,25 @@ class TrainConfigsTest {
     assertThat(fails(VALID + "dag { c_a: nan }\n").field()).isEqualTo("dag.c_a");
     assertThat(fails(VALID + "dag { c_g: inf }\n").field()).isEqualTo("dag.c_g");
   }
+
+  @Test
+  void bf16MixedPrecisionIsAcceptedForAFloat32Model() {
+    TrainConfig c = TrainConfigs.parse(VALID + "precision: BF16_MIXED\n", "t.textproto");
+    assertThat(c.getPrecision()).isEqualTo(io.pldr.api.config.TrainPrecision.BF16_MIXED);
+    assertThat(TrainConfigs.parse(VALID, "t.textproto").getPrecision())
+        .isEqualTo(io.pldr.api.config.TrainPrecision.MODEL_DTYPE);
+  }
+
+  @Test
+  void bf16MixedPrecisionWithAFloat64ModelNamesBothFields() {
+    ConfigException e =
+        fails(
+            VALID.replace("max_seq_len: 64", "max_seq_len: 64 precision: FLOAT64")
+                + "precision: BF16_MIXED\n");
+    assertThat(e.getMessage())
+        .contains("t.textproto")
+        .contains("precision")
+        .contains("model.precision is FLOAT64")
+        .contains("BF16_MIXED");
+  }
 }

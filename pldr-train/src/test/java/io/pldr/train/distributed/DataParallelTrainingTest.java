@@ -32,9 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two workers (two gRPC servers in this JVM, one training thread each) train the main job's model
- * (pldr-examples/configs/moby-dick-small.textproto, sequences of 16 tokens) with batch b each, and one
- * process trains it with batch 2b: the per-step losses agree within 1e-5 relative over 30 steps,
- * with and without gradient accumulation and DAG regularisation.
+ * (pldr-examples/configs/moby-dick-small.textproto, sequences of 16 tokens) with batch b each, and
+ * one process trains it with batch 2b: the per-step losses agree within 1e-5 relative over 30
+ * steps, with and without gradient accumulation and DAG regularisation.
  */
 class DataParallelTrainingTest {
   private static final Path MAIN_JOB =
@@ -136,12 +136,12 @@ class DataParallelTrainingTest {
   }
 
   /**
-   * The learned operator, as the main job trains it, with DAG regularisation: two workers of batch 8
-   * compute exactly what one process computes with batch 8 and two accumulated micro-batches (the same sums in the same
-   * order), over all 30 steps. Against one process of batch 16 they agree within 1e-5 until the
-   * learned operator amplifies the rounding of a re-associated sum (from the third step), and from
-   * there they stray exactly as far from it as that one process accumulating two micro-batches
-   * does: the difference is the operator's sensitivity, not data parallelism.
+   * The learned operator, as the main job trains it, with DAG regularisation: two workers of batch
+   * 8 compute exactly what one process computes with batch 8 and two accumulated micro-batches (the
+   * same sums in the same order), over all 30 steps. Against one process of batch 16 they agree
+   * within 1e-5 until the learned operator amplifies the rounding of a re-associated sum (from the
+   * third step), and from there they stray exactly as far from it as that one process accumulating
+   * two micro-batches does: the difference is the operator's sensitivity, not data parallelism.
    */
   @Test
   void twoWorkersComputeWhatOneProcessAccumulatingTheirSharesComputes(@TempDir Path dir)
@@ -170,9 +170,9 @@ class DataParallelTrainingTest {
   }
 
   /**
-   * With scaled dot-product attention (the identity operator: no metric learner to amplify rounding)
-   * and two accumulated micro-batches, two workers of batch 8 follow one process of batch 16 within
-   * 1e-5 relative over all 30 steps.
+   * With scaled dot-product attention (the identity operator: no metric learner to amplify
+   * rounding) and two accumulated micro-batches, two workers of batch 8 follow one process of batch
+   * 16 within 1e-5 relative over all 30 steps.
    */
   @Test
   void twoWorkersFollowOneProcessOfTwiceTheBatchWithAccumulation(@TempDir Path dir)
@@ -182,8 +182,8 @@ class DataParallelTrainingTest {
     twoWorkers(mainJob(dir.resolve("sdpa8"), 8, sdpa), Duration.ofSeconds(60));
     List<Double> one = losses(dir.resolve("sdpa16"));
     List<Double> two = losses(dir.resolve("sdpa8"));
-    System.out.println("identity operator, accumulation 2: two workers against batch 16:"
-        + curve(two, one));
+    System.out.println(
+        "identity operator, accumulation 2: two workers against batch 16:" + curve(two, one));
     assertThat(two).hasSize(30);
     assertThat(maxRelative(two, one, 30)).isLessThanOrEqualTo(1e-5);
     assertThat(one.get(29)).isLessThan(one.get(0) - 0.5);
