@@ -19,12 +19,15 @@ final class ClusterOptions {
   /** How long a worker waits at start for the others to accept connections. */
   static final Duration PEER_WAIT = Duration.ofSeconds(60);
 
+  /** How long {@link #start} waits for the other workers (tests shorten it). */
+  Duration peerWait = PEER_WAIT;
+
   @Option(
       names = "--cluster",
-      paramLabel = "HOST:PORT,...",
+      paramLabel = "LIST",
       description =
-          "Every worker's address in task order (the same list on every worker); task 0 is the"
-              + " chief. Trains data-parallel (docs/distributed.md). Also read from TF_CONFIG.")
+          "Every worker's host:port, comma-separated, in task order (the same list on every"
+              + " worker); task 0 is the chief. Trains data-parallel. Also read from TF_CONFIG.")
   String cluster;
 
   @Option(
@@ -75,7 +78,7 @@ final class ClusterOptions {
       return Optional.empty();
     }
     WorkerServer server = WorkerServer.start(spec.get());
-    server.awaitPeers(PEER_WAIT);
+    server.awaitPeers(peerWait);
     Duration timeout =
         timeoutSeconds == null ? DataParallel.DEFAULT_TIMEOUT : Duration.ofSeconds(timeoutSeconds);
     return Optional.of(new DataParallel(server, timeout, 1));

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
       "",
       "With --cluster and --task (or TF_CONFIG), this process is one worker of a data-parallel"
           + " run: each worker trains batch_size rows of every global batch of batch_size ×"
-          + " workers, and the chief (task 0) writes what one process writes"
-          + " (docs/distributed.md)."
+          + " workers, and the chief (task 0) writes what one process writes.",
+      "Running several workers: docs/distributed.md"
     })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

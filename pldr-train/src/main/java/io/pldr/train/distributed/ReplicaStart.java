@@ -2,6 +2,7 @@ package io.pldr.train.distributed;
 
 import com.google.protobuf.TextFormat;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.tf.distributed.ClusterSpec;
 import io.pldr.train.data.DataPosition;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.loop.TrainingSession;
@@ -68,7 +69,7 @@ public final class ReplicaStart {
     String chief = new String(chiefBytes, StandardCharsets.UTF_8);
     int newline = chief.indexOf('\n');
     String chiefRun = chief.substring(newline + 1);
-    Optional<String> difference = difference(chiefRun, own, parallel);
+    Optional<String> difference = difference(chiefRun, own, parallel.cluster());
     float[] statuses =
         session.exchange(rep.statuses(), new float[] {difference.isPresent() ? 1f : 0f});
     if (difference.isPresent()) {
@@ -113,7 +114,7 @@ public final class ReplicaStart {
   }
 
   /** What differs between the chief's run and this worker's, as the error this worker reports. */
-  static Optional<String> difference(String chief, String own, DataParallel parallel) {
+  static Optional<String> difference(String chief, String own, ClusterSpec cluster) {
     if (chief.equals(own)) {
       return Optional.empty();
     }
@@ -121,10 +122,10 @@ public final class ReplicaStart {
     String[] o = own.split("\n", 3);
     String prefix =
         "task "
-            + parallel.task()
+            + cluster.task()
             + ": this worker was started with a configuration that differs from the chief's (task"
             + " 0, "
-            + parallel.cluster().workers().get(0)
+            + cluster.workers().get(0)
             + "): ";
     if (!c[0].equals(o[0])) {
       return Optional.of(
