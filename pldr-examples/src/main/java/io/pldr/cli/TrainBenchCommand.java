@@ -6,6 +6,7 @@ import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.runtime.NativeLibrary;
+import io.pldr.train.bench.DataParallelBenchmark;
 import io.pldr.train.bench.TrainBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,6 +66,15 @@ final class TrainBenchCommand implements Callable<Integer> {
   int steps;
 
   @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Data-parallel workers, each a TensorFlow server in this process on a loopback port"
+              + " with batch × seq tokens per step (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
       names = "--precision",
       paramLabel = "P",
       defaultValue = "float32",
@@ -85,7 +95,8 @@ final class TrainBenchCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    OptionChecks.atLeast("--workers", workers, 1);
     OptionChecks.atLeast("--batch", batch, 1);
     OptionChecks.atLeast("--seq", seq, 1);
     OptionChecks.atLeast("--warmup", warmup, 0);
@@ -107,6 +118,23 @@ final class TrainBenchCommand implements Callable<Integer> {
             ? "bfloat16 mixed precision (float32 weights)"
             : "float32");
     out.flush();
+    if (workers > 1) {
+      DataParallelBenchmark.Measurement d =
+          DataParallelBenchmark.run(model, workers, batch, seq, warmup, steps, 1, products);
+      out.printf(
+          "workers: %d in this process on loopback ports, sharing its %d cores%n",
+          workers, Runtime.getRuntime().availableProcessors());
+      out.printf("parameters: %,d%n", d.parameters());
+      out.printf("step time: %.1f ms%n", d.secondsPerStep() * 1e3);
+      out.printf(
+          "all-reduce of every gradient alone: %.1f ms (%.0f%% of a step; %.2f MB sent and"
+              + " received per worker)%n",
+          d.exchangeSeconds() * 1e3, 100 * d.exchangeShare(), d.bytesPerStep() / 1e6);
+      out.printf("tokens/s per worker: %.0f%n", d.tokensPerSecondPerWorker());
+      out.printf("tokens/s: %.0f%n", d.tokensPerSecond());
+      out.flush();
+      return 0;
+    }
     TrainBenchmark.Measurement m =
         TrainBenchmark.run(
             model,

@@ -17,12 +17,6 @@ class ClusterOptionsTest {
     return o;
   }
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void neitherOptionNorEnvironmentMeansOneProcess() throws Exception {
     assertThat(options(null, null).start(Map.of())).isEmpty();
@@ -61,11 +55,12 @@ class ClusterOptionsTest {
           .hasMessageContaining("localhost:" + taken.getLocalPort())
           .hasMessageContaining("is in use");
     }
-    int nobody = freePort();
-    ClusterOptions o = options("localhost:" + freePort() + ",localhost:" + nobody, 0);
+    String list = io.pldr.tf.distributed.ClusterSpec.loopback(2);
+    String nobody = list.split(",")[1];
+    ClusterOptions o = options(list, 0);
     o.peerWait = Duration.ofSeconds(1);
     assertThatThrownBy(() -> o.start(Map.of()))
-        .hasMessageContaining("task 1 (localhost:" + nobody + ") is unreachable after 1 s")
+        .hasMessageContaining("task 1 (" + nobody + ") is unreachable after 1 s")
         .hasMessageContaining("expected every worker of --cluster");
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistributedTrainingProcessTest {
   @TempDir Path dir;
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 
   private Process worker(Path config, int task, String list, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>();
@@ -111,7 +104,7 @@ class DistributedTrainingProcessTest {
         TinyTraining.config(
             dir, "steps: 100000\ncheckpoint_every: 2\nlog_every: 1\nsample { lines: 0 }\n");
     Path run = dir.resolve("run");
-    String list = "localhost:" + freePort() + ",localhost:" + freePort();
+    String list = io.pldr.tf.distributed.ClusterSpec.loopback(2);
     Process chief = worker(config, 0, list);
     Process other = worker(config, 1, list);
     long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);

@@ -178,6 +178,7 @@ class InputChecksTest {
     refused(
         CliRun.of("train", "--config", "x.textproto", "--steps", "-2"),
         "--steps must be 1 or more, found -2");
+    refused(CliRun.of("bench", "train", "--workers", "0"), "--workers must be 1 or more, found 0");
   }
 
   @Test

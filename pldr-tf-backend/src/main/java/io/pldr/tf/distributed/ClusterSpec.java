@@ -154,6 +154,23 @@ public record ClusterSpec(List<HostAndPort> workers, int task, String source) {
     }
   }
 
+  /**
+   * A {@code --cluster} list of {@code workers} free loopback ports ({@code localhost:p,…}), for
+   * workers on this machine (benchmarks, tests). A port is free when chosen; another process may
+   * take it before its worker starts.
+   */
+  public static String loopback(int workers) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        out.add("localhost:" + s.getLocalPort());
+      } catch (IOException e) {
+        throw new IllegalStateException("no free loopback port: " + e.getMessage(), e);
+      }
+    }
+    return String.join(",", out);
+  }
+
   /** Workers in the cluster. */
   public int size() {
     return workers.size();

@@ -1,8 +1,8 @@
 package io.pldr.tf.distributed;
 
 import java.time.Duration;
-import org.tensorflow.GraphOperation;
 import org.tensorflow.Operand;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TInt32;
@@ -48,22 +48,11 @@ public final class Collectives {
   }
 
   private <T extends TType> Operand<T> reduce(Operand<T> x, String finalOp) {
-    GraphOperation op =
-        (GraphOperation)
-            tf.scope()
-                .env()
-                .opBuilder("CollectiveReduceV2", name("all_reduce"), tf.scope())
-                .addInput(x.asOutput())
-                .addInput(size())
-                .addInput(group())
-                .addInput(instance())
-                .addInputList(new Output<?>[0])
-                .setAttr("merge_op", "Add")
-                .setAttr("final_op", finalOp)
-                .setAttr("timeout_seconds", timeoutSeconds)
-                .setDevice(ClusterSpec.device(cluster.task()))
-                .build();
-    return op.output(0);
+    return op("CollectiveReduceV2", "all_reduce", x.asOutput(), true)
+        .setAttr("merge_op", "Add")
+        .setAttr("final_op", finalOp)
+        .build()
+        .output(0);
   }
 
   /**
@@ -71,57 +60,39 @@ public final class Collectives {
    * receive a tensor of the same type and shape (static on every worker's graph).
    */
   public <T extends TType> Operand<T> broadcast(Operand<T> x) {
-    String device = ClusterSpec.device(cluster.task());
     if (cluster.isChief()) {
-      GraphOperation op =
-          (GraphOperation)
-              tf.scope()
-                  .env()
-                  .opBuilder("CollectiveBcastSendV2", name("broadcast_send"), tf.scope())
-                  .addInput(x.asOutput())
-                  .addInput(size())
-                  .addInput(group())
-                  .addInput(instance())
-                  .setAttr("timeout_seconds", timeoutSeconds)
-                  .setDevice(device)
-                  .build();
-      return op.output(0);
+      return op("CollectiveBcastSendV2", "broadcast_send", x.asOutput(), false).build().output(0);
     }
-    Operand<TInt32> shape = tf.shape(x);
-    GraphOperation op =
-        (GraphOperation)
-            tf.scope()
-                .env()
-                .opBuilder("CollectiveBcastRecvV2", name("broadcast_receive"), tf.scope())
-                .addInput(size())
-                .addInput(group())
-                .addInput(instance())
-                .addInput(shape.asOutput())
-                .setAttr("T", x.asOutput().dataType())
-                .setAttr("timeout_seconds", timeoutSeconds)
-                .setDevice(device)
-                .build();
-    return op.output(0);
+    return op("CollectiveBcastRecvV2", "broadcast_receive", null, false)
+        .addInput(tf.shape(x).asOutput())
+        .setAttr("T", x.asOutput().dataType())
+        .build()
+        .output(0);
   }
 
   /**
    * Every worker's {@code x}, in task order, concatenated along the first axis, on every worker.
    */
   public <T extends TType> Operand<T> allGather(Operand<T> x) {
-    GraphOperation op =
-        (GraphOperation)
-            tf.scope()
-                .env()
-                .opBuilder("CollectiveGatherV2", name("all_gather"), tf.scope())
-                .addInput(x.asOutput())
-                .addInput(size())
-                .addInput(group())
-                .addInput(instance())
-                .addInputList(new Output<?>[0])
-                .setAttr("timeout_seconds", timeoutSeconds)
-                .setDevice(ClusterSpec.device(cluster.task()))
-                .build();
-    return op.output(0);
+    return op("CollectiveGatherV2", "all_gather", x.asOutput(), true).build().output(0);
+  }
+
+  /**
+   * A collective's builder: its input (if any), group size, group key, a new instance key, the
+   * empty list of ordering tokens ({@code ordered}: the ops that take one), the timeout and this
+   * task's device.
+   */
+  private OperationBuilder op(String type, String kind, Output<?> input, boolean ordered) {
+    OperationBuilder b = tf.scope().env().opBuilder(type, name(kind), tf.scope());
+    if (input != null) {
+      b.addInput(input);
+    }
+    b.addInput(size()).addInput(group()).addInput(instance());
+    if (ordered) {
+      b.addInputList(new Output<?>[0]);
+    }
+    b.setAttr("timeout_seconds", timeoutSeconds).setDevice(ClusterSpec.device(cluster.task()));
+    return b;
   }
 
   private String name(String kind) {

@@ -3,7 +3,6 @@ package io.pldr.tf.distributed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,8 +30,7 @@ class CollectivesTest {
 
   @BeforeAll
   static void startTwoWorkers() throws Exception {
-    int[] ports = {freePort(), freePort()};
-    String list = "localhost:" + ports[0] + ",localhost:" + ports[1];
+    String list = ClusterSpec.loopback(2);
     servers =
         new WorkerServer[] {
           WorkerServer.start(ClusterSpec.parse(list, 0)),
@@ -45,12 +43,6 @@ class CollectivesTest {
   @AfterAll
   static void stop() {
     pool.shutdownNow();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** What each task's graph computes, built from its collectives and its own value. */

@@ -14,7 +14,6 @@ import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.config.TrainConfigs;
 import io.pldr.train.loop.Trainer;
 import io.pldr.train.loop.TrainingSummary;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +46,7 @@ class DataParallelTrainingTest {
 
   @BeforeAll
   static void startTwoWorkers() throws Exception {
-    String list = "localhost:" + freePort() + ",localhost:" + freePort();
+    String list = ClusterSpec.loopback(2);
     servers =
         new WorkerServer[] {
           WorkerServer.start(ClusterSpec.parse(list, 0)),
@@ -59,12 +58,6 @@ class DataParallelTrainingTest {
   @AfterAll
   static void stop() {
     pool.shutdownNow();
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** The main job's configuration for 30 steps of batch {@code batch}, every step logged. */
