@@ -97,6 +97,27 @@ class CollectivesTest {
   }
 
   @Test
+  void aLongVectorIsReducedInPiecesToTheSameMean() throws Exception {
+    int n = (int) (2.5 * Collectives.PIECE); // three pieces
+    int[] at = {0, (int) Collectives.PIECE - 1, (int) Collectives.PIECE, n - 1};
+    float[][] means =
+        onBothWorkers(
+            (tf, c, v) -> {
+              Operand<TFloat32> x =
+                  tf.math.mul(
+                      tf.dtypes.cast(
+                          tf.range(tf.constant(0), tf.constant(n), tf.constant(1)), TFloat32.class),
+                      tf.constant(v[0]));
+              return tf.gather(c.allReduceMean(x, n), tf.constant(at), tf.constant(0));
+            },
+            new float[][] {{1f}, {2f}});
+    for (int i = 0; i < at.length; i++) {
+      assertThat(means[0][i]).isEqualTo(1.5f * at[i]);
+      assertThat(means[1][i]).isEqualTo(1.5f * at[i]);
+    }
+  }
+
+  @Test
   void aWorkerThatNeverComesMakesTheOtherFailWithinItsTimeout() throws Exception {
     long t0 = System.nanoTime();
     assertThatThrownBy(

@@ -142,13 +142,16 @@ public final class DataParallelBenchmark {
     return new Measurement(parallel.workers(), parameters, (long) batch * seq, step, exchange);
   }
 
-  /** Seconds one all-reduce of {@code size} float32 values takes among the workers. */
+  /**
+   * Seconds the all-reduce of {@code size} float32 values takes among the workers, in the pieces a
+   * training step reduces its gradients in.
+   */
   private static double allReduceSeconds(WorkerServer server, long size, int warmup, int steps) {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
       Collectives c = new Collectives(tf, server.cluster(), 2, Duration.ofMinutes(10));
       Operand<TFloat32> reduced =
-          c.allReduceMean(tf.fill(tf.constant(new long[] {size}), tf.constant(1f)));
+          c.allReduceMean(tf.fill(tf.constant(new long[] {size}), tf.constant(1f)), size);
       Operand<TFloat32> first =
           tf.slice(reduced, tf.constant(new int[] {0}), tf.constant(new int[] {1}));
       try (Session s = server.openSession(g)) {

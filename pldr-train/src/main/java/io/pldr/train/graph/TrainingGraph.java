@@ -202,7 +202,8 @@ public final class TrainingGraph {
       applied = grads;
     }
     if (collectives.isPresent()) {
-      applied = meanOverWorkers(tf, collectives.get(), applied);
+      long total = params.values().stream().mapToLong(p -> p.spec().shape().size()).sum();
+      applied = meanOverWorkers(tf, collectives.get(), applied, total);
       Operand<TFloating> appliedNorm = globalNorm(ops, applied);
       this.optimizer = new AdamW(ops, params, clip(ops, applied, clip), learningRate, adam);
       this.replicas =
@@ -223,16 +224,17 @@ public final class TrainingGraph {
   }
 
   /**
-   * Every gradient's mean over the workers in one all-reduce: flattened, concatenated, reduced,
-   * then split and shaped back.
+   * Every gradient's mean over the workers: flattened and concatenated, reduced ({@link
+   * Collectives#allReduceMean(Operand, long)}, in concurrent pieces), then split and shaped back.
    */
   private static List<Operand<TFloating>> meanOverWorkers(
-      Ops tf, Collectives c, List<Operand<TFloating>> grads) {
+      Ops tf, Collectives c, List<Operand<TFloating>> grads, long total) {
     List<Operand<TFloating>> flat = new ArrayList<>();
     for (Operand<TFloating> g : grads) {
       flat.add(tf.reshape(g, tf.constant(new int[] {-1})));
     }
-    Operand<TFloating> all = c.allReduceMean(tf.concat(flat, tf.constant(0)));
+    Operand<TFloating> all = tf.concat(flat, tf.constant(0));
+    all = c.allReduceMean(all, total);
     List<Operand<TInt32>> sizes = new ArrayList<>();
     for (Operand<TFloating> g : grads) {
       sizes.add(tf.reshape(tf.size(g), tf.constant(new int[] {1})));
