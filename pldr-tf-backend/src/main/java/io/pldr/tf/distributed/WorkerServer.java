@@ -98,6 +98,19 @@ public final class WorkerServer {
   }
 
   /**
+   * Every worker of a cluster of {@code workers} on free loopback ports, all in this process, in
+   * task order (benchmarks, tests).
+   */
+  public static List<WorkerServer> loopback(int workers) {
+    String list = ClusterSpec.loopback(workers);
+    List<WorkerServer> out = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      out.add(start(ClusterSpec.parse(list, i)));
+    }
+    return out;
+  }
+
+  /**
    * The configuration of this task's sessions: the process's thread settings, the chief as the
    * collectives' group leader, and only this task's devices (each worker computes on its own).
    */

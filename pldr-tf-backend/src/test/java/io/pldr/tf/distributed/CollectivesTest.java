@@ -30,12 +30,7 @@ class CollectivesTest {
 
   @BeforeAll
   static void startTwoWorkers() throws Exception {
-    String list = ClusterSpec.loopback(2);
-    servers =
-        new WorkerServer[] {
-          WorkerServer.start(ClusterSpec.parse(list, 0)),
-          WorkerServer.start(ClusterSpec.parse(list, 1))
-        };
+    servers = WorkerServer.loopback(2).toArray(WorkerServer[]::new);
     pool = Executors.newFixedThreadPool(2);
     servers[1].awaitPeers(Duration.ofSeconds(10));
   }

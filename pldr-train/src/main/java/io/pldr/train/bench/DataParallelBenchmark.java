@@ -2,7 +2,6 @@ package io.pldr.train.bench;
 
 import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
-import io.pldr.tf.distributed.ClusterSpec;
 import io.pldr.tf.distributed.Collectives;
 import io.pldr.tf.distributed.WorkerServer;
 import io.pldr.train.distributed.DataParallel;
@@ -73,11 +72,7 @@ public final class DataParallelBenchmark {
       long seed,
       TrainPrecision precision)
       throws Exception {
-    String list = ClusterSpec.loopback(workers);
-    List<WorkerServer> servers = new ArrayList<>();
-    for (int i = 0; i < workers; i++) {
-      servers.add(WorkerServer.start(ClusterSpec.parse(list, i)));
-    }
+    List<WorkerServer> servers = WorkerServer.loopback(workers);
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     try {
       List<Future<Measurement>> runs = new ArrayList<>();

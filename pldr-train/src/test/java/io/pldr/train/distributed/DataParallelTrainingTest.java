@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Guice;
 import io.pldr.api.config.TrainConfig;
-import io.pldr.tf.distributed.ClusterSpec;
 import io.pldr.tf.distributed.WorkerServer;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.train.config.TrainConfigs;
@@ -46,12 +45,7 @@ class DataParallelTrainingTest {
 
   @BeforeAll
   static void startTwoWorkers() throws Exception {
-    String list = ClusterSpec.loopback(2);
-    servers =
-        new WorkerServer[] {
-          WorkerServer.start(ClusterSpec.parse(list, 0)),
-          WorkerServer.start(ClusterSpec.parse(list, 1))
-        };
+    servers = WorkerServer.loopback(2).toArray(WorkerServer[]::new);
     pool = Executors.newFixedThreadPool(2);
   }
 
