@@ -400,6 +400,7 @@ class BatchingEngineTest {
         assertThat(c.text()).isEqualTo(alone.text()).doesNotContain(stop);
         assertThat(got.get(i).deltas.toString()).isEqualTo(c.text());
         for (int j = 0; j < PROMPTS.size(); j++) {
+          got.get(j).get(); // the others may still be decoding: read their tokens once they end
           List<GeneratedToken> tokens = got.get(j).tokens;
           StringBuilder sent = new StringBuilder();
           for (int t = 0; t < tokens.size() - 1; t++) {
