@@ -4,6 +4,7 @@ import io.pldr.api.config.ConfigException;
 import io.pldr.api.config.MemoryEstimate;
 import io.pldr.train.data.CorpusException;
 import io.pldr.train.loop.TrainingDivergedException;
+import io.pldr.train.loop.WorkerLostException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -104,6 +105,7 @@ final class ErrorReport implements CommandLine.IExecutionExceptionHandler {
         || t instanceof IOException
         || t instanceof UncheckedIOException
         || t instanceof TrainingDivergedException
+        || t instanceof WorkerLostException
         || t instanceof CorpusException) {
       return message(t);
     }

@@ -149,7 +149,7 @@ public final class WorkerServer {
         return;
       }
       if (System.nanoTime() - until >= 0) {
-        throw new IllegalStateException(
+        throw new IllegalArgumentException(
             "task "
                 + cluster.task()
                 + ": "

@@ -533,7 +533,11 @@ public final class Trainer {
               + who
               + "; every worker stops. Restart all workers with --resume to continue from the"
               + " chief's last checkpoint. (TensorFlow: "
-              + e.getMessage().lines().findFirst().orElse("")
+              + e.getMessage()
+                  .lines()
+                  .filter(l -> !l.isBlank() && !l.startsWith("From "))
+                  .findFirst()
+                  .orElse(e.getMessage())
               + ")",
           e);
     }
