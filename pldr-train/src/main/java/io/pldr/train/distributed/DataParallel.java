@@ -23,11 +23,6 @@ public record DataParallel(WorkerServer server, Duration timeout, int groupKey) 
     }
   }
 
-  /** A worker on {@code server} with the default timeout and group key 1. */
-  public static DataParallel of(WorkerServer server) {
-    return new DataParallel(server, DEFAULT_TIMEOUT, 1);
-  }
-
   /** The cluster. */
   public ClusterSpec cluster() {
     return server.cluster();
