@@ -106,11 +106,7 @@ public final class TrainingSession implements AutoCloseable {
           "expected " + k + " micro-batches, got " + microBatches.length);
     }
     double[] sums = new double[4 + dagFetches()];
-    try (Tensor rate =
-        HostTensors.toTensor(
-            HostTensor.wrap(
-                graph.model().dtype(), io.pldr.api.tensor.Shape.of(), new double[] {lr}),
-            graph.model().dtype())) {
+    try (Tensor rate = scalarTensor(lr)) {
       for (int i = 0; i < k; i++) {
         Session.Runner r =
             session

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.pldr.api.config.ModelConfig;
-import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.Precision;
 import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.tensor.DType;
@@ -32,26 +30,9 @@ class Bf16MixedPrecisionTest {
   private static final long[][] BATCH_1 = {{3, 5, 7, 9, 11, 2, 4, 6}, {4, 6, 8, 10, 12, 13, 1, 3}};
   private static final long[][] BATCH_2 = {{13, 2, 5, 7, 1, 4, 9, 9}, {9, 9, 4, 3, 2, 8, 5, 7}};
 
-  private static ModelConfig config(Precision precision) {
-    return ModelConfigs.validate(
-        ModelConfig.newBuilder()
-            .setNumLayers(2)
-            .setDModel(16)
-            .setNumHeads(2)
-            .setDff(24)
-            .setVocabSize(20)
-            .setADff(6)
-            .setNumReslayerA(2)
-            .setNumDenseA(2)
-            .setMaxSeqLen(8)
-            .setPrecision(precision)
-            .build(),
-        "test");
-  }
-
   private static TrainingGraph graph(Precision model, TrainPrecision precision) {
     return new TrainingGraph(
-        Specs.of(config(model)),
+        Specs.of(TinyModel.config(2, model)),
         new TrainingGraph.Clip.ByValue(1.0),
         new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
         1,

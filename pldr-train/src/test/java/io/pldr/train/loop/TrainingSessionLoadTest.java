@@ -2,11 +2,10 @@ package io.pldr.train.loop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pldr.api.config.ModelConfig;
-import io.pldr.api.config.ModelConfigs;
 import io.pldr.api.config.Precision;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.testing.Specs;
+import io.pldr.train.graph.TinyModel;
 import io.pldr.train.graph.TrainingGraph;
 import io.pldr.train.optim.AdamW;
 import java.util.Map;
@@ -23,23 +22,8 @@ class TrainingSessionLoadTest {
   private static final long[][] BATCH_2 = {{13, 2, 5, 7, 1, 4}, {9, 9, 4, 3, 2, 8}};
 
   private static TrainingGraph graph(int layers, Precision precision, int accumulation) {
-    ModelConfig config =
-        ModelConfigs.validate(
-            ModelConfig.newBuilder()
-                .setNumLayers(layers)
-                .setDModel(16)
-                .setNumHeads(2)
-                .setDff(24)
-                .setVocabSize(20)
-                .setADff(6)
-                .setNumReslayerA(2)
-                .setNumDenseA(2)
-                .setMaxSeqLen(8)
-                .setPrecision(precision)
-                .build(),
-            "test");
     return new TrainingGraph(
-        Specs.of(config),
+        Specs.of(TinyModel.config(layers, precision)),
         new TrainingGraph.Clip.ByValue(1.0),
         new AdamW.Settings(0.9, 0.95, 1e-5, 0.1),
         accumulation);
