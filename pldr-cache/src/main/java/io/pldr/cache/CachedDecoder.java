@@ -4,12 +4,12 @@ import io.pldr.api.cache.CacheMode;
 import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.model.ModelSpec;
+import io.pldr.api.model.WeightFormat;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.io.GCacheFile;
 import io.pldr.tf.model.DecoderLayer;
 import io.pldr.tf.model.PldrDecoder;
-import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.ops.TfTensorOps;
 import io.pldr.tf.runtime.HostTensors;
 import io.pldr.tf.runtime.InputCheck;
@@ -49,7 +49,11 @@ import org.tensorflow.types.family.TFloating;
  * Caches stay in native memory between steps. Safe for concurrent use on different states.
  */
 public final class CachedDecoder implements AutoCloseable {
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(CachedDecoder.class);
   private final ModelGraph model;
+  private final WeightFormat weights;
+  private final int threads;
   private final Session session;
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt32> cachedLength;
@@ -71,7 +75,17 @@ public final class CachedDecoder implements AutoCloseable {
 
   /** The decoder of {@code spec}'s model, its parameters not yet loaded ({@link #load}). */
   public CachedDecoder(ModelSpec spec) {
-    this.model = new ModelGraph(spec, GraphMode.INFERENCE);
+    this(spec, WeightFormat.FLOAT32);
+  }
+
+  /**
+   * The decoder of {@code spec}'s model with its matrices stored in {@code weights} (computed from
+   * the float32 values when they are {@linkplain #load loaded}); fails, naming both, for a format
+   * the model cannot use.
+   */
+  public CachedDecoder(ModelSpec spec, WeightFormat weights) {
+    this.model = new ModelGraph(spec, weights);
+    this.weights = weights;
     try {
       Ops tf = model.tf();
       this.tokens =
@@ -89,7 +103,16 @@ public final class CachedDecoder implements AutoCloseable {
       for (CacheMode mode : List.of(CacheMode.KV_G, CacheMode.KV, CacheMode.G)) {
         steps.put(mode, build(mode, hasMetric));
       }
-      this.session = model.openSession(SessionConfigs.decoding());
+      long floatBytes = weightBytes(model, WeightFormat.FLOAT32);
+      if (weights.reduced() && floatBytes < SessionConfigs.ONE_THREAD_BELOW_BYTES) {
+        log.warn(
+            "{} weights pay for models whose matrices outgrow the CPU's caches; this model's take"
+                + " {} MiB in float32, which decodes faster (docs/benchmarks.md)",
+            weights.id(),
+            floatBytes >> 20);
+      }
+      this.threads = SessionConfigs.decodingThreads(weightBytes(model, weights));
+      this.session = model.openSession(SessionConfigs.decoding(weightBytes(model, weights)));
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -132,9 +155,16 @@ public final class CachedDecoder implements AutoCloseable {
                   ? Optional.of(new DeductiveOutputs(ops.wrap(aLm.get()), ops.wrap(gLm.get())))
                   : Optional.empty()));
     }
-    PldrDecoder.Outputs out =
-        model.decoder().forward(tokens, kv ? cachedLength : tf.constant(0), offsets, caches);
-    return new Graphs(inputs, out.lastLogits(), out);
+    // the KV modes' passes compute a few rows (one per sequence): their products keep reordered
+    // weights; the others compute every position and reorder per call
+    boolean previous = ops.parameters().cachedWeights(kv);
+    try {
+      PldrDecoder.Outputs out =
+          model.decoder().forward(tokens, kv ? cachedLength : tf.constant(0), offsets, caches);
+      return new Graphs(inputs, out.lastLogits(), out);
+    } finally {
+      ops.parameters().cachedWeights(previous);
+    }
   }
 
   private Placeholder<TFloating> input(Ops tf, Shape shape) {
@@ -149,6 +179,37 @@ public final class CachedDecoder implements AutoCloseable {
     return hasMetric;
   }
 
+  /**
+   * The bytes of the model's parameters as this decoder stores them (matrices in its weight format,
+   * the few vectors counted alike): what a decoding step reads.
+   */
+  static long weightBytes(ModelGraph model, WeightFormat weights) {
+    long elements = 0;
+    for (var p : model.parameterSpecs().values()) {
+      elements += p.shape().size();
+    }
+    int bytes =
+        switch (weights) {
+          case FLOAT32 -> model.dtype() == io.pldr.api.tensor.DType.FLOAT64 ? 8 : 4;
+          case BFLOAT16 -> 2;
+          case INT8 -> 1;
+        };
+    return elements * bytes;
+  }
+
+  /**
+   * The intra-op threads this decoder's session asked for ({@link SessionConfigs#decodingThreads});
+   * TensorFlow keeps the pool of the process's first session.
+   */
+  public int intraOpThreads() {
+    return threads;
+  }
+
+  /** How the decoder stores the model's matrices. */
+  public WeightFormat weights() {
+    return weights;
+  }
+
   /** The model's configuration. */
   public ModelConfig config() {
     return model.config();
@@ -160,11 +221,20 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
-   * Loads parameters (exactly the model's; checked first) in a constant number of session runs,
-   * whatever the model's size; returns how many it made.
+   * Loads parameters (exactly the model's; checked first) in few session runs ({@link
+   * io.pldr.tf.runtime.VariableIo}); returns how many it made. A reduced {@link #weights()} format
+   * is computed from the float32 values here.
    */
   public int load(Map<String, HostTensor> parameters) {
     return model.assign(session, parameters, "parameters");
+  }
+
+  /**
+   * The parameters as the decoder holds them, in the model's type: with reduced weights, the
+   * matrices as rounded to their format.
+   */
+  public Map<String, HostTensor> parameters() {
+    return model.read(session);
   }
 
   /** Last-position logits {@code [B, V]} of a pass, and the caches after it. */

@@ -2,7 +2,10 @@ package io.pldr.cache;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.cache.generate.Sampler;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -17,6 +20,7 @@ public final class DecodeBenchmark {
       int promptLength,
       int newTokens,
       double prefillSeconds,
+      double firstTokenSeconds,
       double decodeSeconds,
       double decodeCpuSeconds) {
     /** New tokens per second of decoding. */
@@ -53,21 +57,47 @@ public final class DecodeBenchmark {
       int warmup,
       int rounds,
       long seed) {
-    int vocab = decoder.config().getVocabSize();
+    return compare(List.of(decoder), mode, promptLength, newTokens, warmup, rounds, seed).get(0);
+  }
+
+  /**
+   * Measures several decoders of one model shape side by side (say, its weight formats): the same
+   * random prompt, {@code warmup} untimed generations each, then {@code rounds} rounds in which
+   * every decoder makes one timed generation in turn, so that the machine's drifts reach them
+   * alike. Returns each decoder's median generation (by decoding time), in order.
+   */
+  public static List<Measurement> compare(
+      List<CachedDecoder> decoders,
+      CacheMode mode,
+      int promptLength,
+      int newTokens,
+      int warmup,
+      int rounds,
+      long seed) {
+    int vocab = decoders.get(0).config().getVocabSize();
     SplittableRandom random = new SplittableRandom(seed);
     long[] prompt = new long[promptLength];
     for (int i = 0; i < promptLength; i++) {
       prompt[i] = 1 + random.nextInt(vocab - 1);
     }
-    for (int round = 0; round < warmup; round++) {
-      generate(decoder, mode, prompt, newTokens);
+    for (CachedDecoder decoder : decoders) {
+      for (int round = 0; round < warmup; round++) {
+        generate(decoder, mode, prompt, newTokens);
+      }
     }
-    java.util.List<Measurement> timed = new java.util.ArrayList<>();
+    List<List<Measurement>> timed = new ArrayList<>();
+    decoders.forEach(d -> timed.add(new ArrayList<>()));
     for (int round = 0; round < Math.max(1, rounds); round++) {
-      timed.add(generate(decoder, mode, prompt, newTokens));
+      for (int i = 0; i < decoders.size(); i++) {
+        timed.get(i).add(generate(decoders.get(i), mode, prompt, newTokens));
+      }
     }
-    timed.sort(java.util.Comparator.comparingDouble(Measurement::decodeSeconds));
-    return timed.get(timed.size() / 2);
+    List<Measurement> medians = new ArrayList<>();
+    for (List<Measurement> t : timed) {
+      t.sort(Comparator.comparingDouble(Measurement::decodeSeconds));
+      medians.add(t.get(t.size() / 2));
+    }
+    return medians;
   }
 
   private static Measurement generate(
@@ -79,10 +109,14 @@ public final class DecodeBenchmark {
     CachedDecoder.Step s = decoder.prefill(new long[][] {prompt});
     long t1 = System.nanoTime();
     long c1 = threads.getCurrentThreadCpuTime();
+    long first = 0;
     DecodeState state = s.state();
     try {
       for (int j = 0; j < newTokens; j++) {
         row[prompt.length + j] = Sampler.argMax(s.logits(), 0);
+        if (j == 0) {
+          first = System.nanoTime();
+        }
         if (j == newTokens - 1) {
           break;
         }
@@ -95,6 +129,12 @@ public final class DecodeBenchmark {
     long t2 = System.nanoTime();
     long c2 = threads.getCurrentThreadCpuTime();
     return new Measurement(
-        mode, prompt.length, newTokens, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (c2 - c1) / 1e9);
+        mode,
+        prompt.length,
+        newTokens,
+        (t1 - t0) / 1e9,
+        (first - t0) / 1e9,
+        (t2 - t1) / 1e9,
+        (c2 - c1) / 1e9);
   }
 }

@@ -5,6 +5,7 @@ import io.pldr.api.cache.GCache;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.config.Precision;
 import io.pldr.api.model.ModelSpec;
+import io.pldr.api.model.WeightFormat;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.api.text.SpecialTokens;
 import io.pldr.api.text.Tokenizer;
@@ -77,6 +78,7 @@ public final class PretrainedModel implements AutoCloseable {
   public static final class Loader {
     private final Path dir;
     private Optional<Precision> precision = Optional.empty();
+    private WeightFormat weights = WeightFormat.FLOAT32;
     private Optional<Path> gCacheFile = Optional.empty();
     private boolean allowForeignGCache;
     private final List<Module> modules = new ArrayList<>();
@@ -88,6 +90,16 @@ public final class PretrainedModel implements AutoCloseable {
     /** Runs the model in {@code precision} (float64 for invariance measurements). */
     public Loader precision(Precision precision) {
       this.precision = Optional.of(precision);
+      return this;
+    }
+
+    /**
+     * Stores the model's matrices in {@code weights} for inference (float32 by default): bfloat16
+     * or int8 take half or a quarter of the bytes per decoded token, computed from the checkpoint's
+     * float32 values when it is loaded. A float64 model takes float32 only.
+     */
+    public Loader weights(WeightFormat weights) {
+      this.weights = java.util.Objects.requireNonNull(weights, "weights");
       return this;
     }
 
@@ -148,7 +160,7 @@ public final class PretrainedModel implements AutoCloseable {
         Map<String, HostTensor> parameters = checkpoint.model();
         ParameterCheck.check(
             ModelGraph.parameterSpecs(spec), parameters, checkpoint.parametersSource());
-        decoder = new CachedDecoder(spec);
+        decoder = new CachedDecoder(spec, weights);
         decoder.load(parameters);
         return new PretrainedModel(checkpoint, spec, tokenizer, decoder, fixed);
       } catch (IOException | RuntimeException e) {

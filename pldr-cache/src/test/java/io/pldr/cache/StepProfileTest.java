@@ -2,6 +2,7 @@ package io.pldr.cache;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.config.ModelConfig;
+import io.pldr.api.model.WeightFormat;
 import io.pldr.tf.testing.Specs;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,17 +13,22 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a check: where one {@code kv_g} step of {@code bench decode}'s small shape spends its time,
  * at batch 1 and 16 (prompt 128, steps at 140 to 160 positions), from TensorFlow's trace summed per
- * operation type and per node. Runs only with {@code -Dpldr.bench=true}.
+ * operation type and per node. Runs only with {@code -Dpldr.bench=true}; {@code
+ * -Dpldr.profile.weights=bfloat16|int8} profiles reduced weights, {@code -Dpldr.profile.paper=true}
+ * the paper's shape at batch 1.
  */
 @EnabledIfSystemProperty(named = "pldr.bench", matches = "true")
 class StepProfileTest {
   @Test
   void profile() {
-    ModelConfig config = SmallShape.config(256);
-    try (CachedDecoder decoder = new CachedDecoder(Specs.of(config))) {
+    boolean paper = Boolean.getBoolean("pldr.profile.paper");
+    ModelConfig config = paper ? paperConfig() : SmallShape.config(256);
+    WeightFormat weights =
+        WeightFormat.fromId(System.getProperty("pldr.profile.weights", "float32"));
+    try (CachedDecoder decoder = new CachedDecoder(Specs.of(config), weights)) {
       decoder.load(decoder.initialValues(1));
       SplittableRandom random = new SplittableRandom(3);
-      for (int b : new int[] {1, 16}) {
+      for (int b : paper ? new int[] {1} : new int[] {1, 16}) {
         long[][] rows = new long[b][160];
         for (long[] r : rows) for (int j = 0; j < r.length; j++) r[j] = 4 + random.nextInt(4000);
         long[][] prompt = new long[b][];
@@ -55,6 +61,21 @@ class StepProfileTest {
         print("node", sum);
       }
     }
+  }
+
+  /** The paper's shape ({@code bench decode}'s help), with a context of 256. */
+  private static ModelConfig paperConfig() {
+    return io.pldr.api.config.ModelConfigs.validate(
+        SmallShape.config(256).toBuilder()
+            .setNumLayers(5)
+            .setDModel(896)
+            .setNumHeads(14)
+            .setDff(2389)
+            .setVocabSize(32000)
+            .setADff(170)
+            .setNumReslayerA(8)
+            .build(),
+        "paper");
   }
 
   /** The 15 largest entries of {@code micros} (summed over 20 traced steps), per step. */

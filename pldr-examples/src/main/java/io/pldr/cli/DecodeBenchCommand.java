@@ -2,12 +2,19 @@ package io.pldr.cli;
 
 import io.pldr.api.cache.CacheMode;
 import io.pldr.api.model.ModelSpec;
+import io.pldr.api.model.WeightFormat;
+import io.pldr.api.tensor.HostTensor;
 import io.pldr.cache.CachedDecoder;
 import io.pldr.cache.DecodeBenchmark;
 import io.pldr.tf.inject.PldrInjectors;
 import io.pldr.tf.runtime.NativeLibrary;
+import io.pldr.tf.runtime.ProcessMemory;
 import io.pldr.tf.runtime.SessionConfigs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +35,12 @@ import picocli.CommandLine.Spec;
           + " --vocab=32000",
       "",
       "Prints 'load: N s' (the seconds from the JVM's start until the model is loaded) before"
-          + " decoding; the last line is 'tokens/s: N'."
+          + " decoding, then the prompt pass, the time to the first token, the time per new"
+          + " token and the resident memory; the last line is 'tokens/s: N'.",
+      "",
+      "--weights takes a comma-separated list (float32,bfloat16,int8) to measure the formats side"
+          + " by side: their rounds interleave, and a table gives each one's figures, its"
+          + " speed-up over the first."
     })
 final class DecodeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -62,9 +74,11 @@ final class DecodeBenchCommand implements Callable<Integer> {
       names = "--threads",
       paramLabel = "N",
       description =
-          "Intra-op threads (default: all cores, or"
-              + " PLDR_THREADS). Small models decode fastest on 1.")
+          "Intra-op threads (default: PLDR_THREADS, else chosen by the model's size: 1 for"
+              + " matrices under 64 MiB, else every core).")
   Integer threads;
+
+  @Mixin WeightsOption weights;
 
   @Override
   public Integer call() {
@@ -80,26 +94,97 @@ final class DecodeBenchCommand implements Callable<Integer> {
     }
     NativeLibrary.loadInBackground(); // while the injector is built
     CacheMode m = CacheMode.fromId(mode);
+    List<WeightFormat> formats = weights.formats();
     ModelSpec model = PldrInjectors.spec(shape.config(lengths.prompt + lengths.newTokens));
     var out = spec.commandLine().getOut();
     out.println("model: " + shape.describe());
     out.printf(
-        "prompt %d tokens, %d new tokens, greedy, mode %s, float32, median of %d,"
-            + " %d intra-op threads%n",
-        lengths.prompt, lengths.newTokens, m.id(), rounds, SessionConfigs.intraOpThreads());
+        "prompt %d tokens, %d new tokens, greedy, mode %s, %s weights, median of %d%n",
+        lengths.prompt,
+        lengths.newTokens,
+        m.id(),
+        formats.stream().map(WeightFormat::id).collect(Collectors.joining(", ")),
+        rounds);
     out.flush();
-    try (CachedDecoder decoder = new CachedDecoder(model)) {
-      decoder.load(decoder.initialValues(1));
+    List<CachedDecoder> decoders = new ArrayList<>();
+    try {
+      Map<String, HostTensor> values = null;
+      for (int i = 0; i < formats.size(); i++) {
+        CachedDecoder decoder = new CachedDecoder(model, formats.get(i));
+        decoders.add(decoder);
+        if (values == null) {
+          values = decoder.initialValues(1);
+        }
+        decoder.load(values);
+        if (i == formats.size() - 1) {
+          values = null;
+        }
+        // the float32 values live on in TensorFlow's variables (rounded, in reduced formats); the
+        // heap that held them is given back before memory is measured
+        System.gc();
+      }
       out.println(LoadTime.line());
+      out.printf(
+          "intra-op threads: %d (%s)%n",
+          decoders.get(0).intraOpThreads(),
+          SessionConfigs.explicitThreads().isPresent()
+              ? "as set"
+              : "the default for this model's size");
       out.flush();
-      DecodeBenchmark.Measurement r =
-          DecodeBenchmark.run(decoder, m, lengths.prompt, lengths.newTokens, warmup, rounds, 1);
-      out.printf("prompt pass: %.1f ms%n", r.prefillSeconds() * 1e3);
-      out.printf("per new token: %.2f ms%n", r.msPerToken());
-      out.printf("CPU of the decoding thread per new token: %.3f ms%n", r.cpuMsPerToken());
-      out.printf("tokens/s: %.1f%n", r.tokensPerSecond());
+      List<DecodeBenchmark.Measurement> results =
+          DecodeBenchmark.compare(
+              decoders, m, lengths.prompt, lengths.newTokens, warmup, rounds, 1);
+      if (formats.size() == 1) {
+        report(out, results.get(0));
+      } else {
+        compare(out, formats, results);
+      }
+    } finally {
+      decoders.forEach(CachedDecoder::close);
     }
     out.flush();
     return 0;
+  }
+
+  private void report(java.io.PrintWriter out, DecodeBenchmark.Measurement r) {
+    out.printf(
+        "prompt pass: %.1f ms (%.0f tokens/s)%n",
+        r.prefillSeconds() * 1e3, lengths.prompt / r.prefillSeconds());
+    out.printf(
+        "time to first token: %.1f ms (%d-token prompt)%n",
+        r.firstTokenSeconds() * 1e3, lengths.prompt);
+    out.printf("per new token: %.2f ms%n", r.msPerToken());
+    out.printf("CPU of the decoding thread per new token: %.3f ms%n", r.cpuMsPerToken());
+    out.printf(
+        "resident memory: %.0f MiB after decoding, %.0f MiB at peak%n",
+        ProcessMemory.residentBytes() / 1048576.0, ProcessMemory.peakBytes() / 1048576.0);
+    out.printf("tokens/s: %.1f%n", r.tokensPerSecond());
+  }
+
+  /** One line per format, measured in interleaved rounds, and the speed-up over the first. */
+  private void compare(
+      java.io.PrintWriter out,
+      List<WeightFormat> formats,
+      List<DecodeBenchmark.Measurement> results) {
+    out.printf(
+        "%-9s %12s %10s %10s %9s %8s%n",
+        "weights", "prompt pass", "first tok", "per token", "tokens/s", "speed-up");
+    double base = results.get(0).tokensPerSecond();
+    for (int i = 0; i < formats.size(); i++) {
+      DecodeBenchmark.Measurement r = results.get(i);
+      out.printf(
+          "%-9s %9.1f ms %7.1f ms %7.2f ms %9.1f %7.2f×%n",
+          formats.get(i).id(),
+          r.prefillSeconds() * 1e3,
+          r.firstTokenSeconds() * 1e3,
+          r.msPerToken(),
+          r.tokensPerSecond(),
+          r.tokensPerSecond() / base);
+    }
+    out.printf(
+        "resident memory: %.0f MiB after decoding (every format's decoder), %.0f MiB at peak;"
+            + " measure one format per process for its own%n",
+        ProcessMemory.residentBytes() / 1048576.0, ProcessMemory.peakBytes() / 1048576.0);
+    out.printf("tokens/s: %.1f%n", results.get(results.size() - 1).tokensPerSecond());
   }
 }

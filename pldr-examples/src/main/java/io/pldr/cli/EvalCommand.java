@@ -91,12 +91,15 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin ForeignGCacheOption foreignGCache;
 
+  @Mixin WeightsOption weights;
+
   @Option(
       names = "--settings",
       paramLabel = "LIST",
       split = ",",
+      hideParamSyntax = true,
       description =
-          "Settings to score: g_cache (each context's own G-cache), no_cache, g_cache_file"
+          "Comma-separated settings to score: g_cache (each context's own G-cache), no_cache, g_cache_file"
               + " (needs --g-cache FILE); default: g_cache and no_cache, and g_cache_file with"
               + " --g-cache.")
   List<String> settingNames;
@@ -144,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
 
     EvalReport report;
     List<String> chosenSettings = settings();
-    PretrainedModel.Loader loader = checkpoint.loader();
+    PretrainedModel.Loader loader = checkpoint.loader().weights(weights.format());
     foreignGCache.apply(loader, gCacheFile);
     try (PretrainedModel model = loader.load();
         EvalProgressBar progress = EvalProgressBar.forEnvironment()) {

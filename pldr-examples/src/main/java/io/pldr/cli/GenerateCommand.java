@@ -106,6 +106,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Mixin ForeignGCacheOption foreignGCache;
 
+  @Mixin WeightsOption weights;
+
   @Override
   public Integer call() throws IOException {
     List<String> prompts = prompts();
@@ -115,7 +117,7 @@ final class GenerateCommand implements Callable<Integer> {
     SamplingConfig sampling =
         new SamplingConfig(temperature, topK, topP, seed, maxNewTokens, stops);
     CacheMode m = CacheMode.fromId(mode);
-    PretrainedModel.Loader loader = checkpoint.loader();
+    PretrainedModel.Loader loader = checkpoint.loader().weights(weights.format());
     foreignGCache.apply(loader, gCache);
     var out = spec.commandLine().getOut();
     try (PretrainedModel model = loader.load()) {

@@ -64,6 +64,8 @@ final class ServeCommand implements Callable<Integer> {
 
   @Mixin ForeignGCacheOption foreignGCache;
 
+  @Mixin WeightsOption weights;
+
   @Option(
       names = "--max-batch",
       paramLabel = "N",
@@ -94,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     OptionChecks.atLeast("--max-queue", maxQueue, 1);
     OptionChecks.atLeast("--shutdown-grace", shutdownGrace, 0);
     OptionChecks.atLeast("--port", port, 0);
-    PretrainedModel.Loader loader = checkpoint.loader();
+    PretrainedModel.Loader loader = checkpoint.loader().weights(weights.format());
     foreignGCache.apply(loader, gCache);
     CompletionServer server =
         new CompletionServer(

@@ -167,6 +167,7 @@ final class TrainBenchCommand implements Callable<Integer> {
           "bfloat16 1024² matmul chain: %.1f GFLOP/s (float32: %.1f GFLOP/s)%n",
           TrainBenchmark.bf16MatmulFlops() / 1e9, m.matmulFlops() / 1e9);
     }
+    out.printf("forward pass alone (validation): %.0f tokens/s%n", m.forwardTokensPerSecond());
     out.printf("peak resident memory: %.0f MiB%n", m.peakMemoryBytes() / 1048576.0);
     out.printf("tokens/s: %.0f%n", m.tokensPerSecond());
     out.flush();

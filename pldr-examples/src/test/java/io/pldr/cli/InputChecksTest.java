@@ -170,6 +170,13 @@ class InputChecksTest {
         "--batch must be 1 or more, found 0");
     refused(CliRun.of("bench", "decode", "--rounds", "0"), "--rounds must be 1 or more, found 0");
     refused(
+        CliRun.of("generate", "--checkpoint", model, "--prompt", "a", "--weights", "fp16"),
+        "--weights: unknown weight format 'fp16': expected one of float32, bfloat16, int8");
+    refused(
+        CliRun.of("bench", "decode", "--weights", "float32,int4"),
+        "--weights: unknown weight format 'int4': expected one of float32, bfloat16, int8");
+    refused(CliRun.of("bench", "decode", "--weights", "int8,int8"), "--weights names int8 twice");
+    refused(
         CliRun.of("bench", "train", "--precision", "bf16"),
         "--precision must be float32 or bf16_mixed, found 'bf16'");
     refused(

@@ -6,6 +6,7 @@ import io.pldr.api.model.ModelSpec;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
+import io.pldr.tf.ops.Embedding;
 import io.pldr.tf.ops.TfTensorOps;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class PldrDecoder {
   private final TfTensorOps ops;
   private final ModelConfig config;
   private final Layout layout;
-  private final Operand<TFloating> embedding;
+  private final Embedding embedding;
   private final LayerNorm embeddingNorm;
   private final List<DecoderLayer> layers = new ArrayList<>();
   private final OutputMap output;
@@ -73,11 +74,11 @@ public final class PldrDecoder {
     this.layout = layout;
     int d = config.getDModel();
     this.embedding =
-        ops.unwrap(
-            ops.parameter(
+        ops.parameters()
+            .embedding(
                 "decoder.embedding.weight",
                 Shape.of(config.getVocabSize(), d),
-                new Initializer.Normal(0, 1)));
+                new Initializer.Normal(0, 1));
     for (int i = 0; i < config.getNumLayers(); i++) {
       layers.add(new DecoderLayer(ops, spec, layout, i));
     }
@@ -117,7 +118,7 @@ public final class PldrDecoder {
             tf.constant(new int[] {-1, -1}));
     Operand<TInt32> batchAndLength = tf.shape(fresh);
     int d = config.getDModel();
-    Operand<TFloating> x = tf.gather(embedding, fresh, tf.constant(0));
+    Operand<TFloating> x = embedding.lookup(tf, fresh);
     x = tf.math.mul(x, ops.scalar(Math.sqrt(d)));
     x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
     // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys

@@ -6,13 +6,14 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.types.family.TFloating;
 
 /**
- * Linear maps of one input packed into one product ({@link ParameterRegistry#packedLinear}): {@code
- * weight [in, Σ out]} holds each part's W transposed, side by side; {@code bias [Σ out]}.
+ * Linear maps of one input packed into one product ({@link ParameterRegistry#packedLinear}): the
+ * parts' weights transposed side by side, {@code [in, Σ out]}, stored in the registry's {@link
+ * io.pldr.api.model.WeightFormat}, and their biases {@code [Σ out]} in the model's type.
  */
-public record PackedLinear(Operand<? extends TFloating> weight, Operand<? extends TFloating> bias) {
+public interface PackedLinear {
 
   /** One packed map: its parameter prefix, output width and initializers. */
-  public record Part(String name, int out, Initializer weight, Initializer bias) {
+  record Part(String name, int out, Initializer weight, Initializer bias) {
     /** A part initialised as {@code io.pldr.tf.model.Linear} is (Xavier-uniform, zero bias). */
     public static Part linear(String name, int out) {
       return new Part(name, out, Initializer.xavierUniform(), Initializer.zeros());
@@ -20,8 +21,5 @@ public record PackedLinear(Operand<? extends TFloating> weight, Operand<? extend
   }
 
   /** {@code x [R, in]} to {@code [R, Σ out]}: the parts' outputs side by side. */
-  @SuppressWarnings("unchecked")
-  public <T extends TFloating> Operand<T> apply(Ops tf, Operand<T> x) {
-    return tf.math.add(tf.linalg.matMul(x, (Operand<T>) weight), (Operand<T>) bias);
-  }
+  <T extends TFloating> Operand<T> apply(Ops tf, Operand<T> x);
 }

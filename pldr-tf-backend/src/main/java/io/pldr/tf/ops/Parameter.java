@@ -18,13 +18,16 @@ import org.tensorflow.types.family.TFloating;
 public record Parameter(
     ParameterSpec spec,
     Initializer initializer,
-    Variable<? extends TFloating> variable,
+    Variable<?> variable,
     Operand<? extends TFloating> read,
     Operand<? extends TFloating> stored,
     Placeholder<? extends TFloating> feed,
     Op assign) {
 
-  /** The variable itself (a reference: the target of assignments). */
+  /**
+   * The variable itself (a reference: the target of assignments); of the model's type unless the
+   * registry stores reduced weights ({@link ParameterRegistry#weights()}).
+   */
   @SuppressWarnings("unchecked")
   public <T extends TFloating> Operand<T> variableRef() {
     return (Operand<T>) variable;

@@ -1,6 +1,7 @@
 package io.pldr.tf.ops;
 
 import io.pldr.api.model.ParameterSpec;
+import io.pldr.api.model.WeightFormat;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.Initializer;
 import io.pldr.api.tensor.Shape;
@@ -15,14 +16,21 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Assign;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
+import org.tensorflow.types.TBfloat16;
+import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TUint8;
 import org.tensorflow.types.family.TFloating;
+import org.tensorflow.types.family.TIntegral;
+import org.tensorflow.types.family.TType;
 
 /** The parameters of one graph, in the order the model created them, by global name. */
 public final class ParameterRegistry {
   private final Ops tf;
   private final DType dtype;
   private final GraphMode mode;
+  private final WeightFormat weights;
+  private boolean cachedWeights;
   private final Map<String, Parameter> parameters = new LinkedHashMap<>();
   private final List<Op> preloads = new ArrayList<>();
 
@@ -33,9 +41,46 @@ public final class ParameterRegistry {
 
   /** A registry whose parameters are read as {@code mode} needs. */
   public ParameterRegistry(Ops tf, DType dtype, GraphMode mode) {
+    this(tf, dtype, mode, WeightFormat.FLOAT32);
+  }
+
+  /**
+   * A registry whose matrices ({@link #packedLinear}, {@link #embedding}) are stored in {@code
+   * weights}; a reduced format needs an inference graph of a float32 model.
+   */
+  public ParameterRegistry(Ops tf, DType dtype, GraphMode mode, WeightFormat weights) {
+    if (weights.reduced() && dtype != DType.FLOAT32) {
+      throw new IllegalArgumentException(
+          "weights "
+              + weights.id()
+              + " need a float32 model; this model is "
+              + dtype.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (weights.reduced() && mode != GraphMode.INFERENCE) {
+      throw new IllegalArgumentException(
+          "weights " + weights.id() + " are for inference graphs, not " + mode);
+    }
     this.tf = tf;
     this.dtype = dtype;
     this.mode = mode;
+    this.weights = weights;
+  }
+
+  /** How the matrices are stored. */
+  public WeightFormat weights() {
+    return weights;
+  }
+
+  /**
+   * Whether the products of reduced weights built from now on keep oneDNN's reordered copy of their
+   * weights (one more copy per product node, reordered once): right for graphs that run a few rows
+   * at a time, such as decoding steps; a prompt pass over many rows amortises the reorder instead.
+   * Returns the previous setting.
+   */
+  public boolean cachedWeights(boolean cached) {
+    boolean previous = cachedWeights;
+    cachedWeights = cached;
+    return previous;
   }
 
   /** Creates a parameter; a name can be taken once. */
@@ -80,6 +125,14 @@ public final class ParameterRegistry {
    * which {@link #preloads()} first allocate.
    */
   public PackedLinear packedLinear(int in, List<PackedLinear.Part> parts) {
+    return switch (weights) {
+      case FLOAT32 -> floatPacked(in, parts);
+      case BFLOAT16 -> bf16Packed(in, parts);
+      case INT8 -> int8Packed(in, parts);
+    };
+  }
+
+  private PackedLinear floatPacked(int in, List<PackedLinear.Part> parts) {
     Class<? extends TFloating> type = TfTypes.floating(dtype);
     int total = parts.stream().mapToInt(PackedLinear.Part::out).sum();
     String name = parts.get(0).name() + (parts.size() > 1 ? ".packed" : ".transposed");
@@ -132,13 +185,294 @@ public final class ParameterRegistry {
               sliceAssign(bias, new int[] {offset}, new int[] {end}, biasFeed)));
       offset = end;
     }
-    return new PackedLinear(weight, bias);
+    return new PackedLinear() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T extends TFloating> Operand<T> apply(Ops ops, Operand<T> x) {
+        return ops.math.add(ops.linalg.matMul(x, (Operand<T>) weight), (Operand<T>) bias);
+      }
+    };
+  }
+
+  /** One packed part's place: its name, its columns [begin, end) and its weight's shape. */
+  private record Slot(PackedLinear.Part part, int begin, int end, Shape weightShape) {}
+
+  private static List<Slot> slots(int in, List<PackedLinear.Part> parts) {
+    List<Slot> out = new ArrayList<>();
+    int offset = 0;
+    for (PackedLinear.Part part : parts) {
+      out.add(new Slot(part, offset, offset + part.out(), Shape.of(part.out(), in)));
+      offset += part.out();
+    }
+    return out;
+  }
+
+  private static String packedName(List<PackedLinear.Part> parts) {
+    return parts.get(0).name() + (parts.size() > 1 ? ".packed" : ".transposed");
+  }
+
+  private Placeholder<TFloat32> weightFeed(Slot slot) {
+    return tf.withName(slot.part().name() + ".weight_feed")
+        .placeholder(TFloat32.class, Placeholder.shape(TfTypes.shape(slot.weightShape())));
+  }
+
+  /** The float32 bias of a reduced packed map, one slice per part, registered. */
+  private Variable<TFloat32> reducedBias(String name, int total, List<Slot> slots) {
+    Variable<TFloat32> bias =
+        tf.withName(name + "_bias")
+            .variable(org.tensorflow.ndarray.Shape.of(total), TFloat32.class);
+    preloads.add(allocate(bias, TFloat32.class, total));
+    for (Slot slot : slots) {
+      Shape biasShape = Shape.of(slot.part().out());
+      Placeholder<TFloat32> biasFeed =
+          tf.withName(slot.part().name() + ".bias_feed")
+              .placeholder(TFloat32.class, Placeholder.shape(TfTypes.shape(biasShape)));
+      Operand<TFloat32> biasStored =
+          tf.slice(
+              bias,
+              tf.constant(new int[] {slot.begin()}),
+              tf.constant(new int[] {slot.part().out()}));
+      register(
+          new Parameter(
+              new ParameterSpec(slot.part().name() + ".bias", biasShape, dtype),
+              slot.part().bias(),
+              bias,
+              biasStored,
+              biasStored,
+              biasFeed,
+              sliceAssign(bias, new int[] {slot.begin()}, new int[] {slot.end()}, biasFeed)));
+    }
+    return bias;
+  }
+
+  /**
+   * The columns of {@code slot}'s part in a packed weight {@code [rows, Σ out]}: {@code [in, out]}.
+   */
+  private <T extends TType> Operand<T> columns(Variable<T> weight, int in, Slot slot) {
+    return tf.slice(
+        weight,
+        tf.constant(new int[] {0, slot.begin()}),
+        tf.constant(new int[] {in, slot.part().out()}));
+  }
+
+  /** Registers a reduced part's weight: read back as {@code stored}, loaded by {@code load}. */
+  private void registerWeight(
+      Slot slot,
+      Variable<?> weight,
+      Operand<TFloat32> stored,
+      Placeholder<TFloat32> feed,
+      Op load) {
+    register(
+        new Parameter(
+            new ParameterSpec(slot.part().name() + ".weight", slot.weightShape(), dtype),
+            slot.part().weight(),
+            weight,
+            stored,
+            stored,
+            feed,
+            load));
+  }
+
+  private PackedLinear bf16Packed(int in, List<PackedLinear.Part> parts) {
+    int total = parts.stream().mapToInt(PackedLinear.Part::out).sum();
+    String name = packedName(parts);
+    List<Slot> slots = slots(in, parts);
+    int rows = paddedRows(in);
+    Variable<TBfloat16> weight =
+        tf.withName(name + "_weight")
+            .variable(org.tensorflow.ndarray.Shape.of(rows, total), TBfloat16.class);
+    preloads.add(allocatePadded(weight, TBfloat16.class, in, rows, total));
+    Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
+    for (Slot slot : slots) {
+      Placeholder<TFloat32> feed = weightFeed(slot);
+      Op load =
+          sliceAssign(
+              weight,
+              new int[] {0, slot.begin()},
+              new int[] {in, slot.end()},
+              tf.dtypes.cast(tf.linalg.transpose(feed, transpose), TBfloat16.class));
+      Operand<TBfloat16> part = tf.linalg.transpose(columns(weight, in, slot), transpose);
+      registerWeight(slot, weight, tf.dtypes.cast(part, TFloat32.class), feed, load);
+    }
+    Variable<TFloat32> bias = reducedBias(name, total, slots);
+    return new PackedLinear() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T extends TFloating> Operand<T> apply(Ops ops, Operand<T> x) {
+        Operand<TFloat32> y =
+            ReducedProducts.bf16(
+                ops,
+                padColumns(ops, (Operand<TFloat32>) x, in, rows),
+                weight,
+                total,
+                cachedWeights);
+        return (Operand<T>) ops.math.add(y, bias);
+      }
+    };
+  }
+
+  private PackedLinear int8Packed(int in, List<PackedLinear.Part> parts) {
+    int total = parts.stream().mapToInt(PackedLinear.Part::out).sum();
+    String name = packedName(parts);
+    List<Slot> slots = slots(in, parts);
+    int rows = paddedRows(in);
+    Variable<TUint8> weight =
+        tf.withName(name + "_weight")
+            .variable(org.tensorflow.ndarray.Shape.of(rows, total), TUint8.class);
+    // the columns' ranges: column j holds int8 values of scale wmax[j] / 127
+    Variable<TFloat32> wmax =
+        tf.withName(name + "_range")
+            .variable(org.tensorflow.ndarray.Shape.of(total), TFloat32.class);
+    Variable<TFloat32> wmin =
+        tf.withName(name + "_negated_range")
+            .variable(org.tensorflow.ndarray.Shape.of(total), TFloat32.class);
+    preloads.add(allocatePadded(weight, TUint8.class, in, rows, total));
+    preloads.add(allocate(wmax, TFloat32.class, total));
+    preloads.add(allocate(wmin, TFloat32.class, total));
+    Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
+    for (Slot slot : slots) {
+      Placeholder<TFloat32> feed = weightFeed(slot);
+      Operand<TFloat32> range = ReducedProducts.rowRange(tf, feed);
+      Op load =
+          group(
+              sliceAssign(
+                  weight,
+                  new int[] {0, slot.begin()},
+                  new int[] {in, slot.end()},
+                  tf.linalg.transpose(ReducedProducts.quantizeRows(tf, feed, range), transpose)),
+              sliceAssign(wmax, new int[] {slot.begin()}, new int[] {slot.end()}, range),
+              sliceAssign(
+                  wmin, new int[] {slot.begin()}, new int[] {slot.end()}, tf.math.neg(range)));
+      Operand<TUint8> q = tf.linalg.transpose(columns(weight, in, slot), transpose);
+      Operand<TFloat32> scale =
+          tf.expandDims(
+              ReducedProducts.scaleOf(
+                  tf,
+                  tf.slice(
+                      wmax,
+                      tf.constant(new int[] {slot.begin()}),
+                      tf.constant(new int[] {slot.part().out()}))),
+              tf.constant(1));
+      registerWeight(slot, weight, ReducedProducts.dequantize(tf, q, scale), feed, load);
+    }
+    Variable<TFloat32> bias = reducedBias(name, total, slots);
+    return new PackedLinear() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T extends TFloating> Operand<T> apply(Ops ops, Operand<T> x) {
+        return (Operand<T>)
+            ReducedProducts.int8(
+                ops,
+                padColumns(ops, (Operand<TFloat32>) x, in, rows),
+                weight,
+                wmin,
+                wmax,
+                bias,
+                cachedWeights);
+      }
+    };
+  }
+
+  /**
+   * The token embedding {@code name [V, D]}, a parameter of that name, stored in the registry's
+   * format: bfloat16, or int8 with one scale per row (per token).
+   */
+  public Embedding embedding(String name, Shape shape, Initializer initializer) {
+    if (weights == WeightFormat.FLOAT32) {
+      Operand<? extends TFloating> table = create(name, shape, initializer).value();
+      return new Embedding() {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends TFloating> Operand<T> lookup(Ops ops, Operand<? extends TIntegral> ids) {
+          return ops.gather((Operand<T>) table, ids, ops.constant(0));
+        }
+      };
+    }
+    org.tensorflow.ndarray.Shape tfShape = TfTypes.shape(shape);
+    Placeholder<TFloat32> feed =
+        tf.withName(name + "_feed").placeholder(TFloat32.class, Placeholder.shape(tfShape));
+    ParameterSpec spec = new ParameterSpec(name, shape, dtype);
+    if (weights == WeightFormat.BFLOAT16) {
+      Variable<TBfloat16> table = tf.withName(name).variable(tfShape, TBfloat16.class);
+      Operand<TFloat32> stored = tf.dtypes.cast(table, TFloat32.class);
+      register(
+          new Parameter(
+              spec,
+              initializer,
+              table,
+              stored,
+              stored,
+              feed,
+              tf.withName(name + "_assign").assign(table, tf.dtypes.cast(feed, TBfloat16.class))));
+      return new Embedding() {
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T extends TFloating> Operand<T> lookup(Ops ops, Operand<? extends TIntegral> ids) {
+          return (Operand<T>)
+              ops.dtypes.cast(ops.gather(table, ids, ops.constant(0)), TFloat32.class);
+        }
+      };
+    }
+    Variable<TUint8> table = tf.withName(name).variable(tfShape, TUint8.class);
+    Variable<TFloat32> scale =
+        tf.withName(name + "_scale")
+            .variable(org.tensorflow.ndarray.Shape.of(shape.dim(0)), TFloat32.class);
+    Operand<TFloat32> range = ReducedProducts.rowRange(tf, feed);
+    Op load =
+        group(
+            tf.assign(table, ReducedProducts.quantizeRows(tf, feed, range)),
+            tf.assign(scale, ReducedProducts.scaleOf(tf, range)));
+    Operand<TFloat32> stored =
+        ReducedProducts.dequantize(tf, table, tf.expandDims(scale, tf.constant(1)));
+    register(new Parameter(spec, initializer, table, stored, stored, feed, load));
+    return new Embedding() {
+      @Override
+      @SuppressWarnings("unchecked")
+      public <T extends TFloating> Operand<T> lookup(Ops ops, Operand<? extends TIntegral> ids) {
+        Operand<TFloat32> rowScale =
+            ops.expandDims(ops.gather(scale, ids, ops.constant(0)), ops.constant(-1));
+        return (Operand<T>)
+            ReducedProducts.dequantize(ops, ops.gather(table, ids, ops.constant(0)), rowScale);
+      }
+    };
+  }
+
+  /**
+   * The rows of a reduced weight: its input width rounded up to a multiple of 4. oneDNN's blocked
+   * bfloat16 and int8 layouts group 2 and 4 input channels, and a remainder group gave wrong sums
+   * (TensorFlow 2.18: up to 12% off for an odd width); zero rows and zero input columns keep the
+   * product exact.
+   */
+  private static int paddedRows(int in) {
+    return (in + 3) / 4 * 4;
+  }
+
+  /** {@code x [R, in]} with {@code rows − in} zero columns appended. */
+  private static Operand<TFloat32> padColumns(Ops ops, Operand<TFloat32> x, int in, int rows) {
+    if (rows == in) {
+      return x;
+    }
+    return ops.pad(x, ops.constant(new int[][] {{0, 0}, {0, rows - in}}), ops.constant(0f));
+  }
+
+  /** Allocates a weight; its padding rows (beyond {@code in}) are zero, the rest left to loads. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private Op allocatePadded(
+      Variable variable, Class<? extends TType> type, int in, int rows, int cols) {
+    if (rows == in) {
+      return allocate(variable, type, rows, cols);
+    }
+    return tf.assign(variable, tf.zeros(tf.constant(new int[] {rows, cols}), (Class) type));
+  }
+
+  private Op group(Op... ops) {
+    return tf.withControlDependencies(List.of(ops)).noOp();
   }
 
   // Uninitialised memory (Empty, which Assign takes over without a copy): every element is written
   // by a part's slice assignment right after, in the same load.
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Op allocate(Variable variable, Class<? extends TFloating> type, int... shape) {
+  private Op allocate(Variable variable, Class<? extends TType> type, int... shape) {
     return tf.assign(variable, tf.empty(tf.constant(shape), (Class) type));
   }
 

@@ -5,6 +5,7 @@ import io.pldr.api.config.Precision;
 import io.pldr.api.config.TrainPrecision;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.model.ParameterSpec;
+import io.pldr.api.model.WeightFormat;
 import io.pldr.api.tensor.DType;
 import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.model.Layout;
@@ -56,12 +57,25 @@ public final class ModelGraph implements AutoCloseable {
 
   /** A graph for {@code mode} with matrix products in {@code precision}. */
   public ModelGraph(ModelSpec spec, GraphMode mode, TrainPrecision precision) {
+    this(spec, mode, precision, WeightFormat.FLOAT32);
+  }
+
+  /**
+   * An inference graph whose matrices are stored in {@code weights} ({@link ParameterRegistry});
+   * fails, naming both, if the model cannot use that format (a float64 model).
+   */
+  public ModelGraph(ModelSpec spec, WeightFormat weights) {
+    this(spec, GraphMode.INFERENCE, TrainPrecision.MODEL_DTYPE, weights);
+  }
+
+  private ModelGraph(
+      ModelSpec spec, GraphMode mode, TrainPrecision precision, WeightFormat weights) {
     this.config = spec.config();
     this.dtype = config.getPrecision() == Precision.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
     this.graph = new Graph();
     try {
       Ops tf = Ops.create(graph);
-      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode), precision);
+      this.ops = new TfTensorOps(tf, new ParameterRegistry(tf, dtype, mode, weights), precision);
       this.decoder = new PldrDecoder(ops, spec, Layout.of(mode));
     } catch (RuntimeException e) {
       graph.close();
@@ -150,9 +164,9 @@ public final class ModelGraph implements AutoCloseable {
   }
 
   /**
-   * Loads every parameter in a constant number of runs ({@link VariableIo#assign}); the map must
-   * hold exactly the parameters (checked first, naming any tensor that is missing, unexpected, of
-   * the wrong shape or not floating-point). Returns the number of session runs made.
+   * Loads every parameter in few runs ({@link VariableIo#assign}); the map must hold exactly the
+   * parameters (checked first, naming any tensor that is missing, unexpected, of the wrong shape or
+   * not floating-point). Returns the number of session runs made.
    */
   public int assign(Session session, Map<String, HostTensor> values, String source) {
     return VariableIo.assign(session, ops.parameters(), values, source);

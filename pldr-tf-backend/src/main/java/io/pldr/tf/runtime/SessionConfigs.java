@@ -7,12 +7,20 @@ import org.tensorflow.proto.RewriterConfig;
  * The session configurations of the process. TensorFlow fixes its intra-op thread pool with the
  * first session, so every configuration here asks for the same number of intra-op threads: the
  * available cores, or {@code PLDR_THREADS} (environment) / {@code pldr.threads} (system property,
- * set before the first session). Small models decode fastest on one thread, since splitting a
- * 128-wide matrix-vector product across cores costs more than it saves.
+ * set before the first session). Decoding sessions without either choose by the size of the model's
+ * matrices ({@link #decodingThreads}).
  */
 public final class SessionConfigs {
   /** The system property that sets the intra-op threads (wins over the environment). */
   public static final String THREADS_PROPERTY = "pldr.threads";
+
+  /**
+   * Below this many bytes of matrices a decoding step runs on one intra-op thread: its products are
+   * too small to split (a 128-wide model's step costs more on two threads than on one), while a
+   * model whose matrices outgrow the caches is bound by memory bandwidth, which every core adds to.
+   * Measured on {@code bench decode}'s small and paper shapes (docs/benchmarks.md).
+   */
+  public static final long ONE_THREAD_BELOW_BYTES = 64L << 20;
 
   private SessionConfigs() {}
 
@@ -36,6 +44,37 @@ public final class SessionConfigs {
     ConfigProto.Builder b = standard().toBuilder().setInterOpParallelismThreads(-1);
     b.getGraphOptionsBuilder().getRewriteOptionsBuilder().setRemapping(RewriterConfig.Toggle.OFF);
     return b.build();
+  }
+
+  /**
+   * The configuration for decoding a model whose matrices take {@code weightBytes}: {@link
+   * #decoding()} with {@link #decodingThreads} intra-op threads.
+   */
+  public static ConfigProto decoding(long weightBytes) {
+    return decoding().toBuilder()
+        .setIntraOpParallelismThreads(decodingThreads(weightBytes))
+        .build();
+  }
+
+  /**
+   * The intra-op threads for decoding a model whose matrices take {@code weightBytes}: the explicit
+   * setting if there is one ({@link #explicitThreads}), else one thread below {@link
+   * #ONE_THREAD_BELOW_BYTES} and every core above.
+   */
+  public static int decodingThreads(long weightBytes) {
+    return explicitThreads()
+        .orElse(
+            weightBytes < ONE_THREAD_BELOW_BYTES ? 1 : Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The threads set by {@code pldr.threads} or {@code PLDR_THREADS}, if either is. */
+  public static java.util.Optional<Integer> explicitThreads() {
+    String property = System.getProperty(THREADS_PROPERTY);
+    String env = System.getenv("PLDR_THREADS");
+    if ((property == null || property.isBlank()) && (env == null || env.isBlank())) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(intraOpThreads());
   }
 
   /** The intra-op threads every session asks for. */

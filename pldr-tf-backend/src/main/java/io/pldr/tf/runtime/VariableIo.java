@@ -14,12 +14,22 @@ import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
 
 /**
- * Loads values into, and reads values out of, the variables of registries in a constant number of
- * session runs, whatever the number of variables: every distinct set of feeds and targets makes
- * TensorFlow prune and optimise the whole graph again, which for a large model costs far more than
- * the copies themselves.
+ * Loads values into, and reads values out of, the variables of registries in few session runs:
+ * every distinct set of feeds and targets makes TensorFlow prune and optimise the whole graph
+ * again, which with one run per variable cost a large model far more than the copies themselves.
+ * Loading takes a constant number of runs up to {@link #CHUNK_BYTES} of values, and one more per
+ * {@link #CHUNK_BYTES} above.
  */
 public final class VariableIo {
+  /**
+   * The most bytes of values (counted as float64) one assignment run feeds. TensorFlow's oneDNN
+   * build allocates from a pool that never shrinks, so a run's transient memory (the values' native
+   * copies and what the assignments compute from them: transposes, reduced formats) stays resident
+   * for the process's life; runs of at most this much keep that small, for a few milliseconds per
+   * run.
+   */
+  static final long CHUNK_BYTES = 64L << 20;
+
   private VariableIo() {}
 
   /** Values for the variables of one registry; {@code source} names where they came from. */
@@ -27,9 +37,9 @@ public final class VariableIo {
       ParameterRegistry registry, Map<String, HostTensor> values, String source) {}
 
   /**
-   * Assigns every variable; {@code values} must hold exactly them (checked first). Two runs at most
-   * (see {@link #assign(Session, List, List)}); every value is in native memory during the second:
-   * one more copy of the variables. Returns the number of session runs made.
+   * Assigns every variable; {@code values} must hold exactly them (checked first), in runs of at
+   * most {@link #CHUNK_BYTES} of values (see {@link #assign(Session, List, List)}). Returns the
+   * number of session runs made.
    */
   public static int assign(
       Session session, ParameterRegistry registry, Map<String, HostTensor> values, String source) {
@@ -39,13 +49,20 @@ public final class VariableIo {
   /**
    * Assigns the variables of several registries and runs {@code targets} (resets of other
    * variables, which must not touch the assigned ones). Every assignment is checked before anything
-   * runs. Two runs at most, whatever the number of variables: the registries' preloads ({@link
-   * ParameterRegistry#preloads()}: packed variables allocated before slices of them are written)
-   * and {@code targets}, if any, in a thread of their own while the values are copied to native
-   * tensors (the session's first run, which prepares the whole graph, overlaps the copying); then
-   * every assignment. Returns the number of session runs made.
+   * runs. First the registries' preloads ({@link ParameterRegistry#preloads()}: packed variables
+   * allocated before slices of them are written) and {@code targets}, if any, in a thread of their
+   * own while the first values are copied to native tensors (the session's first run, which
+   * prepares the whole graph, overlaps the copying); then the assignments, in runs of at most
+   * {@link #CHUNK_BYTES} of values each (one run for a model under that). Returns the number of
+   * session runs made.
    */
   public static int assign(Session session, List<Assignment> assignments, List<Op> targets) {
+    return assign(session, assignments, targets, CHUNK_BYTES);
+  }
+
+  /** {@link #assign(Session, List, List)} in runs of at most {@code chunkBytes} of values. */
+  static int assign(
+      Session session, List<Assignment> assignments, List<Op> targets, long chunkBytes) {
     for (Assignment a : assignments) {
       Map<String, ParameterSpec> specs = new LinkedHashMap<>();
       a.registry().all().forEach((n, p) -> specs.put(n, p.spec()));
@@ -59,20 +76,29 @@ public final class VariableIo {
     List<Tensor> feeds = new ArrayList<>();
     try {
       Session.Runner runner = session.runner();
+      long chunk = 0;
       for (Assignment a : assignments) {
         for (Parameter p : a.registry().all().values()) {
-          Tensor t = HostTensors.toTensor(a.values().get(p.spec().name()), a.registry().dtype());
+          HostTensor value = a.values().get(p.spec().name());
+          if (chunk > 0 && chunk + value.shape().size() * 8 > chunkBytes) {
+            runs += runChunk(runner, feeds, firstRun);
+            firstRun = null;
+            runner = session.runner();
+            chunk = 0;
+          }
+          Tensor t = HostTensors.toTensor(value, a.registry().dtype());
           feeds.add(t);
+          chunk += value.shape().size() * 8;
           runner.feed(p.feed(), t).addTarget(p.assign());
         }
+      }
+      if (!feeds.isEmpty()) {
+        runs += runChunk(runner, feeds, firstRun);
+        firstRun = null;
       }
       if (firstRun != null) {
         firstRun.await();
         firstRun = null;
-      }
-      if (!feeds.isEmpty()) {
-        runner.run().close();
-        runs++;
       }
       return runs;
     } finally {
@@ -81,6 +107,23 @@ public final class VariableIo {
       }
       feeds.forEach(Tensor::close);
     }
+  }
+
+  /**
+   * Runs one chunk of assignments (after the first run, if it is still going) and frees its values'
+   * native copies; returns 1.
+   */
+  private static int runChunk(Session.Runner runner, List<Tensor> feeds, FirstRun firstRun) {
+    if (firstRun != null) {
+      firstRun.await();
+    }
+    try {
+      runner.run().close();
+    } finally {
+      feeds.forEach(Tensor::close);
+      feeds.clear();
+    }
+    return 1;
   }
 
   /** A run of targets in a thread of its own. */

@@ -12,6 +12,7 @@ import io.pldr.api.tensor.HostTensor;
 import io.pldr.tf.ops.GraphMode;
 import io.pldr.tf.testing.Specs;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -21,8 +22,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.tensorflow.Session;
 
 /**
- * Loading takes a constant number of session runs, whatever the number of parameters, and what is
- * loaded reads back exactly: float32 and float64, packed (inference) and unpacked (training).
+ * Loading takes a constant number of session runs up to 64 MiB of values, whatever the number of
+ * parameters, one more per chunk above, and what is loaded reads back exactly: float32 and float64,
+ * packed (inference) and unpacked (training).
  */
 class LoadingTest {
   private static ModelConfig config(int layers, Precision precision) {
@@ -120,6 +122,30 @@ class LoadingTest {
     assertThat(large).isEqualTo(small);
     // inference: the packed variables' allocation, then every assignment; training: one run
     assertThat(large).isEqualTo(mode == GraphMode.INFERENCE ? 2 : 1);
+  }
+
+  @Test
+  void valuesBeyondOneChunkLoadInRunsOfAChunkAndReadBackExactly() {
+    try (ModelGraph g = graph(2, Precision.FLOAT32, GraphMode.INFERENCE);
+        Session s = g.openSession()) {
+      Map<String, HostTensor> values = randomValues(g, 4);
+      long bytes = values.values().stream().mapToLong(v -> v.shape().size() * 8).sum();
+      long largest =
+          values.values().stream().mapToLong(v -> v.shape().size() * 8).max().orElseThrow();
+      long chunk = Math.max(largest, bytes / 5);
+      int runs =
+          VariableIo.assign(
+              s,
+              List.of(new VariableIo.Assignment(g.ops().parameters(), values, "test")),
+              List.of(),
+              chunk);
+      // the preload, then at least bytes / chunk runs, and fewer than twice as many
+      assertThat(runs - 1).isBetween((int) (bytes / chunk), (int) (2 * bytes / chunk) + 1);
+      Map<String, HostTensor> read = g.read(s);
+      values.forEach(
+          (name, v) ->
+              assertThat(read.get(name).toDoubleArray()).as(name).isEqualTo(v.toDoubleArray()));
+    }
   }
 
   private static long loadRuns(int layers, GraphMode mode) {

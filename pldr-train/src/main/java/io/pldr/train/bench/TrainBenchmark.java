@@ -30,7 +30,8 @@ public final class TrainBenchmark {
       double achievedFlops,
       double matmulFlops,
       CpuPeak peak,
-      long peakMemoryBytes) {}
+      long peakMemoryBytes,
+      double forwardTokensPerSecond) {}
 
   private TrainBenchmark() {}
 
@@ -92,6 +93,18 @@ public final class TrainBenchmark {
       }
       double secondsPerStep = timed / 1e9 / steps;
       long tokens = (long) batch * seq;
+      // the forward pass alone, as validation runs it: what a prompt pass compares with
+      long[][] rows = new long[batch][];
+      for (int b = 0; b < batch; b++) {
+        rows[b] = java.util.Arrays.copyOf(data[0][b], seq + 1);
+      }
+      session.evaluate(rows);
+      long forward = 0;
+      for (int i = 0; i < steps; i++) {
+        long start = System.nanoTime();
+        session.evaluate(rows);
+        forward += System.nanoTime() - start;
+      }
       double flops = TrainFlops.step(spec, batch, seq);
       return new Measurement(
           params,
@@ -102,7 +115,8 @@ public final class TrainBenchmark {
           flops / secondsPerStep,
           matmulFlops(),
           CpuPeak.detect(),
-          PeakMemory.bytes());
+          io.pldr.tf.runtime.ProcessMemory.peakBytes(),
+          tokens / (forward / 1e9 / steps));
     }
   }
 
