@@ -7,7 +7,6 @@ import io.pldr.api.cache.GCache;
 import io.pldr.api.model.WeightFormat;
 import io.pldr.cache.PretrainedModel;
 import io.pldr.cache.generate.SamplingConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,6 @@ class ReducedWeightsAccuracyTest {
 
   @BeforeAll
   static void train() throws Exception {
-    Path corpus = dir.resolve("corpus.txt");
     StringBuilder b = new StringBuilder();
     java.util.SplittableRandom random = new java.util.SplittableRandom(1);
     String[] sentences = {
@@ -41,26 +39,20 @@ class ReducedWeightsAccuracyTest {
       b.append(sentences[random.nextInt(sentences.length)]);
       b.append(i % 10 == 9 ? "\n\n" : "");
     }
-    Files.writeString(corpus, b);
-    Path config = dir.resolve("train.textproto");
-    Files.writeString(
-        config,
-        """
-        model { num_layers: 2 d_model: 64 num_heads: 2 dff: 170 vocab_size: 280
-                a_dff: 16 num_reslayer_a: 1 num_dense_a: 1 max_seq_len: 64 }
-        data { train_files: "%s" }
-        optimizer { learning_rate: 3e-3 clip_value: 1.0 }
-        batch_size: 8
-        seq_len: 32
-        steps: 120
-        out_dir: "%s"
-        """
-            .formatted(corpus, dir.resolve("run")));
-    CliRun trained =
-        CliRun.of(
-            "train", "--config", config.toString(), "--cache-dir", dir.resolve("cache").toString());
-    assertThat(trained.status()).as(trained.err()).isZero();
-    run = dir.resolve("run");
+    run =
+        TinyTraining.train(
+            dir,
+            b.toString(),
+            """
+            model { num_layers: 2 d_model: 64 num_heads: 2 dff: 170 vocab_size: 280
+                    a_dff: 16 num_reslayer_a: 1 num_dense_a: 1 max_seq_len: 64 }
+            data { train_files: "%1$s" }
+            optimizer { learning_rate: 3e-3 clip_value: 1.0 }
+            batch_size: 8
+            seq_len: 32
+            steps: 120
+            out_dir: "%2$s"
+            """);
   }
 
   @Test

@@ -166,16 +166,34 @@ public final class WorkerServer {
     }
   }
 
-  /** The other tasks whose address no longer accepts connections. */
+  /**
+   * The other tasks whose address no longer accepts connections. A worker killed a moment ago can
+   * still accept while its process exits (its connections reset first): if every address answers,
+   * they are probed again for up to {@link #SETTLE}.
+   */
   public List<Integer> lost() {
-    List<Integer> out = new ArrayList<>();
-    for (int i = 0; i < cluster.size(); i++) {
-      if (i != cluster.task() && !reachable(cluster.workers().get(i), Duration.ofSeconds(2))) {
-        out.add(i);
+    long until = System.nanoTime() + SETTLE.toNanos();
+    while (true) {
+      List<Integer> out = new ArrayList<>();
+      for (int i = 0; i < cluster.size(); i++) {
+        if (i != cluster.task() && !reachable(cluster.workers().get(i), Duration.ofSeconds(2))) {
+          out.add(i);
+        }
+      }
+      if (!out.isEmpty() || System.nanoTime() > until) {
+        return out;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return out;
       }
     }
-    return out;
   }
+
+  /** How long {@link #lost} keeps probing addresses that all still answer. */
+  public static final Duration SETTLE = Duration.ofSeconds(3);
 
   /** "task 1 (h:p)" or "tasks 1 (h:p), 2 (h:p)". */
   public String describe(List<Integer> tasks) {
