@@ -23,8 +23,8 @@ import org.tensorflow.Session;
 
 /**
  * Loading takes a constant number of session runs up to 64 MiB of values, whatever the number of
- * parameters, one more per chunk above, and what is loaded reads back exactly: float32 and float64,
- * packed (inference) and unpacked (training).
+ * parameters (an inference graph one more per chunk above), and what is loaded reads back exactly:
+ * float32 and float64, packed (inference) and unpacked (training).
  */
 class LoadingTest {
   private static ModelConfig config(int layers, Precision precision) {

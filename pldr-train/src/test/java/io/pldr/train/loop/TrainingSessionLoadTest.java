@@ -15,8 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Loading parameters and optimiser state takes a constant number of session runs, whatever the
- * number of parameters (up to 64 MiB of values), and a session loaded from another's state
- * continues it exactly.
+ * model's size, and a session loaded from another's state continues it exactly.
  */
 class TrainingSessionLoadTest {
   private static final long[][] BATCH_1 = {{3, 5, 7, 9, 11, 2}, {4, 6, 8, 10, 12, 13}};
