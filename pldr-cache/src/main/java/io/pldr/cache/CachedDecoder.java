@@ -51,6 +51,14 @@ import org.tensorflow.types.family.TFloating;
 public final class CachedDecoder implements AutoCloseable {
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(CachedDecoder.class);
+
+  /**
+   * Below this many bytes of float32 matrices, reduced weights decode slower than float32 (the
+   * small shape's 7 MB: bfloat16 0.85×, int8 0.4×; docs/benchmarks.md): loading a model so gets a
+   * warning.
+   */
+  static final long REDUCED_WEIGHTS_PAY_ABOVE_BYTES = 64L << 20;
+
   private final ModelGraph model;
   private final WeightFormat weights;
   private final int threads;
@@ -104,7 +112,7 @@ public final class CachedDecoder implements AutoCloseable {
         steps.put(mode, build(mode, hasMetric));
       }
       long floatBytes = weightBytes(model, WeightFormat.FLOAT32);
-      if (weights.reduced() && floatBytes < SessionConfigs.ONE_THREAD_BELOW_BYTES) {
+      if (weights.reduced() && floatBytes < REDUCED_WEIGHTS_PAY_ABOVE_BYTES) {
         log.warn(
             "{} weights pay for models whose matrices outgrow the CPU's caches; this model's take"
                 + " {} MiB in float32, which decodes faster (docs/benchmarks.md)",

@@ -75,7 +75,7 @@ final class DecodeBenchCommand implements Callable<Integer> {
       paramLabel = "N",
       description =
           "Intra-op threads (default: PLDR_THREADS, else chosen by the model's size: 1 for"
-              + " matrices under 64 MiB, else every core).")
+              + " matrices under 128 MiB, else every core).")
   Integer threads;
 
   @Mixin WeightsOption weights;

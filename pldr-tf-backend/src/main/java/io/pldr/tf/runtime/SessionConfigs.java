@@ -15,12 +15,13 @@ public final class SessionConfigs {
   public static final String THREADS_PROPERTY = "pldr.threads";
 
   /**
-   * Below this many bytes of matrices a decoding step runs on one intra-op thread: its products are
-   * too small to split (a 128-wide model's step costs more on two threads than on one), while a
-   * model whose matrices outgrow the caches is bound by memory bandwidth, which every core adds to.
-   * Measured on {@code bench decode}'s small and paper shapes (docs/benchmarks.md).
+   * Below this many bytes of matrices a decoding step runs on one intra-op thread: a small model's
+   * products are too small to split (its step costs more on two threads than on one), and one core
+   * still reads the paper shape's 110 MB of int8 weights faster alone; the paper shape in bfloat16
+   * (220 MB) and float32 (440 MB) is bound by memory bandwidth, which every core adds to. Measured
+   * on {@code bench decode}'s small and paper shapes (docs/benchmarks.md).
    */
-  public static final long ONE_THREAD_BELOW_BYTES = 64L << 20;
+  public static final long ONE_THREAD_BELOW_BYTES = 128L << 20;
 
   private SessionConfigs() {}
 
