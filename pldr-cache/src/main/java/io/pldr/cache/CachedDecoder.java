@@ -28,6 +28,7 @@ import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
@@ -111,7 +112,11 @@ public final class CachedDecoder implements AutoCloseable {
       for (CacheMode mode : List.of(CacheMode.KV_G, CacheMode.KV, CacheMode.G)) {
         steps.put(mode, build(mode, hasMetric));
       }
-      long floatBytes = weightBytes(model, WeightFormat.FLOAT32);
+      long elements = 0;
+      for (var p : model.parameterSpecs().values()) {
+        elements += p.shape().size();
+      }
+      long floatBytes = elements * bytesPerElement(model, WeightFormat.FLOAT32);
       if (weights.reduced() && floatBytes < REDUCED_WEIGHTS_PAY_ABOVE_BYTES) {
         log.warn(
             "{} weights pay for models whose matrices outgrow the CPU's caches; this model's take"
@@ -119,8 +124,11 @@ public final class CachedDecoder implements AutoCloseable {
             weights.id(),
             floatBytes >> 20);
       }
-      this.threads = SessionConfigs.decodingThreads(weightBytes(model, weights));
-      this.session = model.openSession(SessionConfigs.decoding(weightBytes(model, weights)));
+      // what a decoding step reads: every parameter in the decoder's format (the few vectors
+      // counted alike)
+      ConfigProto config = SessionConfigs.decoding(elements * bytesPerElement(model, weights));
+      this.threads = config.getIntraOpParallelismThreads();
+      this.session = model.openSession(config);
     } catch (RuntimeException e) {
       model.close();
       throw e;
@@ -187,22 +195,13 @@ public final class CachedDecoder implements AutoCloseable {
     return hasMetric;
   }
 
-  /**
-   * The bytes of the model's parameters as this decoder stores them (matrices in its weight format,
-   * the few vectors counted alike): what a decoding step reads.
-   */
-  static long weightBytes(ModelGraph model, WeightFormat weights) {
-    long elements = 0;
-    for (var p : model.parameterSpecs().values()) {
-      elements += p.shape().size();
-    }
-    int bytes =
-        switch (weights) {
-          case FLOAT32 -> model.dtype() == io.pldr.api.tensor.DType.FLOAT64 ? 8 : 4;
-          case BFLOAT16 -> 2;
-          case INT8 -> 1;
-        };
-    return elements * bytes;
+  /** The bytes of one matrix element in {@code weights} for {@code model}. */
+  private static int bytesPerElement(ModelGraph model, WeightFormat weights) {
+    return switch (weights) {
+      case FLOAT32 -> model.dtype() == io.pldr.api.tensor.DType.FLOAT64 ? 8 : 4;
+      case BFLOAT16 -> 2;
+      case INT8 -> 1;
+    };
   }
 
   /**

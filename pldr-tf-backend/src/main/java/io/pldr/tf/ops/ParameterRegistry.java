@@ -132,62 +132,32 @@ public final class ParameterRegistry {
     };
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes"})
   private PackedLinear floatPacked(int in, List<PackedLinear.Part> parts) {
     Class<? extends TFloating> type = TfTypes.floating(dtype);
     int total = parts.stream().mapToInt(PackedLinear.Part::out).sum();
-    String name = parts.get(0).name() + (parts.size() > 1 ? ".packed" : ".transposed");
-    Variable<? extends TFloating> weight =
+    String name = packedName(parts);
+    List<Slot> slots = slots(in, parts);
+    Variable weight =
         tf.withName(name + "_weight").variable(org.tensorflow.ndarray.Shape.of(in, total), type);
-    Variable<? extends TFloating> bias =
-        tf.withName(name + "_bias").variable(org.tensorflow.ndarray.Shape.of(total), type);
     preloads.add(allocate(weight, type, in, total));
-    preloads.add(allocate(bias, type, total));
-    int offset = 0;
-    for (PackedLinear.Part part : parts) {
-      int end = offset + part.out();
-      Shape weightShape = Shape.of(part.out(), in);
-      Placeholder<? extends TFloating> feed =
-          tf.withName(part.name() + ".weight_feed")
-              .placeholder(type, Placeholder.shape(TfTypes.shape(weightShape)));
-      Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
+    Variable<? extends TFloating> bias = packedBias(name, total);
+    Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
+    for (Slot slot : slots) {
+      Placeholder<? extends TFloating> feed = weightFeed(slot);
       Op load =
           sliceAssign(
               weight,
-              new int[] {0, offset},
-              new int[] {in, end},
+              new int[] {0, slot.begin()},
+              new int[] {in, slot.end()},
               tf.linalg.transpose(feed, transpose));
       Operand<? extends TFloating> stored =
-          tf.linalg.transpose(
-              slice(weight, new int[] {0, offset}, new int[] {in, part.out()}), transpose);
-      register(
-          new Parameter(
-              new ParameterSpec(part.name() + ".weight", weightShape, dtype),
-              part.weight(),
-              weight,
-              stored,
-              stored,
-              feed,
-              load));
-      Shape biasShape = Shape.of(part.out());
-      Placeholder<? extends TFloating> biasFeed =
-          tf.withName(part.name() + ".bias_feed")
-              .placeholder(type, Placeholder.shape(TfTypes.shape(biasShape)));
-      Operand<? extends TFloating> biasStored =
-          slice(bias, new int[] {offset}, new int[] {part.out()});
-      register(
-          new Parameter(
-              new ParameterSpec(part.name() + ".bias", biasShape, dtype),
-              part.bias(),
-              bias,
-              biasStored,
-              biasStored,
-              biasFeed,
-              sliceAssign(bias, new int[] {offset}, new int[] {end}, biasFeed)));
-      offset = end;
+          tf.linalg.transpose(columns(weight, in, slot), transpose);
+      registerWeight(slot, weight, stored, feed, load);
+      registerBias(slot, bias);
     }
     return new PackedLinear() {
       @Override
-      @SuppressWarnings("unchecked")
       public <T extends TFloating> Operand<T> apply(Ops ops, Operand<T> x) {
         return ops.math.add(ops.linalg.matMul(x, (Operand<T>) weight), (Operand<T>) bias);
       }
@@ -211,56 +181,58 @@ public final class ParameterRegistry {
     return parts.get(0).name() + (parts.size() > 1 ? ".packed" : ".transposed");
   }
 
-  private Placeholder<TFloat32> weightFeed(Slot slot) {
+  /** The placeholder of a part's weight, {@code [out, in]} in the model's type. */
+  @SuppressWarnings("unchecked")
+  private <T extends TFloating> Placeholder<T> weightFeed(Slot slot) {
     return tf.withName(slot.part().name() + ".weight_feed")
-        .placeholder(TFloat32.class, Placeholder.shape(TfTypes.shape(slot.weightShape())));
+        .placeholder(
+            (Class<T>) TfTypes.floating(dtype),
+            Placeholder.shape(TfTypes.shape(slot.weightShape())));
   }
 
-  /** The float32 bias of a reduced packed map, one slice per part, registered. */
-  private Variable<TFloat32> reducedBias(String name, int total, List<Slot> slots) {
-    Variable<TFloat32> bias =
-        tf.withName(name + "_bias")
-            .variable(org.tensorflow.ndarray.Shape.of(total), TFloat32.class);
-    preloads.add(allocate(bias, TFloat32.class, total));
-    for (Slot slot : slots) {
-      Shape biasShape = Shape.of(slot.part().out());
-      Placeholder<TFloat32> biasFeed =
-          tf.withName(slot.part().name() + ".bias_feed")
-              .placeholder(TFloat32.class, Placeholder.shape(TfTypes.shape(biasShape)));
-      Operand<TFloat32> biasStored =
-          tf.slice(
-              bias,
-              tf.constant(new int[] {slot.begin()}),
-              tf.constant(new int[] {slot.part().out()}));
-      register(
-          new Parameter(
-              new ParameterSpec(slot.part().name() + ".bias", biasShape, dtype),
-              slot.part().bias(),
-              bias,
-              biasStored,
-              biasStored,
-              biasFeed,
-              sliceAssign(bias, new int[] {slot.begin()}, new int[] {slot.end()}, biasFeed)));
-    }
+  /** The bias of a packed map in the model's type, {@code [Σ out]}, allocated by the preloads. */
+  @SuppressWarnings("unchecked")
+  private <T extends TFloating> Variable<T> packedBias(String name, int total) {
+    Class<T> type = (Class<T>) TfTypes.floating(dtype);
+    Variable<T> bias =
+        tf.withName(name + "_bias").variable(org.tensorflow.ndarray.Shape.of(total), type);
+    preloads.add(allocate(bias, type, total));
     return bias;
+  }
+
+  /** Registers a part's bias: its slice of the packed {@code bias}. */
+  @SuppressWarnings("unchecked")
+  private <T extends TFloating> void registerBias(Slot slot, Variable<T> bias) {
+    Shape biasShape = Shape.of(slot.part().out());
+    Placeholder<T> biasFeed =
+        tf.withName(slot.part().name() + ".bias_feed")
+            .placeholder(
+                (Class<T>) TfTypes.floating(dtype), Placeholder.shape(TfTypes.shape(biasShape)));
+    Operand<T> biasStored = slice(bias, new int[] {slot.begin()}, new int[] {slot.part().out()});
+    register(
+        new Parameter(
+            new ParameterSpec(slot.part().name() + ".bias", biasShape, dtype),
+            slot.part().bias(),
+            bias,
+            biasStored,
+            biasStored,
+            biasFeed,
+            sliceAssign(bias, new int[] {slot.begin()}, new int[] {slot.end()}, biasFeed)));
   }
 
   /**
    * The columns of {@code slot}'s part in a packed weight {@code [rows, Σ out]}: {@code [in, out]}.
    */
   private <T extends TType> Operand<T> columns(Variable<T> weight, int in, Slot slot) {
-    return tf.slice(
-        weight,
-        tf.constant(new int[] {0, slot.begin()}),
-        tf.constant(new int[] {in, slot.part().out()}));
+    return slice(weight, new int[] {0, slot.begin()}, new int[] {in, slot.part().out()});
   }
 
-  /** Registers a reduced part's weight: read back as {@code stored}, loaded by {@code load}. */
+  /** Registers a part's weight: read back as {@code stored}, loaded by {@code load}. */
   private void registerWeight(
       Slot slot,
       Variable<?> weight,
-      Operand<TFloat32> stored,
-      Placeholder<TFloat32> feed,
+      Operand<? extends TFloating> stored,
+      Placeholder<? extends TFloating> feed,
       Op load) {
     register(
         new Parameter(
@@ -282,6 +254,7 @@ public final class ParameterRegistry {
         tf.withName(name + "_weight")
             .variable(org.tensorflow.ndarray.Shape.of(rows, total), TBfloat16.class);
     preloads.add(allocatePadded(weight, TBfloat16.class, in, rows, total));
+    Variable<TFloat32> bias = packedBias(name, total);
     Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
     for (Slot slot : slots) {
       Placeholder<TFloat32> feed = weightFeed(slot);
@@ -293,8 +266,8 @@ public final class ParameterRegistry {
               tf.dtypes.cast(tf.linalg.transpose(feed, transpose), TBfloat16.class));
       Operand<TBfloat16> part = tf.linalg.transpose(columns(weight, in, slot), transpose);
       registerWeight(slot, weight, tf.dtypes.cast(part, TFloat32.class), feed, load);
+      registerBias(slot, bias);
     }
-    Variable<TFloat32> bias = reducedBias(name, total, slots);
     return new PackedLinear() {
       @Override
       @SuppressWarnings("unchecked")
@@ -329,6 +302,7 @@ public final class ParameterRegistry {
     preloads.add(allocatePadded(weight, TUint8.class, in, rows, total));
     preloads.add(allocate(wmax, TFloat32.class, total));
     preloads.add(allocate(wmin, TFloat32.class, total));
+    Variable<TFloat32> bias = packedBias(name, total);
     Operand<TInt32> transpose = tf.constant(new int[] {1, 0});
     for (Slot slot : slots) {
       Placeholder<TFloat32> feed = weightFeed(slot);
@@ -347,15 +321,11 @@ public final class ParameterRegistry {
       Operand<TFloat32> scale =
           tf.expandDims(
               ReducedProducts.scaleOf(
-                  tf,
-                  tf.slice(
-                      wmax,
-                      tf.constant(new int[] {slot.begin()}),
-                      tf.constant(new int[] {slot.part().out()}))),
+                  tf, slice(wmax, new int[] {slot.begin()}, new int[] {slot.part().out()})),
               tf.constant(1));
       registerWeight(slot, weight, ReducedProducts.dequantize(tf, q, scale), feed, load);
+      registerBias(slot, bias);
     }
-    Variable<TFloat32> bias = reducedBias(name, total, slots);
     return new PackedLinear() {
       @Override
       @SuppressWarnings("unchecked")
@@ -485,7 +455,7 @@ public final class ParameterRegistry {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private Operand<? extends TFloating> slice(Variable variable, int[] begin, int[] size) {
+  private <T extends TType> Operand<T> slice(Variable<T> variable, int[] begin, int[] size) {
     return tf.slice(variable, tf.constant(begin), tf.constant(size));
   }
 
