@@ -67,6 +67,7 @@ public final class CachedDecoder implements AutoCloseable {
   private final Placeholder<TInt64> tokens;
   private final Placeholder<TInt32> cachedLength;
   private final PlaceholderWithDefault<TInt32> offsets;
+  private final Placeholder<TFloating> cacheMask;
   private final boolean hasMetric;
   private final Map<CacheMode, Graphs> steps = new EnumMap<>(CacheMode.class);
 
@@ -106,6 +107,9 @@ public final class CachedDecoder implements AutoCloseable {
       this.offsets =
           tf.withName("decode_offsets")
               .placeholderWithDefault(tf.constant(new int[] {0}), Shape.of(-1));
+      this.cacheMask =
+          tf.withName("decode_cache_mask")
+              .placeholder(model.ops().type(), Placeholder.shape(Shape.of(-1, 1, -1, -1)));
       Graphs none = build(CacheMode.NONE, false);
       this.hasMetric = none.outputs().layers().get(0).refinedMetric().isPresent();
       steps.put(CacheMode.NONE, none);
@@ -176,7 +180,14 @@ public final class CachedDecoder implements AutoCloseable {
     boolean previous = ops.parameters().cachedWeights(kv);
     try {
       PldrDecoder.Outputs out =
-          model.decoder().forward(tokens, kv ? cachedLength : tf.constant(0), offsets, caches);
+          model
+              .decoder()
+              .forward(
+                  tokens,
+                  kv ? cachedLength : tf.constant(0),
+                  offsets,
+                  caches,
+                  kv ? Optional.of(cacheMask) : Optional.empty());
       return new Graphs(inputs, out.lastLogits(), out);
     } finally {
       ops.parameters().cachedWeights(previous);
@@ -530,7 +541,8 @@ public final class CachedDecoder implements AutoCloseable {
 
   /**
    * One decoding step: {@code rows [B, N]} are all tokens so far, the last N − state.length() of
-   * them new (one, usually). Takes ownership of {@code state}: use the returned one.
+   * them new (one, usually). Takes ownership of {@code state}: use the returned one (in the KV
+   * modes the new keys and values are written into {@code state}'s caches in place).
    */
   public Step step(DecodeState state, long[][] rows, CacheMode mode) {
     checkStep(state, rows, mode);
@@ -545,7 +557,11 @@ public final class CachedDecoder implements AutoCloseable {
     if (rowOffsets != null) {
       temporary.add(rowOffsets);
     }
-    feedStep(r, mode, state, t, s, rowOffsets);
+    Tensor mask = cacheMask(state, rows, mode);
+    if (mask != null) {
+      temporary.add(mask);
+    }
+    feedStep(r, mode, state, t, s, rowOffsets, mask);
     if (mode.usesKvCache()) {
       for (PldrDecoder.LayerGraph out : g.outputs().layers()) {
         r.fetch(out.keys()).fetch(out.values());
@@ -555,25 +571,17 @@ public final class CachedDecoder implements AutoCloseable {
       Result res = r.run();
       HostTensor logits = HostTensors.fromTensor(res.get(0));
       res.get(0).close();
-      List<LayerState> layers = new ArrayList<>();
-      for (int i = 0; i < state.layers().size(); i++) {
-        LayerState l = state.layers().get(i);
-        if (mode.usesKvCache()) {
-          l.keys().close();
-          l.values().close();
-          layers.add(
-              new LayerState(
-                  res.get(1 + 2 * i), res.get(2 + 2 * i), l.refinedMetric(), l.aLm(), l.gLm()));
-        } else {
-          layers.add(l);
-        }
+      if (!mode.usesKvCache()) {
+        return new Step(logits, state);
       }
-      return new Step(
-          logits,
-          new DecodeState(
-              layers,
-              mode.usesKvCache() ? rows[0].length : state.length(),
-              state.offsets().orElse(null)));
+      // the new positions' keys and values, written into the caches (in place while they have room)
+      List<Tensor> keys = new ArrayList<>();
+      List<Tensor> values = new ArrayList<>();
+      for (int i = 0; i < state.layers().size(); i++) {
+        keys.add(res.get(1 + 2 * i));
+        values.add(res.get(2 + 2 * i));
+      }
+      return new Step(logits, state.appended(keys, values));
     } finally {
       temporary.forEach(Tensor::close);
     }
@@ -617,14 +625,15 @@ public final class CachedDecoder implements AutoCloseable {
     try (TInt64 t = HostTensors.tokens(rows);
         TInt32 s = TInt32.scalarOf(state.length());
         TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null);
-        Result res = feedStep(r, mode, state, t, s, o).run()) {
+        Tensor m = cacheMask(state, rows, mode);
+        Result res = feedStep(r, mode, state, t, s, o, m).run()) {
       return HostTensors.fromTensor(res.get(0));
     }
   }
 
   /**
-   * Feeds the rows, the cached length (KV modes), the rows' padding offsets and the caches a mode's
-   * step graph reads.
+   * Feeds the rows, the cached length and the mask (KV modes), the rows' padding offsets and the
+   * caches a mode's step graph reads.
    */
   private Session.Runner feedStep(
       Session.Runner r,
@@ -632,16 +641,51 @@ public final class CachedDecoder implements AutoCloseable {
       DecodeState state,
       TInt64 rows,
       TInt32 length,
-      TInt32 rowOffsets) {
+      TInt32 rowOffsets,
+      Tensor mask) {
     r.feed(tokens, rows);
     if (rowOffsets != null) {
       r.feed(offsets, rowOffsets);
     }
     if (mode.usesKvCache()) {
       r.feed(cachedLength, length);
+      r.feed(cacheMask, mask);
     }
     feedCaches(r, steps.get(mode), state);
     return r;
+  }
+
+  /**
+   * {@code [B, 1, n, C + n]}, 1 where attention is forbidden, for a KV-cache pass over {@code rows
+   * [B, N]} from {@code state} (S positions cached in C ≥ S columns, n = N − S new): the cache's
+   * columns first (padding tokens and the C − S spare columns masked), then the new positions (each
+   * masked for the queries before it, and where it is padding). Null outside the KV modes.
+   */
+  private Tensor cacheMask(DecodeState state, long[][] rows, CacheMode mode) {
+    if (!mode.usesKvCache()) {
+      return null;
+    }
+    long pad = model.config().getTokenIds().getPad();
+    int cached = state.length();
+    int capacity = state.capacity();
+    int fresh = rows[0].length - cached;
+    int width = capacity + fresh;
+    double[] m = new double[rows.length * fresh * width];
+    for (int b = 0; b < rows.length; b++) {
+      for (int i = 0; i < fresh; i++) {
+        int at = (b * fresh + i) * width;
+        for (int j = 0; j < capacity; j++) {
+          m[at + j] = j >= cached || rows[b][j] == pad ? 1 : 0;
+        }
+        for (int k = 0; k < fresh; k++) {
+          m[at + capacity + k] = k > i || rows[b][cached + k] == pad ? 1 : 0;
+        }
+      }
+    }
+    return HostTensors.toTensor(
+        HostTensor.wrap(
+            model.dtype(), io.pldr.api.tensor.Shape.of(rows.length, 1, fresh, width), m),
+        model.dtype());
   }
 
   private void checkStep(DecodeState state, long[][] rows, CacheMode mode) {
@@ -717,8 +761,9 @@ public final class CachedDecoder implements AutoCloseable {
     }
     try (TInt64 t = HostTensors.tokens(rows);
         TInt32 s = TInt32.scalarOf(state.length());
-        TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null)) {
-      try (Result res = feedStep(r, mode, state, t, s, o).runAndFetchMetadata()) {
+        TInt32 o = state.offsets().map(TInt32::vectorOf).orElse(null);
+        Tensor m = cacheMask(state, rows, mode)) {
+      try (Result res = feedStep(r, mode, state, t, s, o, m).runAndFetchMetadata()) {
         return res.getMetadata().orElseThrow().getStepStats();
       }
     }

@@ -17,8 +17,16 @@ import org.tensorflow.types.family.TType;
  * the prompt's refined metric tensor) and the G-cache (A_LM, G_LM), and how many positions the
  * KV-cache holds. {@link #gCache()} copies the G-cache out, to save or to reuse. Holds native
  * memory: close it.
+ *
+ * <p>A KV-cache has room for more positions than it holds ({@link #capacity()}): a step writes its
+ * new keys and values into the spare columns in place, and only when they run out are the caches
+ * copied, to {@value #GROWTH} columns more than needed. Steps thus cost no copy of the whole cache
+ * (which joining old and new columns did, a quarter of a batch-16 step's time).
  */
 public final class DecodeState implements AutoCloseable {
+  /** Spare columns a KV-cache gets when it grows. */
+  static final int GROWTH = 32;
+
   private final List<LayerState> layers;
   private final int length;
   private final int[] offsets;
@@ -53,6 +61,82 @@ public final class DecodeState implements AutoCloseable {
     return length;
   }
 
+  /** Positions the KV-cache has room for before it must grow (≥ {@link #length()}). */
+  public int capacity() {
+    return (int) layers.get(0).keys().shape().get(2);
+  }
+
+  /**
+   * This state after a KV-cache step that computed {@code keys} and {@code values} {@code [B, H, n,
+   * d]} per layer: they are written to columns {@link #length()} … + n − 1 of the caches, in place
+   * when there is room, else into caches grown to {@value #GROWTH} spare columns (the old ones
+   * closed). Closes the given tensors. This state is not to be used afterwards.
+   */
+  DecodeState appended(List<Tensor> keys, List<Tensor> values) {
+    int fresh = (int) keys.get(0).shape().get(2);
+    int needed = length + fresh;
+    boolean grow = needed > capacity();
+    int columns = needed + GROWTH;
+    List<LayerState> out = new ArrayList<>();
+    try {
+      for (int i = 0; i < layers.size(); i++) {
+        LayerState l = layers.get(i);
+        Tensor k = l.keys();
+        Tensor v = l.values();
+        if (grow) {
+          k = grown(l.keys(), length, columns);
+          v = grown(l.values(), length, columns);
+          l.keys().close();
+          l.values().close();
+        }
+        write(k, length, keys.get(i));
+        write(v, length, values.get(i));
+        out.add(new LayerState(k, v, l.refinedMetric(), l.aLm(), l.gLm()));
+      }
+    } finally {
+      keys.forEach(Tensor::close);
+      values.forEach(Tensor::close);
+    }
+    return new DecodeState(out, needed, offsets);
+  }
+
+  /** Keys or values {@code [B, H, C, d]}: their first {@code used} columns in {@code columns}. */
+  private static Tensor grown(Tensor cache, int used, int columns) {
+    long batch = cache.shape().get(0);
+    long heads = cache.shape().get(1);
+    long from = cache.shape().get(2);
+    long columnBytes = cache.shape().get(3) * elementBytes(cache);
+    Tensor out =
+        Tensor.of(
+            ((TType) cache).type(),
+            org.tensorflow.ndarray.Shape.of(batch, heads, columns, cache.shape().get(3)));
+    ByteDataBuffer src = cache.asRawTensor().data();
+    ByteDataBuffer dst = out.asRawTensor().data();
+    byte[] zeros = new byte[Math.toIntExact((columns - used) * columnBytes)];
+    for (long row = 0; row < batch * heads; row++) {
+      long size = used * columnBytes;
+      src.slice(row * from * columnBytes, size)
+          .copyTo(dst.slice(row * columns * columnBytes, size), size);
+      // spare columns are masked, but must hold numbers (0 · masked weight)
+      dst.offset((row * columns + used) * columnBytes).write(zeros);
+    }
+    return out;
+  }
+
+  /** Writes {@code fresh [B, H, n, d]} to columns {@code at} … at + n − 1 of {@code cache}. */
+  private static void write(Tensor cache, int at, Tensor fresh) {
+    long rows = cache.shape().get(0) * cache.shape().get(1);
+    long columns = cache.shape().get(2);
+    long n = fresh.shape().get(2);
+    long columnBytes = cache.shape().get(3) * elementBytes(cache);
+    ByteDataBuffer src = fresh.asRawTensor().data();
+    ByteDataBuffer dst = cache.asRawTensor().data();
+    long size = n * columnBytes;
+    for (long row = 0; row < rows; row++) {
+      src.slice(row * size, size).copyTo(dst.slice((row * columns + at) * columnBytes, size), size);
+    }
+  }
+
   List<LayerState> layers() {
     return layers;
   }
@@ -67,12 +151,12 @@ public final class DecodeState implements AutoCloseable {
    * rows taken from {@code parts.get(p)}, in order, and the result's rows are those of every part
    * one after the other. Each row keeps its cached positions, padded on the left with zero keys and
    * values to the longest row; columns that are padding in every row taken are dropped, so the
-   * result is as short as its longest row. Each row's A_LM, G_LM and refined metric tensor come
-   * along. Steps then take each row's tokens padded on the left by {@link #offsets()}: every row
-   * computes what it computes alone, as after {@link CachedDecoder#prefill(List)}. A state whose
-   * KV-cache does not follow its tokens (after steps in {@code g} or {@code none}) cannot be
-   * merged. The parts stay valid and unchanged (the copies are native-to-native, no host round
-   * trip); close them and the result separately.
+   * result is as short as its longest row (with {@value #GROWTH} spare columns). Each row's A_LM,
+   * G_LM and refined metric tensor come along. Steps then take each row's tokens padded on the left
+   * by {@link #offsets()}: every row computes what it computes alone, as after {@link
+   * CachedDecoder#prefill(List)}. A state whose KV-cache does not follow its tokens (after steps in
+   * {@code g} or {@code none}) cannot be merged. The parts stay valid and unchanged (the copies are
+   * native-to-native, no host round trip); close them and the result separately.
    */
   public static DecodeState merge(List<DecodeState> parts, List<int[]> rows) {
     if (parts.size() != rows.size() || parts.isEmpty()) {
@@ -140,8 +224,9 @@ public final class DecodeState implements AutoCloseable {
   }
 
   /**
-   * Keys or values {@code [B_p, H, S_p, d]} of each part to {@code [R, H, longest, d]}: row r's
-   * cached positions copied to its last columns, zeros before them.
+   * Keys or values {@code [B_p, H, C_p, d]} of each part to {@code [R, H, longest + GROWTH, d]}:
+   * row r's cached positions copied to end at column {@code longest}, zeros before them and in the
+   * spare columns after.
    */
   private static Tensor columns(List<Tensor> parts, List<int[]> source, int longest) {
     Tensor first = parts.get(0);
@@ -149,13 +234,14 @@ public final class DecodeState implements AutoCloseable {
     long depth = first.shape().get(3);
     long element = elementBytes(first);
     long columnBytes = depth * element;
+    int capacity = longest + GROWTH;
     Tensor out =
         Tensor.of(
             ((TType) first).type(),
-            org.tensorflow.ndarray.Shape.of(source.size(), heads, longest, depth));
+            org.tensorflow.ndarray.Shape.of(source.size(), heads, capacity, depth));
     ByteDataBuffer dst = out.asRawTensor().data();
     int maxPad = source.stream().mapToInt(s -> longest - s[3]).max().orElse(0);
-    byte[] zeros = new byte[Math.toIntExact(maxPad * columnBytes)];
+    byte[] zeros = new byte[Math.toIntExact(Math.max(maxPad, GROWTH) * columnBytes)];
     for (int r = 0; r < source.size(); r++) {
       int[] s = source.get(r);
       Tensor from = parts.get(s[0]);
@@ -163,13 +249,15 @@ public final class DecodeState implements AutoCloseable {
       ByteDataBuffer src = from.asRawTensor().data();
       int pad = longest - s[3];
       for (long h = 0; h < heads; h++) {
-        long to = ((r * heads + h) * longest) * columnBytes;
+        long to = ((r * heads + h) * capacity) * columnBytes;
         if (pad > 0) {
           dst.offset(to).write(zeros, 0, Math.toIntExact(pad * columnBytes));
         }
         long at = ((s[1] * heads + h) * fromLength + s[2]) * columnBytes;
         long size = s[3] * columnBytes;
         src.slice(at, size).copyTo(dst.slice(to + pad * columnBytes, size), size);
+        dst.offset(to + longest * columnBytes)
+            .write(zeros, 0, Math.toIntExact(GROWTH * columnBytes));
       }
     }
     return out;

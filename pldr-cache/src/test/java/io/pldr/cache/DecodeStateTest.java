@@ -7,6 +7,7 @@ import io.pldr.api.cache.GCache;
 import io.pldr.api.cache.LayerDeductive;
 import io.pldr.api.config.Precision;
 import io.pldr.api.tensor.HostTensor;
+import io.pldr.tf.testing.Specs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,6 +155,58 @@ class DecodeStateTest {
       stepped.state().close();
       System.out.printf("padded prompt pass with a G-cache against alone: max|Δ| %.2e%n", worst);
       assertThat(worst).isLessThan(1e-12);
+    }
+  }
+
+  @Test
+  void stepsFillSpareColumnsInPlaceAndTheCachesGrowOnlyWhenFull() {
+    try (CachedDecoder decoder = new CachedDecoder(Specs.of(SmallShape.config(96)))) {
+      decoder.load(decoder.initialValues(5));
+      java.util.SplittableRandom random = new java.util.SplittableRandom(6);
+      long[] t = new long[60];
+      for (int i = 0; i < t.length; i++) {
+        t[i] = 4 + random.nextInt(4000);
+      }
+      long[] a = Arrays.copyOf(t, 5);
+      long[] b = Arrays.copyOfRange(t, 10, 13);
+      CachedDecoder.Step batch = decoder.prefill(List.of(a, b));
+      assertThat(batch.state().capacity()).isEqualTo(5);
+      CachedDecoder.Step[] alone = {
+        decoder.prefill(new long[][] {a}), decoder.prefill(new long[][] {b})
+      };
+      int capacity = 5;
+      double worst = 0;
+      for (int k = 1; k <= 40; k++) {
+        long[][] rows = new long[2][5 + k];
+        System.arraycopy(t, 0, rows[0], 0, 5 + k);
+        System.arraycopy(t, 10, rows[1], 2, 3 + k); // two columns of padding
+        DecodeState before = batch.state();
+        org.tensorflow.Tensor keys = before.layers().get(0).keys();
+        batch = decoder.step(before, rows, CacheMode.KV_G);
+        DecodeState after = batch.state();
+        if (5 + k > capacity) {
+          capacity = 5 + k + DecodeState.GROWTH;
+        } else {
+          assertThat(after.layers().get(0).keys())
+              .as("step %d: written in place", k)
+              .isSameAs(keys);
+        }
+        assertThat(after.capacity()).as("step %d", k).isEqualTo(capacity);
+        assertThat(after.length()).isEqualTo(5 + k);
+        // each row alone, recomputing every position with its prompt's G-cache (mode g)
+        for (int r = 0; r < 2; r++) {
+          long[] own = r == 0 ? rows[0] : Arrays.copyOfRange(rows[1], 2, rows[1].length);
+          alone[r] = decoder.step(alone[r].state(), new long[][] {own}, CacheMode.G);
+          worst = Math.max(worst, maxAbsDiff(row(batch.logits(), r), row(alone[r].logits(), 0)));
+        }
+      }
+      batch.state().close();
+      alone[0].state().close();
+      alone[1].state().close();
+      // grown twice: after the prompt (5 + 1 > 5) and at 5 + 34 > 38
+      assertThat(capacity).isEqualTo(5 + 34 + DecodeState.GROWTH);
+      System.out.printf("40 kv_g steps through two growths against mode g: max|Δ| %.2e%n", worst);
+      assertThat(worst).isLessThan(1e-4);
     }
   }
 }

@@ -74,4 +74,11 @@ public interface TensorOps {
 
   /** Joins tensors along an axis. */
   Tensor concat(int axis, Tensor... parts);
+
+  /**
+   * Cuts {@code x} along {@code axis} into consecutive pieces, piece i as long along that axis as
+   * {@code like[i]} (the pieces' lengths sum to x's): the inverse of {@link #concat}, with lengths
+   * known only when the graph runs.
+   */
+  java.util.List<Tensor> split(Tensor x, int axis, Tensor... like);
 }

@@ -194,6 +194,73 @@ public abstract class AttentionContract {
   }
 
   @Test
+  void keysAndValuesInPartsAttendAsJoinedAndSpareColumnsAreIgnored() {
+    try (OperatorHarness h = harness(DType.FLOAT64)) {
+      TensorOps ops = h.ops();
+      // a cache of 4 columns holding 2 positions (2 spare), and T new positions
+      int c = 4;
+      int cached = 2;
+      Tensor q = h.input(Shape.of(B, H, T, D));
+      Tensor kc = h.input(Shape.of(B, H, c, D));
+      Tensor vc = h.input(Shape.of(B, H, c, D));
+      Tensor kn = h.input(Shape.of(B, H, T, D));
+      Tensor vn = h.input(Shape.of(B, H, T, D));
+      Random r = new Random(12);
+      Map<Tensor, HostTensor> values =
+          new java.util.HashMap<>(
+              Map.of(
+                  q, random(r, B, H, T, D),
+                  kc, random(r, B, H, c, D),
+                  vc, random(r, B, H, c, D),
+                  kn, random(r, B, H, T, D),
+                  vn, random(r, B, H, T, D)));
+      double[] m = new double[B * T * (c + T)];
+      for (int b = 0; b < B; b++) {
+        for (int i = 0; i < T; i++) {
+          for (int j = 0; j < c + T; j++) {
+            boolean spare = j >= cached && j < c;
+            boolean future = j >= c && j - c > i;
+            m[(b * T + i) * (c + T) + j] = spare || future || (b == 1 && j == 0) ? 1 : 0;
+          }
+        }
+      }
+      Tensor mask = ops.constant(Shape.of(B, 1, T, c + T), m);
+      DeductiveOutputs given = deductive(ops, 13);
+      Tensor keys = ops.concat(2, kc, kn);
+      Tensor vals = ops.concat(2, vc, vn);
+      Attention attention = attention(ops, constantOperator(ops, 14));
+      AttentionResult joined =
+          attention.attend(
+              new AttentionInputs(
+                  q, keys, vals, mask, java.util.Optional.empty(), java.util.Optional.of(given)));
+      AttentionResult inParts =
+          attention.attend(
+              new AttentionInputs(
+                  q,
+                  keys,
+                  vals,
+                  mask,
+                  java.util.Optional.empty(),
+                  java.util.Optional.of(given),
+                  java.util.Optional.of(new KeyValueParts(kc, vc, kn, vn))));
+      HostTensor expected = h.eval(joined.output(), values);
+      assertThat(h.eval(inParts.output(), values).maxAbsDiff(expected))
+          .isLessThanOrEqualTo(TOLERANCE);
+      assertThat(h.eval(inParts.weights(), values).maxAbsDiff(h.eval(joined.weights(), values)))
+          .isLessThanOrEqualTo(TOLERANCE);
+      // other keys and values in the spare columns change nothing; in a cached column they do
+      Map<Tensor, HostTensor> spare = new java.util.HashMap<>(values);
+      spare.put(kc, changed(changed(values.get(kc), 0, cached), 1, cached + 1));
+      spare.put(vc, changed(changed(values.get(vc), 0, cached), 1, cached + 1));
+      assertThat(h.eval(inParts.output(), spare).maxAbsDiff(expected))
+          .isLessThanOrEqualTo(TOLERANCE);
+      Map<Tensor, HostTensor> visible = new java.util.HashMap<>(values);
+      visible.put(vc, changed(values.get(vc), 0, 1));
+      assertThat(h.eval(inParts.output(), visible).maxAbsDiff(expected)).isGreaterThan(1e-6);
+    }
+  }
+
+  @Test
   void cachedDeductiveOutputsAreUsedAsGiven() {
     try (OperatorHarness h = harness(DType.FLOAT64)) {
       TensorOps ops = h.ops();
@@ -282,9 +349,10 @@ public abstract class AttentionContract {
   /** {@code t [B, H, S, D]} with every head's position {@code s} of row {@code b} changed. */
   private static HostTensor changed(HostTensor t, int b, int s) {
     double[] v = t.toDoubleArray();
+    int columns = (int) t.shape().dim(2);
     for (int head = 0; head < H; head++) {
       for (int d = 0; d < D; d++) {
-        v[((b * H + head) * S + s) * D + d] += 3.0 + d;
+        v[((b * H + head) * columns + s) * D + d] += 3.0 + d;
       }
     }
     return HostTensor.of(t.dtype(), t.shape(), v);

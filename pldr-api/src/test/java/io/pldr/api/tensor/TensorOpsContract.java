@@ -33,9 +33,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * within a statistical tolerance), add/sub/mul/div with NumPy broadcasting, scale, pow, exp,
  * sigmoid, silu, softmax over the last axis at ranks 2 to 4 (and with large logits), matmul with
  * every transpose flag (batched, broadcast, operands of lower rank), linear, layer norm (biased
- * variance, epsilon), sum, reshape, transpose and concat. The gradients of the differentiable
- * operations, in each input, are checked in float64 against central differences of the backend's
- * own forward computation.
+ * variance, epsilon), sum, reshape, transpose, concat and split. The gradients of the
+ * differentiable operations, in each input, are checked in float64 against central differences of
+ * the backend's own forward computation.
  *
  * <p>A backend author adds pldr-api's test-jar (with JUnit 5's {@code junit-jupiter} and AssertJ)
  * as a test dependency and extends this class with the backend's {@link TensorOpsHarness}:
@@ -646,6 +646,34 @@ public abstract class TensorOpsContract {
           h,
           ops.concat(2, constant(ops, a), constant(ops, b), constant(ops, c)),
           NaiveTensorMath.concat(2, a, b, c));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} axis {1}")
+  @MethodSource("concatAxesInBothPrecisions")
+  void splitCutsAlongAnAxisAsLongAsEachPart(DType dtype, int axis) {
+    try (TensorOpsHarness h = harness(dtype)) {
+      TensorOps ops = h.ops();
+      int[] first = {2, 3, 4};
+      int[] second = first.clone();
+      second[axis] = 1;
+      int[] third = first.clone();
+      third[axis] = 2;
+      HostTensor a = gaussian(dtype, first);
+      HostTensor b = gaussian(dtype, second);
+      HostTensor c = gaussian(dtype, third);
+      // the lengths come from other tensors of those shapes, not from the pieces themselves
+      java.util.List<Tensor> pieces =
+          ops.split(
+              constant(ops, NaiveTensorMath.concat(axis, a, b, c)),
+              axis,
+              constant(ops, gaussian(dtype, first)),
+              constant(ops, gaussian(dtype, second)),
+              constant(ops, gaussian(dtype, third)));
+      assertThat(pieces).hasSize(3);
+      assertComputes(h, pieces.get(0), a);
+      assertComputes(h, pieces.get(1), b);
+      assertComputes(h, pieces.get(2), c);
     }
   }
 

@@ -4,6 +4,7 @@ import io.pldr.api.attention.Attention;
 import io.pldr.api.attention.AttentionContext;
 import io.pldr.api.attention.AttentionInputs;
 import io.pldr.api.attention.AttentionResult;
+import io.pldr.api.attention.KeyValueParts;
 import io.pldr.api.operator.ConstantOperator;
 import io.pldr.api.operator.DeductiveOutputs;
 import io.pldr.api.operator.MetricOperator;
@@ -11,6 +12,7 @@ import io.pldr.api.operator.OperatorContext;
 import io.pldr.api.tensor.Tensor;
 import io.pldr.api.tensor.TensorOps;
 import io.pldr.tf.model.LayerNorm;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,12 +52,28 @@ public final class PowerLawGraphAttention implements Attention {
         in.cachedDeductive()
             .map(cached -> new Deduced(cached, Optional.<Tensor>empty()))
             .orElseGet(() -> deduction.deduce(in));
-    Tensor logits =
-        ops.scale(
-            ops.matmul(ops.matmul(in.queries(), d.outputs().gLm()), in.keys(), false, true), scale);
-    Tensor weights = ops.softmax(ops.add(logits, ops.scale(in.mask(), MASK_PENALTY)));
+    Tensor metricQueries = ops.matmul(in.queries(), d.outputs().gLm());
+    if (in.parts().isPresent()) {
+      // a KV-cache step: the cache's columns and the new ones apart, the cache never copied
+      KeyValueParts p = in.parts().get();
+      Tensor cached = ops.matmul(metricQueries, p.cachedKeys(), false, true);
+      Tensor fresh = ops.matmul(metricQueries, p.newKeys(), false, true);
+      Tensor logits = ops.scale(ops.concat(3, cached, fresh), scale);
+      Tensor weights = softmax(logits, in.mask());
+      List<Tensor> w = ops.split(weights, 3, cached, fresh);
+      Tensor output =
+          ops.add(ops.matmul(w.get(0), p.cachedValues()), ops.matmul(w.get(1), p.newValues()));
+      return new AttentionResult(output, logits, weights, d.outputs(), d.metric());
+    }
+    Tensor logits = ops.scale(ops.matmul(metricQueries, in.keys(), false, true), scale);
+    Tensor weights = softmax(logits, in.mask());
     Tensor output = ops.matmul(weights, in.values());
     return new AttentionResult(output, logits, weights, d.outputs(), d.metric());
+  }
+
+  /** The attention weights: softmax over the keys, masked keys pushed down. */
+  private Tensor softmax(Tensor logits, Tensor mask) {
+    return ops.softmax(ops.add(logits, ops.scale(mask, MASK_PENALTY)));
   }
 
   /** Deductive outputs, and the refined metric tensor computed for them (if any). */

@@ -4,6 +4,7 @@ import io.pldr.api.attention.Attention;
 import io.pldr.api.attention.AttentionContext;
 import io.pldr.api.attention.AttentionInputs;
 import io.pldr.api.attention.AttentionResult;
+import io.pldr.api.attention.KeyValueParts;
 import io.pldr.api.config.ModelConfig;
 import io.pldr.api.model.ModelSpec;
 import io.pldr.api.operator.DeductiveOutputs;
@@ -38,8 +39,8 @@ public final class DecoderLayer {
   private final LayerNorm norm2;
 
   /**
-   * The layer's output rows, its attention result, and its keys and values {@code [B, H, S, d]}
-   * (rotated; cached ones first) for a KV-cache.
+   * The layer's output rows, its attention result, and the keys and values {@code [B, H, T, d]} of
+   * the positions it computed (rotated), which a KV-cache keeps.
    */
   public record Output(
       Operand<TFloating> x,
@@ -48,8 +49,9 @@ public final class DecoderLayer {
       Operand<TFloating> values) {}
 
   /**
-   * What a layer takes from its caches: keys and values of earlier positions {@code [B, H, S, d]},
-   * the prompt's refined metric tensor, the prompt's deductive outputs.
+   * What a layer takes from its caches: the KV-cache's keys and values {@code [B, H, C, d]} (its C
+   * columns hold the earlier positions first, then spare room the mask covers), the prompt's
+   * refined metric tensor, the prompt's deductive outputs.
    */
   public record CacheInputs(
       Optional<Operand<TFloating>> keys,
@@ -78,17 +80,25 @@ public final class DecoderLayer {
 
   /**
    * Rows {@code x} at the frame's positions; with cached keys and values the queries attend to them
-   * and to their own keys.
+   * and to their own keys (the frame's mask then covers the cache's columns, then the new ones).
    */
   public Output apply(Operand<TFloating> x, Frame frame, CacheInputs cache) {
     Ops tf = ops.tf();
     LayerMaps.Heads heads = maps.heads(x, frame);
     Operand<TFloating> keys = heads.k();
     Operand<TFloating> values = heads.v();
+    Optional<KeyValueParts> parts = Optional.empty();
     if (cache.keys().isPresent()) {
+      Operand<TFloating> cachedKeys = cache.keys().get();
+      Operand<TFloating> cachedValues = cache.values().orElseThrow();
+      parts =
+          Optional.of(
+              new KeyValueParts(
+                  ops.wrap(cachedKeys), ops.wrap(cachedValues), ops.wrap(keys), ops.wrap(values)));
+      // joined for variants that read them whole; a variant that takes the parts never runs this
       Operand<TInt32> seqAxis = tf.constant(2);
-      keys = tf.concat(List.of(cache.keys().get(), keys), seqAxis);
-      values = tf.concat(List.of(cache.values().orElseThrow(), values), seqAxis);
+      keys = tf.concat(List.of(cachedKeys, keys), seqAxis);
+      values = tf.concat(List.of(cachedValues, values), seqAxis);
     }
     AttentionResult att =
         attention.attend(
@@ -98,11 +108,12 @@ public final class DecoderLayer {
                 ops.wrap(values),
                 ops.wrap(frame.mask()),
                 cache.refinedMetric().map(ops::wrap),
-                cache.deductive()));
+                cache.deductive(),
+                parts));
     Operand<TFloating> h =
         norm(norm1, tf.math.add(x, maps.project(ops.unwrap(att.output()), frame)));
     Operand<TFloating> out = norm(norm2, tf.math.add(h, maps.feedForward(h)));
-    return new Output(out, att, keys, values);
+    return new Output(out, att, heads.k(), heads.v());
   }
 
   private Operand<TFloating> norm(LayerNorm norm, Operand<TFloating> x) {

@@ -92,13 +92,17 @@ public final class PldrDecoder {
   public Outputs forward(Operand<TInt64> tokens) {
     List<DecoderLayer.CacheInputs> none = new ArrayList<>();
     layers.forEach(l -> none.add(DecoderLayer.CacheInputs.none()));
-    return forward(tokens, ops.tf().constant(0), ops.tf().constant(new int[] {0}), none);
+    return forward(
+        tokens, ops.tf().constant(0), ops.tf().constant(new int[] {0}), none, Optional.empty());
   }
 
   /**
    * The forward graph over {@code tokens [B, N]} whose first {@code cachedLength} positions are in
    * the layers' KV-caches (0 without): only the last N − cachedLength positions are computed, at
-   * their positions, attending to every earlier key (padding keys masked). Rows may be padded on
+   * their positions, attending to every earlier key (padding keys masked). With KV-caches, whose C
+   * columns may be more than the cached positions (spare room), {@code cacheMask [B, 1, N − S, C +
+   * N − S]} is the mask over the caches' columns and then the new positions (the caller knows which
+   * columns are padding or spare; every layer's cache has as many columns). Rows may be padded on
    * the left: row b's first {@code offsets[b]} columns are padding (masked as keys), so its token
    * in column c sits at position c − offsets[b]; rotary attention depends only on differences of
    * positions, so a left-padded row computes what it computes alone. {@code offsets [B]} or {@code
@@ -108,7 +112,8 @@ public final class PldrDecoder {
       Operand<TInt64> tokens,
       Operand<TInt32> cachedLength,
       Operand<TInt32> offsets,
-      List<DecoderLayer.CacheInputs> caches) {
+      List<DecoderLayer.CacheInputs> caches,
+      Optional<Operand<TFloating>> cacheMask) {
     Ops tf = ops.tf();
     Operand<TInt32> length = tf.stridedSlice(tf.shape(tokens), Indices.at(1));
     Operand<TInt64> fresh =
@@ -121,10 +126,16 @@ public final class PldrDecoder {
     Operand<TFloating> x = embedding.lookup(tf, fresh);
     x = tf.math.mul(x, ops.scalar(Math.sqrt(d)));
     x = ops.unwrap(embeddingNorm.apply(ops.wrap(x)));
+    if (caches.get(0).keys().isPresent() != cacheMask.isPresent()) {
+      throw new IllegalArgumentException("KV-caches need their mask, and only they take one");
+    }
     // [B, 1, N−S, N]: rows of the look-ahead mask for the computed positions, and padding keys
-    Operand<TFloating> lookAhead = masks.lookAheadRows(cachedLength, length);
     Operand<TFloating> mask =
-        tf.math.maximum(masks.padding(tokens, config.getTokenIds().getPad()), lookAhead);
+        cacheMask.orElseGet(
+            () ->
+                tf.math.maximum(
+                    masks.padding(tokens, config.getTokenIds().getPad()),
+                    masks.lookAheadRows(cachedLength, length)));
     // [B or 1, N−S]: each row's positions, padding columns clamped to 0
     Operand<TInt32> positions =
         tf.math.maximum(

@@ -285,4 +285,18 @@ public final class TfTensorOps implements TensorOps {
     Arrays.stream(parts).forEach(p -> ops.add(unwrap(p)));
     return wrap(tf.concat(ops, tf.constant(axis)));
   }
+
+  @Override
+  public List<Tensor> split(Tensor x, int axis, Tensor... like) {
+    List<Operand<TInt32>> sizes = new ArrayList<>();
+    for (Tensor l : like) {
+      sizes.add(
+          tf.stridedSlice(tf.shape(unwrap(l)), org.tensorflow.ndarray.index.Indices.at(axis)));
+    }
+    var pieces =
+        tf.splitV(unwrap(x), tf.stack(sizes), tf.constant(axis), (long) like.length).output();
+    List<Tensor> out = new ArrayList<>();
+    pieces.forEach(p -> out.add(wrap(p)));
+    return out;
+  }
 }
