@@ -216,8 +216,10 @@ public final class CachedDecoder implements AutoCloseable {
   }
 
   /**
-   * The intra-op threads this decoder's session asked for ({@link SessionConfigs#decodingThreads});
-   * TensorFlow keeps the pool of the process's first session.
+   * The intra-op threads this decoder's session asked for ({@link SessionConfigs#decodingThreads}):
+   * what it runs on when the process has a pool per session ({@link
+   * SessionConfigs#perSessionThreadPools}, as under {@code ./pldr}); otherwise TensorFlow gives it
+   * the pool of the process's first session.
    */
   public int intraOpThreads() {
     return threads;

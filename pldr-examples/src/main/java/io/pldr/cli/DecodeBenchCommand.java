@@ -89,7 +89,6 @@ final class DecodeBenchCommand implements Callable<Integer> {
       OptionChecks.atLeast("--threads", threads, 1);
     }
     if (threads != null) {
-      // TensorFlow sizes its intra-op pool with the process's first session, which is ours
       System.setProperty(SessionConfigs.THREADS_PROPERTY, threads.toString());
     }
     NativeLibrary.loadInBackground(); // while the injector is built
@@ -124,12 +123,12 @@ final class DecodeBenchCommand implements Callable<Integer> {
         System.gc();
       }
       out.println(LoadTime.line());
-      out.printf(
-          "intra-op threads: %d (%s)%n",
-          decoders.get(0).intraOpThreads(),
-          SessionConfigs.explicitThreads().isPresent()
-              ? "as set"
-              : "the default for this model's size");
+      out.println(
+          threadsLine(
+              formats,
+              decoders.stream().mapToInt(CachedDecoder::intraOpThreads).toArray(),
+              SessionConfigs.explicitThreads().isPresent(),
+              SessionConfigs.perSessionThreadPools()));
       out.flush();
       List<DecodeBenchmark.Measurement> results =
           DecodeBenchmark.compare(
@@ -186,5 +185,34 @@ final class DecodeBenchCommand implements Callable<Integer> {
             + " measure one format per process for its own%n",
         ProcessMemory.residentBytes() / 1048576.0, ProcessMemory.peakBytes() / 1048576.0);
     out.printf("tokens/s: %.1f%n", results.get(results.size() - 1).tokensPerSecond());
+  }
+
+  /**
+   * "intra-op threads: N (why)", one count per format when they differ ({@code threads[i]} is what
+   * format i's decoder asked for); without a pool per session TensorFlow runs every decoder on the
+   * first one's.
+   */
+  static String threadsLine(
+      List<WeightFormat> formats, int[] threads, boolean explicit, boolean perSessionPools) {
+    String why =
+        explicit
+            ? "as set"
+            : formats.size() > 1
+                ? "the default for each format's size"
+                : "the default for this model's size";
+    if (java.util.Arrays.stream(threads).distinct().count() == 1) {
+      return String.format("intra-op threads: %d (%s)", threads[0], why);
+    }
+    List<String> each = new ArrayList<>();
+    for (int i = 0; i < formats.size(); i++) {
+      each.add(formats.get(i).id() + " " + threads[i]);
+    }
+    if (!perSessionPools) {
+      return String.format(
+          "intra-op threads: %d for every format (the first session's pool; %s=1 gives each its"
+              + " own: %s)",
+          threads[0], SessionConfigs.PER_SESSION_POOLS, String.join(", ", each));
+    }
+    return String.format("intra-op threads: %s (%s)", String.join(", ", each), why);
   }
 }

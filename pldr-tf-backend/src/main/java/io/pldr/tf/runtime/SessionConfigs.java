@@ -4,11 +4,15 @@ import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.RewriterConfig;
 
 /**
- * The session configurations of the process. TensorFlow fixes its intra-op thread pool with the
- * first session, so every configuration here asks for the same number of intra-op threads: the
- * available cores, or {@code PLDR_THREADS} (environment) / {@code pldr.threads} (system property,
- * set before the first session). Decoding sessions without either choose by the size of the model's
- * matrices ({@link #decodingThreads}).
+ * The session configurations of the process: the available cores, or {@code PLDR_THREADS}
+ * (environment) / {@code pldr.threads} (system property, set before the first session). Decoding
+ * sessions without either choose by the size of the model's matrices ({@link #decodingThreads}).
+ *
+ * <p>TensorFlow gives every session the intra-op pool of the process's first session, sized by that
+ * session's configuration, unless the environment variable {@value #PER_SESSION_POOLS} is true when
+ * the first session starts: then each session has a pool of its own size ({@link
+ * #perSessionThreadPools}). {@code ./pldr} sets it, so that two decoders in one process (formats
+ * side by side, or training then generating) each run on the threads chosen for them.
  */
 public final class SessionConfigs {
   /** The system property that sets the intra-op threads (wins over the environment). */
@@ -23,7 +27,19 @@ public final class SessionConfigs {
    */
   public static final long ONE_THREAD_BELOW_BYTES = 128L << 20;
 
+  /** TensorFlow's environment variable for a pool of its own size per session. */
+  public static final String PER_SESSION_POOLS = "TF_OVERRIDE_GLOBAL_THREADPOOL";
+
   private SessionConfigs() {}
+
+  /**
+   * Whether each session gets an intra-op pool of the size it asks for ({@value #PER_SESSION_POOLS}
+   * is true or 1), rather than sharing the pool of the process's first session.
+   */
+  public static boolean perSessionThreadPools() {
+    String value = System.getenv(PER_SESSION_POOLS);
+    return value != null && (value.trim().equals("1") || value.trim().equalsIgnoreCase("true"));
+  }
 
   /** The configuration for training and whole-sequence passes: two inter-op threads. */
   public static ConfigProto standard() {
