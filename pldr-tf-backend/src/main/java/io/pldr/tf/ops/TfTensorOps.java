@@ -289,9 +289,13 @@ public final class TfTensorOps implements TensorOps {
   @Override
   public List<Tensor> split(Tensor x, int axis, Tensor... like) {
     List<Operand<TInt32>> sizes = new ArrayList<>();
-    for (Tensor l : like) {
+    for (int i = 0; i < like.length; i++) {
+      // the last piece takes the rest (SplitV's −1): two nodes fewer
       sizes.add(
-          tf.stridedSlice(tf.shape(unwrap(l)), org.tensorflow.ndarray.index.Indices.at(axis)));
+          i == like.length - 1 && i > 0
+              ? tf.constant(-1)
+              : tf.stridedSlice(
+                  tf.shape(unwrap(like[i])), org.tensorflow.ndarray.index.Indices.at(axis)));
     }
     var pieces =
         tf.splitV(unwrap(x), tf.stack(sizes), tf.constant(axis), (long) like.length).output();
