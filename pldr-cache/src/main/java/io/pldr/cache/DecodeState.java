@@ -77,6 +77,11 @@ public final class DecodeState implements AutoCloseable {
     int needed = length + fresh;
     boolean grow = needed > capacity();
     int columns = needed + GROWTH;
+    // growing: every row's columns as they are, spare ones after
+    List<int[]> every = new ArrayList<>();
+    for (int b = 0; grow && b < batchSize(); b++) {
+      every.add(new int[] {0, b, 0, length});
+    }
     List<LayerState> out = new ArrayList<>();
     try {
       for (int i = 0; i < layers.size(); i++) {
@@ -84,8 +89,8 @@ public final class DecodeState implements AutoCloseable {
         Tensor k = l.keys();
         Tensor v = l.values();
         if (grow) {
-          k = grown(l.keys(), length, columns);
-          v = grown(l.values(), length, columns);
+          k = columns(List.of(l.keys()), every, length, columns);
+          v = columns(List.of(l.values()), every, length, columns);
           l.keys().close();
           l.values().close();
         }
@@ -98,29 +103,6 @@ public final class DecodeState implements AutoCloseable {
       values.forEach(Tensor::close);
     }
     return new DecodeState(out, needed, offsets);
-  }
-
-  /** Keys or values {@code [B, H, C, d]}: their first {@code used} columns in {@code columns}. */
-  private static Tensor grown(Tensor cache, int used, int columns) {
-    long batch = cache.shape().get(0);
-    long heads = cache.shape().get(1);
-    long from = cache.shape().get(2);
-    long columnBytes = cache.shape().get(3) * elementBytes(cache);
-    Tensor out =
-        Tensor.of(
-            ((TType) cache).type(),
-            org.tensorflow.ndarray.Shape.of(batch, heads, columns, cache.shape().get(3)));
-    ByteDataBuffer src = cache.asRawTensor().data();
-    ByteDataBuffer dst = out.asRawTensor().data();
-    byte[] zeros = new byte[Math.toIntExact((columns - used) * columnBytes)];
-    for (long row = 0; row < batch * heads; row++) {
-      long size = used * columnBytes;
-      src.slice(row * from * columnBytes, size)
-          .copyTo(dst.slice(row * columns * columnBytes, size), size);
-      // spare columns are masked, but must hold numbers (0 · masked weight)
-      dst.offset((row * columns + used) * columnBytes).write(zeros);
-    }
-    return out;
   }
 
   /** Writes {@code fresh [B, H, n, d]} to columns {@code at} … at + n − 1 of {@code cache}. */
@@ -193,9 +175,18 @@ public final class DecodeState implements AutoCloseable {
         int layer = i;
         List<LayerState> ls = parts.stream().map(s -> s.layers.get(layer)).toList();
         Tensor keys =
-            track(made, columns(ls.stream().map(LayerState::keys).toList(), source, longest));
+            track(
+                made,
+                columns(
+                    ls.stream().map(LayerState::keys).toList(), source, longest, longest + GROWTH));
         Tensor values =
-            track(made, columns(ls.stream().map(LayerState::values).toList(), source, longest));
+            track(
+                made,
+                columns(
+                    ls.stream().map(LayerState::values).toList(),
+                    source,
+                    longest,
+                    longest + GROWTH));
         Optional<Tensor> refined =
             ls.get(0).refinedMetric().isPresent()
                 ? Optional.of(
@@ -224,24 +215,24 @@ public final class DecodeState implements AutoCloseable {
   }
 
   /**
-   * Keys or values {@code [B_p, H, C_p, d]} of each part to {@code [R, H, longest + GROWTH, d]}:
-   * row r's cached positions copied to end at column {@code longest}, zeros before them and in the
-   * spare columns after.
+   * Keys or values {@code [B_p, H, C_p, d]} of each part to {@code [R, H, capacity, d]}: row r's
+   * cached positions copied to end at column {@code longest}, zeros before them and in the spare
+   * columns after (spare columns are masked, but must hold numbers: 0 · masked weight).
    */
-  private static Tensor columns(List<Tensor> parts, List<int[]> source, int longest) {
+  private static Tensor columns(List<Tensor> parts, List<int[]> source, int longest, int capacity) {
     Tensor first = parts.get(0);
     long heads = first.shape().get(1);
     long depth = first.shape().get(3);
     long element = elementBytes(first);
     long columnBytes = depth * element;
-    int capacity = longest + GROWTH;
     Tensor out =
         Tensor.of(
             ((TType) first).type(),
             org.tensorflow.ndarray.Shape.of(source.size(), heads, capacity, depth));
     ByteDataBuffer dst = out.asRawTensor().data();
     int maxPad = source.stream().mapToInt(s -> longest - s[3]).max().orElse(0);
-    byte[] zeros = new byte[Math.toIntExact(Math.max(maxPad, GROWTH) * columnBytes)];
+    int spare = capacity - longest;
+    byte[] zeros = new byte[Math.toIntExact(Math.max(maxPad, spare) * columnBytes)];
     for (int r = 0; r < source.size(); r++) {
       int[] s = source.get(r);
       Tensor from = parts.get(s[0]);
@@ -257,7 +248,7 @@ public final class DecodeState implements AutoCloseable {
         long size = s[3] * columnBytes;
         src.slice(at, size).copyTo(dst.slice(to + pad * columnBytes, size), size);
         dst.offset(to + longest * columnBytes)
-            .write(zeros, 0, Math.toIntExact(GROWTH * columnBytes));
+            .write(zeros, 0, Math.toIntExact(spare * columnBytes));
       }
     }
     return out;
