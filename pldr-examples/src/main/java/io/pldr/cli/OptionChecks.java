@@ -1,5 +1,9 @@
 package io.pldr.cli;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
 /**
  * Checks of option values that picocli's types cannot express: counts that must not be negative,
  * and text from the command line that the JVM could not decode.
@@ -23,6 +27,20 @@ final class OptionChecks {
               + value);
     }
     return value;
+  }
+
+  /**
+   * {@code values} if no value appears twice; else an error naming {@code option} and the value.
+   */
+  static <T> List<T> distinct(String option, List<T> values) {
+    Set<T> seen = new HashSet<>();
+    for (T v : values) {
+      if (!seen.add(v)) {
+        throw new IllegalArgumentException(
+            option + " names " + v + " twice; expected each value once, found " + values);
+      }
+    }
+    return values;
   }
 
   /**

@@ -45,10 +45,12 @@ import picocli.CommandLine.Spec;
       "Measure the completions server under concurrent streaming clients.",
       "",
       "The server runs in this process on a loopback port with random weights of the given shape"
-          + " (the small bench shape by default); for each number of clients C every client sends"
-          + " its requests one after another, after one uncounted warm-up request each. Prints"
-          + " aggregate generated tokens/s, time to first token and per-token latency (p50, p99)"
-          + " for each C, then each C's tokens/s over that of one client."
+          + " (the small bench shape by default). Uncounted warm-up passes run every number of"
+          + " clients C first, for --warmup seconds, so that the JIT has compiled the server and"
+          + " the clients; then, for each C, every client sends its requests one after"
+          + " another. Prints aggregate generated tokens/s, time to first"
+          + " token and per-token latency (p50, p99) for each C, then each C's tokens/s over that"
+          + " of one client."
     })
 final class ServeBenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -73,6 +75,16 @@ final class ServeBenchCommand implements Callable<Integer> {
   int requests;
 
   @Option(
+      names = "--warmup",
+      paramLabel = "SECONDS",
+      defaultValue = "15",
+      description =
+          "Warm-up before the first measurement: passes that run every C with 2 uncounted"
+              + " requests per client, until this many seconds have passed (default:"
+              + " ${DEFAULT-VALUE}; 0: none).")
+  int warmup;
+
+  @Option(
       names = "--mode",
       paramLabel = "MODE",
       defaultValue = "kv_g",
@@ -85,6 +97,9 @@ final class ServeBenchCommand implements Callable<Integer> {
       defaultValue = "16",
       description = "Sequences the engine decodes together at most (default: ${DEFAULT-VALUE}).")
   int maxBatch;
+
+  /** Requests per client of each C in a warm-up pass. */
+  private static final int WARMUP_REQUESTS = 2;
 
   private final ObjectMapper json = new ObjectMapper();
 
@@ -105,7 +120,9 @@ final class ServeBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     lengths.check();
     clients.forEach(c -> OptionChecks.atLeast("--clients", c, 1));
+    OptionChecks.distinct("--clients", clients);
     OptionChecks.atLeast("--requests", requests, 1);
+    OptionChecks.atLeast("--warmup", warmup, 0);
     OptionChecks.atLeast("--max-batch", maxBatch, 1);
     CacheMode m = CacheMode.fromId(mode);
     ModelSpec model = PldrInjectors.spec(shape.config(lengths.prompt + lengths.newTokens));
@@ -129,6 +146,7 @@ final class ServeBenchCommand implements Callable<Integer> {
           new ServedModel("bench", tokenizer, model.config().getMaxSeqLen(), List.of(m)), engine);
       HttpClient http = HttpClient.newBuilder().executor(Executors.newCachedThreadPool()).build();
       URI uri = URI.create("http://127.0.0.1:" + server.port() + "/v1/completions");
+      warmUp(http, uri, m, out);
       out.printf(
           "%8s %10s %12s %12s %12s %12s %8s%n",
           "clients",
@@ -140,9 +158,6 @@ final class ServeBenchCommand implements Callable<Integer> {
           "errors");
       List<Row> rows = new ArrayList<>();
       for (int c : clients) {
-        // not counted: one request per client first, so that the JIT and the kernels of this
-        // concurrency's batch shapes (oneDNN prepares one per shape) are warm when measuring
-        run(http, uri, c, 1, m);
         Row r = run(http, uri, c, requests, m);
         out.printf(
             "%8d %10.1f %12.1f %12.1f %12.2f %12.2f %8d%n",
@@ -173,6 +188,36 @@ final class ServeBenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Uncounted passes over every C before the first measurement, for {@code --warmup} seconds (at
+   * least one pass). A C measured while the JIT still compiles the server's and the clients' code
+   * shares the cores with the compiler: in a profile of a short cold run on two cores the compiler
+   * threads took a quarter to a third of both cores all along, and C = 1, measured first, ran at
+   * half its later speed. Compilation fell off after about 12 s there.
+   */
+  private void warmUp(HttpClient http, URI uri, CacheMode m, PrintWriter out) throws Exception {
+    if (warmup == 0) {
+      return;
+    }
+    long start = System.nanoTime();
+    long until = start + warmup * 1_000_000_000L;
+    int passes = 0;
+    do {
+      for (int c : clients) {
+        Row w = run(http, uri, c, WARMUP_REQUESTS, m);
+        if (w.errors() > 0) {
+          throw new IllegalStateException(
+              w.errors() + " of " + c + " clients failed while warming up");
+        }
+      }
+      passes++;
+    } while (System.nanoTime() - until < 0);
+    out.printf(
+        "warm-up: %d pass%s in %.1f s%n",
+        passes, passes == 1 ? "" : "es", (System.nanoTime() - start) / 1e9);
+    out.flush();
   }
 
   private Row run(HttpClient http, URI uri, int c, int perClient, CacheMode m) throws Exception {

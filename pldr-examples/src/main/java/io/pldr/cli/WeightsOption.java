@@ -27,12 +27,9 @@ final class WeightsOption {
   java.util.List<WeightFormat> formats() {
     java.util.List<WeightFormat> out = new java.util.ArrayList<>();
     for (String id : weights.split(",", -1)) {
-      WeightFormat f = parse(id);
-      if (out.contains(f)) {
-        throw new IllegalArgumentException("--weights names " + f.id() + " twice");
-      }
-      out.add(f);
+      out.add(parse(id));
     }
+    OptionChecks.distinct("--weights", out.stream().map(WeightFormat::id).toList());
     return out;
   }
 

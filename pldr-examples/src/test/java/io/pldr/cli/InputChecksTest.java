@@ -175,13 +175,19 @@ class InputChecksTest {
     refused(
         CliRun.of("bench", "decode", "--weights", "float32,int4"),
         "--weights: unknown weight format 'int4': expected one of float32, bfloat16, int8");
-    refused(CliRun.of("bench", "decode", "--weights", "int8,int8"), "--weights names int8 twice");
+    refused(
+        CliRun.of("bench", "decode", "--weights", "int8,int8"),
+        "--weights names int8 twice; expected each value once, found [int8, int8]");
     refused(
         CliRun.of("bench", "train", "--precision", "bf16"),
         "--precision must be float32 or bf16_mixed, found 'bf16'");
     refused(
         CliRun.of("bench", "serve", "--new-tokens", "-3"),
         "--new-tokens must be 1 or more, found -3");
+    refused(
+        CliRun.of("bench", "serve", "--clients", "1,16,1"),
+        "--clients names 1 twice; expected each value once, found [1, 16, 1]");
+    refused(CliRun.of("bench", "serve", "--warmup", "-1"), "--warmup must be 0 or more, found -1");
     refused(
         CliRun.of("train", "--config", "x.textproto", "--steps", "-2"),
         "--steps must be 1 or more, found -2");
