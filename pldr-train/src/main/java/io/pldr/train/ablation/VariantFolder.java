@@ -58,7 +58,7 @@ final class VariantFolder {
               + " steps: choose another out_dir or raise steps");
     }
     try {
-      ResumeCheck.merge(state.getConfig(), variant.config(), latest.get());
+      ResumeCheck.merge(state, variant.config(), 1, latest.get());
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "variant '"

@@ -160,7 +160,9 @@ public final class Trainer {
     if (point != null) {
       checkpoint = point.checkpoint();
       Path latest = checkpoint.dir();
-      config = ResumeCheck.merge(checkpoint.state().getConfig(), requested, latest);
+      config =
+          ResumeCheck.merge(
+              checkpoint.state(), requested, parallel.map(DataParallel::workers).orElse(1), latest);
       long at = checkpoint.state().getStep();
       if (at >= config.getSteps()) {
         LOG.info(
@@ -468,6 +470,7 @@ public final class Trainer {
               writeCheckpoint(
                   store,
                   config,
+                  workers,
                   session,
                   data,
                   step,
@@ -629,6 +632,7 @@ public final class Trainer {
   private static Path writeCheckpoint(
       CheckpointStore store,
       TrainConfig config,
+      int workers,
       TrainingSession session,
       TrainingData data,
       long step,
@@ -648,6 +652,7 @@ public final class Trainer {
             .setTrainLoss(trainLoss)
             .setValidationLoss(validationLoss)
             .setTokensSeen(tokensSeen)
+            .setWorkers(workers)
             .setCreated(Instant.now().toString())
             .build();
     return store.write(state, session.parameters(), session.optimizerState(), data.tokenizerFile());

@@ -159,7 +159,8 @@ class DataParallelTrainingTest {
   /**
    * With scaled dot-product attention (the identity operator: no metric learner to amplify
    * rounding) and two accumulated micro-batches, two workers of batch 8 follow one process of batch
-   * 16 within 1e-5 relative over all 30 steps.
+   * 16 within 1e-5 relative over all 30 steps; and a two-worker checkpoint resumes in one process
+   * of batch 16 (the same global batch), following it too.
    */
   @Test
   void twoWorkersFollowOneProcessOfTwiceTheBatchWithAccumulation(@TempDir Path dir)
@@ -174,6 +175,22 @@ class DataParallelTrainingTest {
     assertThat(two).hasSize(30);
     assertThat(maxRelative(two, one, 30)).isLessThanOrEqualTo(1e-5);
     assertThat(one.get(29)).isLessThan(one.get(0) - 0.5);
+
+    // elastic: the two workers' run stopped at step 15 resumes as one process of batch 16 (the
+    // same global batch) and follows that process's own run from step 16 on
+    Path elastic = dir.resolve("elastic");
+    twoWorkers(mainJob(elastic, 8, sdpa).toBuilder().setSteps(15).build(), Duration.ofSeconds(60));
+    trainer().run(mainJob(elastic, 16, sdpa), true, cache);
+    List<Double> resumed = losses(elastic);
+    System.out.println(
+        "two workers to step 15, one process of batch 16 from there, against batch 16:"
+            + curve(resumed, one));
+    assertThat(resumed).hasSize(30);
+    assertThat(maxRelative(resumed, one, 30)).isLessThanOrEqualTo(1e-5);
+    // another global batch is refused, naming the batch that keeps it
+    assertThatThrownBy(() -> trainer().run(mainJob(elastic, 8, sdpa), true, cache))
+        .hasMessageContaining("the global batch (batch_size × workers) is 8 × 1 = 8 here but")
+        .hasMessageContaining("with 1 worker set batch_size to 16");
   }
 
   @Test
