@@ -131,7 +131,7 @@ class TrainerTest {
   }
 
   @Test
-  void resumeWithAnotherBatchSizeIsRefusedNamingTheField() throws Exception {
+  void resumeWithAnotherGlobalBatchIsRefusedNamingTheBatchSizeThatKeepsIt() throws Exception {
     Path corpus = TinyRun.corpus(dir, 4000);
     TinyRun.trainer()
         .run(
@@ -147,7 +147,8 @@ class TrainerTest {
                         true,
                         dir.resolve("c")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("field 'batch_size' differs");
+        .hasMessageContaining("the global batch (batch_size × workers) is 8 × 1 = 8 here but 4 × 1")
+        .hasMessageEndingWith("with 1 worker set batch_size to 4");
   }
 
   @Test
