@@ -26,6 +26,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.PlaceholderWithDefault;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt32;
 import org.tensorflow.types.TInt64;
 import org.tensorflow.types.family.TFloating;
@@ -292,6 +293,8 @@ public final class TrainingGraph {
         tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)));
     Placeholder<TFloat32> statusIn =
         tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(1)));
+    Placeholder<TFloat64> sumsIn =
+        tf.placeholder(TFloat64.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1)));
     return new Replicas(
         lossWeight,
         reduced,
@@ -299,8 +302,12 @@ public final class TrainingGraph {
         tf.withControlDependencies(assigns).noOp(),
         new Exchange(lengthIn, c.broadcast(lengthIn)),
         new Exchange(bytesIn, c.broadcast(bytesIn)),
-        new Exchange(statusIn, c.allGather(statusIn)));
+        new Exchange(statusIn, c.allGather(statusIn)),
+        new Sums(sumsIn, c.allReduceSum(sumsIn)));
   }
+
+  /** An all-reduce sum of a fed float64 vector: what each worker feeds, and the workers' sum. */
+  public record Sums(Placeholder<TFloat64> in, Operand<TFloat64> out) {}
 
   /** A collective on a fed vector: what each worker feeds, and what it gets back. */
   public record Exchange(Placeholder<TFloat32> in, Operand<TFloat32> out) {}
@@ -311,8 +318,8 @@ public final class TrainingGraph {
    * terms…]}, w the loss weight: their means are the global batch's cross-entropy, accuracy,
    * targets ÷ workers, objective and DAG terms), the norm of the averaged gradient the update
    * applies, the operation that sets every variable (parameters and optimiser state) to the
-   * chief's, and the start-up exchanges: the chief's values of a length and of a byte string, and
-   * every worker's status.
+   * chief's, the start-up exchanges: the chief's values of a length and of a byte string, and every
+   * worker's status, and the sum over the workers of a float64 vector (validation's sums).
    */
   public record Replicas(
       PlaceholderWithDefault<TFloating> lossWeight,
@@ -321,7 +328,8 @@ public final class TrainingGraph {
       Op broadcastState,
       Exchange chiefLength,
       Exchange chiefBytes,
-      Exchange statuses) {}
+      Exchange statuses,
+      Sums sums) {}
 
   /** Workers that train this graph's replicas (1 for one process). */
   public int replicaCount() {

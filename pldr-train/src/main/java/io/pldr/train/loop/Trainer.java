@@ -440,7 +440,7 @@ public final class Trainer {
         }
         boolean end = step == config.getSteps();
         if (end || (config.getEvalEvery() > 0 && step % config.getEvalEvery() == 0)) {
-          lastEval = validate(data, session);
+          lastEval = validate(data, session, parallel);
           lastEvalStep = step;
           Map<String, Double> m = new LinkedHashMap<>();
           m.put("loss", lastEval.loss());
@@ -582,33 +582,65 @@ public final class Trainer {
 
   /**
    * The validation batches' metrics over all counted targets, accumulated with the metrics
-   * evaluation uses ({@code pldr-eval}).
+   * evaluation uses ({@code pldr-eval}). In a data-parallel run each worker evaluates its rows of
+   * every batch ({@link #shareOf}) and the sums are added up over the workers: a worker's forward
+   * pass holds about {@code batch_size} rows, as in training (not the global batch), the work is
+   * split, and every worker gets the global figures.
    */
-  private static Validation validate(TrainingData data, TrainingSession session) {
-    Accuracy accuracy = new Accuracy("accuracy");
-    Perplexity perplexity = new Perplexity("perplexity");
-    double objective = 0;
-    Map<String, Double> dag = new LinkedHashMap<>();
-    long n = 0;
+  private static Validation validate(
+      TrainingData data, TrainingSession session, Optional<DataParallel> parallel) {
+    int workers = parallel.map(DataParallel::workers).orElse(1);
+    int task = parallel.map(DataParallel::task).orElse(0);
+    List<String> names = List.copyOf(session.graph().dagTerms().keySet());
+    // negative log-likelihood, correct, targets, objective × targets, each DAG term × targets
+    double[] sums = new double[4 + names.size()];
     for (long[][] batch : data.validationBatches()) {
-      TrainingSession.EvalResult r = session.evaluate(batch);
+      long[][] rows = shareOf(batch, task, workers);
+      if (rows.length == 0) {
+        continue;
+      }
+      TrainingSession.EvalResult r = session.evaluate(rows);
       if (r.targets() > 0) {
-        double correct = Math.max(0, Math.min(r.targets(), r.accuracy() * r.targets()));
-        accuracy.update(new Accuracy.Count(correct, r.targets()));
-        perplexity.update(Perplexity.LogLikelihood.ofMeanLoss(r.loss(), r.targets()));
-        objective += r.objective() * r.targets();
-        r.dag().forEach((name, v) -> dag.merge(name, v * r.targets(), Double::sum));
-        n += r.targets();
+        sums[0] += r.loss() * r.targets();
+        sums[1] += Math.max(0, Math.min(r.targets(), r.accuracy() * r.targets()));
+        sums[2] += r.targets();
+        sums[3] += r.objective() * r.targets();
+        for (int i = 0; i < names.size(); i++) {
+          sums[4 + i] += r.dag().get(names.get(i)) * r.targets();
+        }
       }
     }
+    if (workers > 1) {
+      sums = session.sumOverWorkers(sums);
+    }
+    long n = Math.round(sums[2]);
+    Accuracy accuracy = new Accuracy("accuracy");
+    Perplexity perplexity = new Perplexity("perplexity");
+    if (n > 0) {
+      accuracy.update(new Accuracy.Count(sums[1], n));
+      perplexity.update(new Perplexity.LogLikelihood(-sums[0], n));
+    }
     long count = Math.max(n, 1);
-    dag.replaceAll((name, v) -> v / count);
+    Map<String, Double> dag = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      dag.put(names.get(i), sums[4 + i] / count);
+    }
     return new Validation(
         perplexity.meanNegativeLogLikelihood(),
         accuracy.result(),
         perplexity.result(),
-        objective / count,
+        sums[3] / count,
         dag);
+  }
+
+  /**
+   * Worker {@code task}'s rows of a validation batch: a contiguous {@code 1/workers} of them, the
+   * shares as equal as the row count allows (a batch of fewer rows than workers leaves some empty).
+   */
+  static long[][] shareOf(long[][] batch, int task, int workers) {
+    int from = (int) ((long) task * batch.length / workers);
+    int to = (int) ((long) (task + 1) * batch.length / workers);
+    return java.util.Arrays.copyOfRange(batch, from, to);
   }
 
   /**

@@ -14,6 +14,7 @@ import org.tensorflow.Session;
 import org.tensorflow.Tensor;
 import org.tensorflow.op.Op;
 import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TFloat64;
 import org.tensorflow.types.TInt64;
 
 /**
@@ -233,6 +234,18 @@ public final class TrainingSession implements AutoCloseable {
       float[] f = new float[(int) out.shape().size()];
       out.asRawTensor().data().asFloats().read(f);
       return f;
+    }
+  }
+
+  /** The sum over the workers of each worker's {@code local} vector (equal lengths). */
+  public double[] sumOverWorkers(double[] local) {
+    TrainingGraph.Sums sums = replicas().sums();
+    try (TFloat64 in = TFloat64.vectorOf(local);
+        Result res = session.runner().feed(sums.in(), in).fetch(sums.out()).run()) {
+      TFloat64 out = (TFloat64) res.get(0);
+      double[] d = new double[(int) out.shape().size()];
+      out.asRawTensor().data().asDoubles().read(d);
+      return d;
     }
   }
 

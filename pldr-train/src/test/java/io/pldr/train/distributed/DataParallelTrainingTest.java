@@ -66,16 +66,26 @@ class DataParallelTrainingTest {
         "main job");
   }
 
+  /** {@code config} validated every 10 steps on 3 batches. */
+  private static TrainConfig validated(TrainConfig config) {
+    return config.toBuilder().setEvalEvery(10).setEvalBatches(3).build();
+  }
+
   private static Trainer trainer() {
     return Guice.createInjector(PldrInjectors.builtIn()).getInstance(Trainer.class);
   }
 
   private static List<Double> losses(Path out) throws Exception {
+    return losses(out, "train");
+  }
+
+  /** The losses of one split ({@code train} or {@code validation}) in metrics.jsonl, in order. */
+  private static List<Double> losses(Path out, String split) throws Exception {
     List<Double> losses = new ArrayList<>();
     ObjectMapper json = new ObjectMapper();
     for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
       JsonNode n = json.readTree(line);
-      if (n.path("split").asText().equals("train")) {
+      if (n.path("split").asText().equals(split)) {
         losses.add(n.path("loss").asDouble());
       }
     }
@@ -166,8 +176,9 @@ class DataParallelTrainingTest {
   void twoWorkersFollowOneProcessOfTwiceTheBatchWithAccumulation(@TempDir Path dir)
       throws Exception {
     String sdpa = "grad_accumulation: 2\nmodel { tensor_operator { name: \"identity\" } }\n";
-    trainer().run(mainJob(dir.resolve("sdpa16"), 16, sdpa), false, cache);
-    twoWorkers(mainJob(dir.resolve("sdpa8"), 8, sdpa), Duration.ofSeconds(60));
+    // validated every 10 steps on 3 batches of 16 rows: each worker evaluates 8 rows of each
+    trainer().run(validated(mainJob(dir.resolve("sdpa16"), 16, sdpa)), false, cache);
+    twoWorkers(validated(mainJob(dir.resolve("sdpa8"), 8, sdpa)), Duration.ofSeconds(60));
     List<Double> one = losses(dir.resolve("sdpa16"));
     List<Double> two = losses(dir.resolve("sdpa8"));
     System.out.println(
@@ -175,6 +186,13 @@ class DataParallelTrainingTest {
     assertThat(two).hasSize(30);
     assertThat(maxRelative(two, one, 30)).isLessThanOrEqualTo(1e-5);
     assertThat(one.get(29)).isLessThan(one.get(0) - 0.5);
+    List<Double> oneValidation = losses(dir.resolve("sdpa16"), "validation");
+    List<Double> twoValidation = losses(dir.resolve("sdpa8"), "validation");
+    System.out.println(
+        "validation at steps 10, 20, 30, two workers against batch 16:"
+            + curve(twoValidation, oneValidation));
+    assertThat(twoValidation).hasSize(3);
+    assertThat(maxRelative(twoValidation, oneValidation, 3)).isLessThanOrEqualTo(1e-5);
 
     // elastic: the two workers' run stopped at step 15 resumes as one process of batch 16 (the
     // same global batch) and follows that process's own run from step 16 on
