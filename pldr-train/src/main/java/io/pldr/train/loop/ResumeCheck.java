@@ -64,9 +64,6 @@ public final class ResumeCheck {
    */
   private static int batchSize(
       TrainConfig was, int savedWorkers, TrainConfig requested, int workers, Path checkpoint) {
-    if (requested.getBatchSize() == was.getBatchSize() && workers == Math.max(savedWorkers, 1)) {
-      return was.getBatchSize();
-    }
     if (savedWorkers == 0) {
       if (requested.getBatchSize() != was.getBatchSize()) {
         throw new IllegalArgumentException(
@@ -106,8 +103,7 @@ public final class ResumeCheck {
                   ? "with "
                       + workers
                       + (workers == 1 ? " worker" : " workers")
-                      + " set batch_size"
-                      + " to "
+                      + " set batch_size to "
                       + global / workers
                   : "no batch_size gives " + global + " with " + workers + " workers"));
     }
