@@ -367,7 +367,6 @@ public final class Trainer {
     TrainingSession.StepResult last = null;
     Validation lastEval = null;
     Path lastCheckpoint = store.latest().orElse(null);
-    long lastCheckpointStep = startStep;
     long lastEvalStep = -1;
     double rate = 0;
     long timedTokens = 0;
@@ -375,7 +374,8 @@ public final class Trainer {
     try (MetricsHistory history = MetricsHistory.resume(out, startStep);
         TensorBoardWriter tb = TensorBoardWriter.open(out.resolve("tensorboard"));
         ProgressReporter progress =
-            ProgressReporters.forEnvironment("train", config.getLogEvery())) {
+            ProgressReporters.forEnvironment("train", config.getLogEvery());
+        CheckpointWriter checkpoints = new CheckpointWriter()) {
       if (startStep > 0) {
         tb.sessionStart(startStep + 1);
       }
@@ -405,6 +405,11 @@ public final class Trainer {
         rate = timedNanos > 0 ? timedTokens / (timedNanos / 1e9) : tokensPerStep / (dt / 1e9);
         tokensSeen += tokensPerStep;
         if (!Double.isFinite(last.objective())) {
+          // the checkpoint being written is of an earlier, finite step: let it finish and name it
+          Optional<CheckpointWriter.Written> inFlight = checkpoints.await();
+          if (inFlight.isPresent()) {
+            lastCheckpoint = reported(inFlight.get(), progress);
+          }
           throw new TrainingDivergedException(
               step,
               last.objective(),
@@ -416,6 +421,10 @@ public final class Trainer {
             StepStats.of(step, last.loss(), lr, rate)
                 .withAccuracy(last.accuracy())
                 .withGradNorm(last.gradientNorm()));
+        Optional<CheckpointWriter.Written> written = checkpoints.poll();
+        if (written.isPresent()) {
+          lastCheckpoint = reported(written.get(), progress);
+        }
         if (step % config.getLogEvery() == 0 || step == config.getSteps()) {
           Map<String, Double> m = new LinkedHashMap<>();
           m.put("loss", last.loss());
@@ -466,21 +475,29 @@ public final class Trainer {
         if (chief
             && (end
                 || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0))) {
-          lastCheckpoint =
-              writeCheckpoint(
-                  store,
-                  config,
-                  workers,
-                  session,
-                  data,
+          // the snapshot is read now; its files are written while training goes on
+          written =
+              checkpoints.submit(
                   step,
-                  batches.position(),
-                  tokensSeen,
-                  last.loss(),
-                  lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN);
-          lastCheckpointStep = step;
-          progress.message("checkpoint " + lastCheckpoint);
+                  checkpointWrite(
+                      store,
+                      config,
+                      workers,
+                      session,
+                      data,
+                      step,
+                      batches.position(),
+                      tokensSeen,
+                      last.loss(),
+                      lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN));
+          if (written.isPresent()) {
+            lastCheckpoint = reported(written.get(), progress);
+          }
         }
+      }
+      Optional<CheckpointWriter.Written> written = checkpoints.await();
+      if (written.isPresent()) {
+        lastCheckpoint = reported(written.get(), progress);
       }
       tb.flush();
       Path plot = out.resolve("loss.png");
@@ -489,7 +506,6 @@ public final class Trainer {
           .write(plot, LossCurves.fromHistory(history.entries(), "loss"));
       List<String> samples = chief ? sample(config, session, data) : List.of();
       long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-      LOG.debug("last checkpoint at step {}", lastCheckpointStep);
       return new TrainingSummary(
           startStep,
           config.getSteps(),
@@ -661,7 +677,17 @@ public final class Trainer {
         });
   }
 
-  private static Path writeCheckpoint(
+  /** Reports a finished checkpoint write; returns its folder. */
+  private static Path reported(CheckpointWriter.Written written, ProgressReporter progress) {
+    progress.message("checkpoint " + written.folder());
+    return written.folder();
+  }
+
+  /**
+   * The checkpoint of {@code step}: its state and a snapshot of the weights and the optimiser
+   * state, read from the session now; the write of the folder, for {@link CheckpointWriter}.
+   */
+  private static CheckpointWriter.Write checkpointWrite(
       CheckpointStore store,
       TrainConfig config,
       int workers,
@@ -671,8 +697,7 @@ public final class Trainer {
       DataPosition position,
       long tokensSeen,
       double trainLoss,
-      double validationLoss)
-      throws IOException {
+      double validationLoss) {
     CheckpointState state =
         CheckpointState.newBuilder()
             .setStep(step)
@@ -687,7 +712,10 @@ public final class Trainer {
             .setWorkers(workers)
             .setCreated(Instant.now().toString())
             .build();
-    return store.write(state, session.parameters(), session.optimizerState(), data.tokenizerFile());
+    Map<String, HostTensor> model = session.parameters();
+    Map<String, HostTensor> optimizer = session.optimizerState();
+    Path tokenizer = data.tokenizerFile();
+    return () -> store.write(state, model, optimizer, tokenizer);
   }
 
   private List<String> sample(TrainConfig config, TrainingSession session, TrainingData data) {
