@@ -7,11 +7,11 @@ import java.nio.file.Path;
 /**
  * What a resumed run may change: the number of steps (and the schedule's total), the validation,
  * checkpoint, logging and sampling settings, {@code out_dir} (where the run folder is now: a folder
- * moved, copied or named by another path resumes), and the number of data-parallel workers with
- * {@code batch_size}, as long as their product, the global batch, stays (every worker reads the
- * global batches one process reads, so the data order is unchanged). Anything else (model, data,
- * optimiser, schedule, seed, ...) must equal the checkpoint's, or the run would not continue the
- * same training.
+ * moved, copied or named by another path resumes), and how a step's rows are split: {@code
+ * batch_size}, {@code grad_accumulation} and the number of data-parallel workers, as long as their
+ * product stays (the data is one stream of rows, so a step reads the same rows however they are
+ * split). Anything else (model, data, optimiser, schedule, seed, ...) must equal the checkpoint's,
+ * or the run would not continue the same training.
  */
 public final class ResumeCheck {
   private ResumeCheck() {}
@@ -23,9 +23,8 @@ public final class ResumeCheck {
   public static TrainConfig merge(
       CheckpointState saved, TrainConfig requested, int workers, Path checkpoint) {
     TrainConfig was = saved.getConfig();
-    int batch = batchSize(was, saved.getWorkers(), requested, workers, checkpoint);
     TrainConfig merged =
-        was.toBuilder()
+        split(was.toBuilder(), saved.getWorkers(), requested, workers, checkpoint)
             .setOutDir(requested.getOutDir())
             .setSteps(requested.getSteps())
             .setEvalEvery(requested.getEvalEvery())
@@ -34,7 +33,6 @@ public final class ResumeCheck {
             .setKeepCheckpoints(requested.getKeepCheckpoints())
             .setLogEvery(requested.getLogEvery())
             .setSample(requested.getSample())
-            .setBatchSize(batch)
             .setSchedule(
                 was.getSchedule().toBuilder()
                     .setTotalSteps(requested.getSchedule().getTotalSteps()))
@@ -50,7 +48,8 @@ public final class ResumeCheck {
                   + "'s configuration; only steps,"
                   + " schedule.total_steps, eval_every, eval_batches, checkpoint_every,"
                   + " keep_checkpoints, log_every, sample and out_dir may change when resuming,"
-                  + " and batch_size with the number of workers if the global batch stays");
+                  + " and batch_size and grad_accumulation with the number of workers if a step's"
+                  + " rows stay");
         }
       }
     }
@@ -58,34 +57,44 @@ public final class ResumeCheck {
   }
 
   /**
-   * The resumed run's {@code batch_size}: the requested one when the global batch (batch_size ×
-   * workers) equals the checkpoint's, else the checkpoint's (and the field check names batch_size).
-   * A checkpoint that records no workers (written before they were recorded) keeps its batch_size.
+   * The checkpoint's configuration with the requested {@code batch_size} and {@code
+   * grad_accumulation} when a step's rows (batch_size × grad_accumulation × workers) equal the
+   * checkpoint's; else an error naming both and what keeps them. A checkpoint that records no
+   * workers (written before they were recorded) keeps both fields.
    */
-  private static int batchSize(
-      TrainConfig was, int savedWorkers, TrainConfig requested, int workers, Path checkpoint) {
+  private static TrainConfig.Builder split(
+      TrainConfig.Builder was,
+      int savedWorkers,
+      TrainConfig requested,
+      int workers,
+      Path checkpoint) {
     if (savedWorkers == 0) {
-      if (requested.getBatchSize() != was.getBatchSize()) {
+      if (requested.getBatchSize() != was.getBatchSize()
+          || requested.getGradAccumulation() != was.getGradAccumulation()) {
         throw new IllegalArgumentException(
-            "--resume: batch_size is "
+            "--resume: batch_size × grad_accumulation is "
                 + requested.getBatchSize()
+                + " × "
+                + accumulation(requested.getGradAccumulation())
                 + " here but "
                 + was.getBatchSize()
+                + " × "
+                + accumulation(was.getGradAccumulation())
                 + " in the checkpoint "
                 + checkpoint
                 + ", which does not record its number of workers (written before pldr recorded"
-                + " it): resume it with batch_size "
-                + was.getBatchSize()
-                + " and the workers it was trained with");
+                + " it): resume it with those and the workers it was trained with");
       }
-      return was.getBatchSize();
+      return was;
     }
-    long global = (long) was.getBatchSize() * savedWorkers;
-    long now = (long) requested.getBatchSize() * workers;
-    if (global != now) {
+    long saved = rows(was.getBatchSize(), was.getGradAccumulation(), savedWorkers);
+    long now = rows(requested.getBatchSize(), requested.getGradAccumulation(), workers);
+    if (saved != now) {
       throw new IllegalArgumentException(
-          "--resume: the global batch (batch_size × workers) is "
+          "--resume: a step's rows (batch_size × grad_accumulation × workers) are "
               + requested.getBatchSize()
+              + " × "
+              + accumulation(requested.getGradAccumulation())
               + " × "
               + workers
               + " = "
@@ -93,20 +102,33 @@ public final class ResumeCheck {
               + " here but "
               + was.getBatchSize()
               + " × "
+              + accumulation(was.getGradAccumulation())
+              + " × "
               + savedWorkers
               + " = "
-              + global
+              + saved
               + " in the checkpoint "
               + checkpoint
-              + "; a resumed run keeps the global batch: "
-              + (global % workers == 0
+              + "; a resumed run keeps them: "
+              + (saved % workers == 0
                   ? "with "
                       + workers
                       + (workers == 1 ? " worker" : " workers")
-                      + " set batch_size to "
-                      + global / workers
-                  : "no batch_size gives " + global + " with " + workers + " workers"));
+                      + " batch_size × grad_accumulation must be "
+                      + saved / workers
+                  : "no batch_size gives " + saved + " with " + workers + " workers"));
     }
-    return requested.getBatchSize();
+    return was.setBatchSize(requested.getBatchSize())
+        .setGradAccumulation(requested.getGradAccumulation());
+  }
+
+  /** A step's rows. */
+  private static long rows(int batchSize, int accumulation, int workers) {
+    return (long) batchSize * accumulation(accumulation) * workers;
+  }
+
+  /** Micro-batches per step: an unset {@code grad_accumulation} (0) is 1. */
+  private static int accumulation(int field) {
+    return Math.max(field, 1);
   }
 }

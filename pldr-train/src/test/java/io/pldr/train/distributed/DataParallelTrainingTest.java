@@ -170,7 +170,7 @@ class DataParallelTrainingTest {
    * With scaled dot-product attention (the identity operator: no metric learner to amplify
    * rounding) and two accumulated micro-batches, two workers of batch 8 follow one process of batch
    * 16 within 1e-5 relative over all 30 steps; and a two-worker checkpoint resumes in one process
-   * of batch 16 (the same global batch), following it too.
+   * that accumulates 4 micro-batches of 8 (the same rows a step), following it too.
    */
   @Test
   void twoWorkersFollowOneProcessOfTwiceTheBatchWithAccumulation(@TempDir Path dir)
@@ -194,21 +194,24 @@ class DataParallelTrainingTest {
     assertThat(twoValidation).hasSize(3);
     assertThat(maxRelative(twoValidation, oneValidation, 3)).isLessThanOrEqualTo(1e-5);
 
-    // elastic: the two workers' run stopped at step 15 resumes as one process of batch 16 (the
-    // same global batch) and follows that process's own run from step 16 on
+    // elastic: the two workers' run (8 rows × 2 micro-batches each) stopped at step 15 resumes as
+    // one process accumulating 4 micro-batches of 8 (the same 32 rows a step) and follows the one
+    // process of batch 16 × 2 from step 16 on
     Path elastic = dir.resolve("elastic");
     twoWorkers(mainJob(elastic, 8, sdpa).toBuilder().setSteps(15).build(), Duration.ofSeconds(60));
-    trainer().run(mainJob(elastic, 16, sdpa), true, cache);
+    trainer()
+        .run(mainJob(elastic, 8, sdpa).toBuilder().setGradAccumulation(4).build(), true, cache);
     List<Double> resumed = losses(elastic);
     System.out.println(
-        "two workers to step 15, one process of batch 16 from there, against batch 16:"
+        "two workers to step 15, one process of 8 x 4 accumulated from there, against 16 x 2:"
             + curve(resumed, one));
     assertThat(resumed).hasSize(30);
     assertThat(maxRelative(resumed, one, 30)).isLessThanOrEqualTo(1e-5);
-    // another global batch is refused, naming the batch that keeps it
+    // another number of rows a step is refused, naming what keeps it
     assertThatThrownBy(() -> trainer().run(mainJob(elastic, 8, sdpa), true, cache))
-        .hasMessageContaining("the global batch (batch_size × workers) is 8 × 1 = 8 here but")
-        .hasMessageContaining("with 1 worker set batch_size to 16");
+        .hasMessageContaining(
+            "a step's rows (batch_size × grad_accumulation × workers) are 8 × 2 × 1")
+        .hasMessageContaining("with 1 worker batch_size × grad_accumulation must be 32");
   }
 
   @Test

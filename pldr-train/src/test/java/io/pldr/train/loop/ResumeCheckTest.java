@@ -11,7 +11,10 @@ import io.pldr.api.config.TrainConfig;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** What a resume may change: batch_size with the number of workers, if the global batch stays. */
+/**
+ * What a resume may change: batch_size and grad_accumulation with the number of workers, if a
+ * step's rows stay.
+ */
 class ResumeCheckTest {
   private static final Path CHECKPOINT = Path.of("run", "checkpoints", "step-00000015");
 
@@ -30,6 +33,10 @@ class ResumeCheckTest {
     return CheckpointState.newBuilder().setConfig(config(batch)).setWorkers(workers).build();
   }
 
+  private static TrainConfig accumulating(int batch, int steps) {
+    return config(batch).toBuilder().setGradAccumulation(steps).build();
+  }
+
   @Test
   void twoWorkersOfBatch8ResumeAsOneProcessOfBatch16AndBack() {
     assertThat(ResumeCheck.merge(saved(8, 2), config(16), 1, CHECKPOINT).getBatchSize())
@@ -40,14 +47,22 @@ class ResumeCheckTest {
   }
 
   @Test
+  void twoWorkersOfBatch8ResumeAsOneProcessAccumulatingTwoMicroBatchesOf8() {
+    TrainConfig merged = ResumeCheck.merge(saved(8, 2), accumulating(8, 2), 1, CHECKPOINT);
+    assertThat(merged.getBatchSize()).isEqualTo(8);
+    assertThat(merged.getGradAccumulation()).isEqualTo(2);
+  }
+
+  @Test
   void anotherGlobalBatchIsRefusedNamingBothAndTheBatchSizeThatKeepsIt() {
     assertThatThrownBy(() -> ResumeCheck.merge(saved(8, 2), config(8), 1, CHECKPOINT))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "--resume: the global batch (batch_size × workers) is 8 × 1 = 8 here but 8 × 2 = 16"
-                + " in the checkpoint "
+            "--resume: a step's rows (batch_size × grad_accumulation × workers) are 8 × 1 × 1 = 8"
+                + " here but 8 × 1 × 2 = 16 in the checkpoint "
                 + CHECKPOINT
-                + "; a resumed run keeps the global batch: with 1 worker set batch_size to 16");
+                + "; a resumed run keeps them: with 1 worker batch_size × grad_accumulation must"
+                + " be 16");
     assertThatThrownBy(() -> ResumeCheck.merge(saved(3, 2), config(2), 4, CHECKPOINT))
         .hasMessageEndingWith("no batch_size gives 6 with 4 workers");
   }
@@ -57,7 +72,7 @@ class ResumeCheckTest {
     // written before checkpoints recorded their workers: its global batch is unknown
     assertThat(ResumeCheck.merge(saved(8, 0), config(8), 2, CHECKPOINT)).isEqualTo(config(8));
     assertThatThrownBy(() -> ResumeCheck.merge(saved(8, 0), config(16), 1, CHECKPOINT))
-        .hasMessageContaining("batch_size is 16 here but 8 in the checkpoint")
+        .hasMessageContaining("batch_size × grad_accumulation is 16 × 1 here but 8 × 1")
         .hasMessageContaining("does not record its number of workers");
   }
 

@@ -131,7 +131,7 @@ class TrainerTest {
   }
 
   @Test
-  void resumeWithAnotherGlobalBatchIsRefusedNamingTheBatchSizeThatKeepsIt() throws Exception {
+  void resumeWithAnotherBatchPerStepIsRefusedNamingWhatKeepsIt() throws Exception {
     Path corpus = TinyRun.corpus(dir, 4000);
     TinyRun.trainer()
         .run(
@@ -147,8 +147,10 @@ class TrainerTest {
                         true,
                         dir.resolve("c")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("the global batch (batch_size × workers) is 8 × 1 = 8 here but 4 × 1")
-        .hasMessageEndingWith("with 1 worker set batch_size to 4");
+        .hasMessageContaining(
+            "a step's rows (batch_size × grad_accumulation × workers) are 8 × 1 × 1 = 8 here but"
+                + " 4 × 1 × 1 = 4")
+        .hasMessageEndingWith("with 1 worker batch_size × grad_accumulation must be 4");
   }
 
   @Test
