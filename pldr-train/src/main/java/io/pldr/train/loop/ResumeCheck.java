@@ -2,6 +2,7 @@ package io.pldr.train.loop;
 
 import io.pldr.api.checkpoint.CheckpointState;
 import io.pldr.api.config.TrainConfig;
+import io.pldr.api.config.TrainConfigOrBuilder;
 import java.nio.file.Path;
 
 /**
@@ -73,13 +74,9 @@ public final class ResumeCheck {
           || requested.getGradAccumulation() != was.getGradAccumulation()) {
         throw new IllegalArgumentException(
             "--resume: batch_size × grad_accumulation is "
-                + requested.getBatchSize()
-                + " × "
-                + accumulation(requested.getGradAccumulation())
+                + perProcess(requested)
                 + " here but "
-                + was.getBatchSize()
-                + " × "
-                + accumulation(was.getGradAccumulation())
+                + perProcess(was)
                 + " in the checkpoint "
                 + checkpoint
                 + ", which does not record its number of workers (written before pldr recorded"
@@ -92,17 +89,13 @@ public final class ResumeCheck {
     if (saved != now) {
       throw new IllegalArgumentException(
           "--resume: a step's rows (batch_size × grad_accumulation × workers) are "
-              + requested.getBatchSize()
-              + " × "
-              + accumulation(requested.getGradAccumulation())
+              + perProcess(requested)
               + " × "
               + workers
               + " = "
               + now
               + " here but "
-              + was.getBatchSize()
-              + " × "
-              + accumulation(was.getGradAccumulation())
+              + perProcess(was)
               + " × "
               + savedWorkers
               + " = "
@@ -120,6 +113,11 @@ public final class ResumeCheck {
     }
     return was.setBatchSize(requested.getBatchSize())
         .setGradAccumulation(requested.getGradAccumulation());
+  }
+
+  /** {@code batch_size × grad_accumulation} as the messages show it. */
+  private static String perProcess(TrainConfigOrBuilder c) {
+    return c.getBatchSize() + " × " + accumulation(c.getGradAccumulation());
   }
 
   /** A step's rows. */

@@ -406,10 +406,7 @@ public final class Trainer {
         tokensSeen += tokensPerStep;
         if (!Double.isFinite(last.objective())) {
           // the checkpoint being written is of an earlier, finite step: let it finish and name it
-          Optional<CheckpointWriter.Written> inFlight = checkpoints.await();
-          if (inFlight.isPresent()) {
-            lastCheckpoint = reported(inFlight.get(), progress);
-          }
+          lastCheckpoint = reported(checkpoints.await(), lastCheckpoint, progress);
           throw new TrainingDivergedException(
               step,
               last.objective(),
@@ -421,10 +418,7 @@ public final class Trainer {
             StepStats.of(step, last.loss(), lr, rate)
                 .withAccuracy(last.accuracy())
                 .withGradNorm(last.gradientNorm()));
-        Optional<CheckpointWriter.Written> written = checkpoints.poll();
-        if (written.isPresent()) {
-          lastCheckpoint = reported(written.get(), progress);
-        }
+        lastCheckpoint = reported(checkpoints.poll(), lastCheckpoint, progress);
         if (step % config.getLogEvery() == 0 || step == config.getSteps()) {
           Map<String, Double> m = new LinkedHashMap<>();
           m.put("loss", last.loss());
@@ -476,7 +470,7 @@ public final class Trainer {
             && (end
                 || (config.getCheckpointEvery() > 0 && step % config.getCheckpointEvery() == 0))) {
           // the snapshot is read now; its files are written while training goes on
-          written =
+          Optional<CheckpointWriter.Written> written =
               checkpoints.submit(
                   step,
                   checkpointWrite(
@@ -490,15 +484,10 @@ public final class Trainer {
                       tokensSeen,
                       last.loss(),
                       lastEval != null && lastEvalStep == step ? lastEval.loss() : Double.NaN));
-          if (written.isPresent()) {
-            lastCheckpoint = reported(written.get(), progress);
-          }
+          lastCheckpoint = reported(written, lastCheckpoint, progress);
         }
       }
-      Optional<CheckpointWriter.Written> written = checkpoints.await();
-      if (written.isPresent()) {
-        lastCheckpoint = reported(written.get(), progress);
-      }
+      lastCheckpoint = reported(checkpoints.await(), lastCheckpoint, progress);
       tb.flush();
       Path plot = out.resolve("loss.png");
       new LossPlot("pldr-train: " + out.getFileName())
@@ -677,10 +666,14 @@ public final class Trainer {
         });
   }
 
-  /** Reports a finished checkpoint write; returns its folder. */
-  private static Path reported(CheckpointWriter.Written written, ProgressReporter progress) {
-    progress.message("checkpoint " + written.folder());
-    return written.folder();
+  /** Reports a finished checkpoint write, if any; returns the newest written folder. */
+  private static Path reported(
+      Optional<CheckpointWriter.Written> written, Path newest, ProgressReporter progress) {
+    if (written.isEmpty()) {
+      return newest;
+    }
+    progress.message("checkpoint " + written.get().folder());
+    return written.get().folder();
   }
 
   /**
